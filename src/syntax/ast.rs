@@ -161,7 +161,7 @@ pub struct TypeExpr {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum TypeArg {
-    Int(i64, Span),
+    Int { value: i64, span: Span },
     Str(StrLit),
     Type(TypeExpr),
 }
