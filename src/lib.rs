@@ -17,6 +17,8 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod fmt;
+pub mod plan;
 pub mod schema;
 pub mod span;
 pub mod syntax;
+pub mod value;

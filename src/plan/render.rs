@@ -1,0 +1,1 @@
+//! Rendering a plan for people: text, JSON and a Markdown mapping table.
