@@ -1,16 +1,300 @@
-//! Checking: AST (+ descriptors) → diagnostics (and later, the typed plan).
+//! Checking: parsed spec + descriptors → execution plan.
 //!
-//! Input: a parsed spec. Output: E02xx–E06xx diagnostics.
-//! Invariants: pure; no I/O beyond what the caller passes in.
+//! Input: a [`Project`] (the spec and the specs it imports, parsed) and the
+//! descriptor [`Registry`]. Output: a [`Checked`] (the [`Plan`] and the
+//! spec's test blocks) when there are no errors, and every E02xx–E06xx
+//! diagnostic and W-warning found. Invariants: pure apart from reading the
+//! table files a spec names (through the caller's `read` function); a spec
+//! that checks cannot fail at run time for a reason the spec and the
+//! descriptors could have told.
 
+mod env;
+mod expr;
+mod funcs;
 pub mod names;
+mod project;
+mod setup;
+mod symbols;
+mod target;
+pub mod types;
+mod units;
 
-use crate::diagnostics::{Diagnostics, SourceFile};
+pub use project::{load_project, Parsed, Project};
+
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
+use crate::plan::{Plan, TExpr, Unit};
+use crate::schema::model::Descriptor;
+use crate::schema::Registry;
+use crate::span::Span;
+use crate::syntax::ast::{self, ItemKind};
+use env::{DestObj, SourceEnv};
+use indexmap::IndexMap;
+use std::collections::HashMap;
 use std::sync::Arc;
+use symbols::Symbols;
 
-/// Parses and checks one file with the checks that need no descriptor.
+/// A spec that passed every check.
+#[derive(Debug)]
+pub struct Checked {
+    pub plan: Plan,
+    pub tests: Vec<ast::TestBlock>,
+}
+
+/// Reads a file named by the spec (a table's CSV), relative to the spec.
+pub type ReadFile<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// Parses and checks one file from disk with the standard descriptors.
 pub fn check_file(file: &Arc<SourceFile>) -> Diagnostics {
-    let (spec, mut diags) = crate::syntax::parse(file);
-    diags.extend(names::check(&spec, file));
+    let (project, mut diags) = project::from_source(file);
+    match Registry::standard() {
+        Ok(reg) => {
+            let read = project::reader_beside(&file.name);
+            let (_, more) = check(&project, &reg, &read);
+            diags.extend(more);
+        }
+        Err(e) => diags.extend(e),
+    }
     diags
+}
+
+/// Checks a parsed project. Returns the plan only when there are no errors.
+pub fn check(project: &Project, registry: &Registry, read: ReadFile<'_>) -> (Option<Checked>, Diagnostics) {
+    let main = &project.main;
+    let imported: Vec<String> = project
+        .imports
+        .iter()
+        .flat_map(|p| p.spec.items.iter())
+        .filter_map(|i| match &i.kind {
+            ItemKind::Values(v) => Some(v.name.name.clone()),
+            ItemKind::Table(t) => Some(t.name.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut diags = names::check(&main.spec, &main.file, &imported);
+    let Some((source, dest)) = migration(&main.spec, registry, &main.file, &mut diags) else {
+        return (None, diags);
+    };
+    let mut checker = Checker::new(source, dest, Arc::clone(&main.file));
+    checker.diags = diags;
+    checker.run(project, read);
+    let Checker { diags, .. } = &checker;
+    if diags.has_errors() {
+        let diags = checker.diags;
+        return (None, diags);
+    }
+    checker.into_checked()
+}
+
+fn migration<'r>(
+    spec: &ast::Spec,
+    registry: &'r Registry,
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<(&'r Descriptor, &'r Descriptor)> {
+    let m = spec.items.iter().find_map(|i| match &i.kind {
+        ItemKind::Migration(m) => Some(m),
+        _ => None,
+    })?;
+    let mut get = |id: &ast::Ident, want: crate::schema::model::Kind| {
+        let found = registry.get(&id.name).filter(|d| d.kind == want);
+        if found.is_none() {
+            let names: Vec<&str> = registry.systems().filter(|d| d.kind == want).map(|d| d.system.as_str()).collect();
+            let what = match want {
+                crate::schema::model::Kind::Source => "source system",
+                crate::schema::model::Kind::Destination => "destination",
+            };
+            diags.push(
+                Diagnostic::new(codes::E0209, format!("there is no {what} `{}`", id.name))
+                    .in_file(file)
+                    .label(id.span, format!("unknown {what}"))
+                    .maybe_help(crate::diagnostics::did_you_mean(&id.name, names.iter().copied()))
+                    .note(format!("known: {}", names.join(", "))),
+            );
+        }
+        found
+    };
+    let s = get(&m.source, crate::schema::model::Kind::Source);
+    let d = get(&m.destination, crate::schema::model::Kind::Destination);
+    Some((s?, d?))
+}
+
+/// The state of one check run.
+pub(crate) struct Checker<'d> {
+    pub(crate) env: SourceEnv<'d>,
+    pub(crate) dest_desc: &'d Descriptor,
+    pub(crate) dest_system: String,
+    pub(crate) dest: IndexMap<String, DestObj>,
+    pub(crate) symbols: Symbols,
+    pub(crate) diags: Diagnostics,
+    pub(crate) file: Arc<SourceFile>,
+    /// Source object → (destination object, unit span) for every unit.
+    pub(crate) routed: HashMap<String, Vec<(String, Span)>>,
+    /// Objects of the targets of the unit being checked, by index.
+    pub(crate) produced_objects: Vec<String>,
+    /// Every fan-out alias name (to explain "unknown name").
+    pub(crate) aliases: Vec<String>,
+    /// (object, key field, key expression, span, unit index) per target.
+    pub(crate) keys: Vec<(String, String, TExpr, Span, usize)>,
+    pub(crate) unit_index: usize,
+    /// "A before B" edges between destination objects.
+    pub(crate) edges: Vec<(String, String)>,
+    /// Target objects in spec order.
+    pub(crate) targets_seen: Vec<String>,
+    pub(crate) options: crate::plan::PlanOptions,
+    units: Vec<Unit>,
+    references: Vec<crate::plan::ReferencePlan>,
+    tests: Vec<ast::TestBlock>,
+    source_rules: Vec<(String, Vec<ast::SourceRule>, Arc<SourceFile>)>,
+    /// Typed `where` rules and `dedupe` per source object index.
+    pub(crate) source_filters: IndexMap<u32, (Vec<TExpr>, Option<crate::plan::DedupePlan>)>,
+    pub(crate) placeholder_plans: Vec<crate::plan::PlaceholderPlan>,
+    /// Where each custom field was declared: (object, field) → span.
+    pub(crate) declared_spans: HashMap<(String, String), Span>,
+}
+
+impl<'d> Checker<'d> {
+    fn new(source: &'d Descriptor, dest: &'d Descriptor, file: Arc<SourceFile>) -> Self {
+        let defaults = source.source.as_ref();
+        Checker {
+            env: SourceEnv::new(source, IndexMap::new()),
+            dest_desc: dest,
+            dest_system: dest.system.clone(),
+            dest: dest.objects.values().map(|o| (o.name.clone(), DestObj::from_descriptor(o))).collect(),
+            symbols: Symbols::default(),
+            diags: Diagnostics::new(),
+            file,
+            routed: HashMap::new(),
+            produced_objects: Vec::new(),
+            aliases: Vec::new(),
+            keys: Vec::new(),
+            unit_index: 0,
+            edges: Vec::new(),
+            targets_seen: Vec::new(),
+            options: crate::plan::PlanOptions {
+                timezone: defaults.map_or("UTC".into(), |d| d.timezone.clone()),
+                date_formats: defaults.map_or_else(Vec::new, |d| d.date_formats.clone()),
+                strict: false,
+                multi_value_separator: defaults.map_or(";".into(), |d| d.multi_value_separator.clone()),
+            },
+            units: Vec::new(),
+            references: Vec::new(),
+            tests: Vec::new(),
+            source_rules: Vec::new(),
+            source_filters: IndexMap::new(),
+            placeholder_plans: Vec::new(),
+            declared_spans: HashMap::new(),
+        }
+    }
+
+    /// Every item of the project, imports first, with the file it came from.
+    fn items<'p>(project: &'p Project) -> Vec<(&'p Arc<SourceFile>, &'p ast::Item)> {
+        let mut all: Vec<(&Arc<SourceFile>, &ast::Item)> = Vec::new();
+        for p in &project.imports {
+            all.extend(p.spec.items.iter().map(|i| (&p.file, i)));
+        }
+        all.extend(project.main.spec.items.iter().map(|i| (&project.main.file, i)));
+        all
+    }
+
+    fn with_file<T>(&mut self, file: &Arc<SourceFile>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = std::mem::replace(&mut self.file, Arc::clone(file));
+        self.symbols.current_file = Some(Arc::clone(file));
+        let out = f(self);
+        self.file = saved;
+        self.symbols.current_file = Some(Arc::clone(&self.file));
+        out
+    }
+
+    fn run(&mut self, project: &Project, read: ReadFile<'_>) {
+        let items = Self::items(project);
+        // Declarations first: they are visible to every route, wherever written.
+        for (file, item) in &items {
+            self.with_file(file, |c| c.declaration(item, read, !Arc::ptr_eq(file, &project.main.file)));
+        }
+        self.env = SourceEnv::new(self.env.desc, self.declared_columns(&items));
+        self.collect_routing(&items);
+        for (file, item) in &items {
+            self.with_file(file, |c| c.unit_item(item));
+        }
+        self.source_plans();
+        self.key_collisions();
+        self.check_placeholders();
+        self.strict_warnings();
+    }
+
+    fn unit_item(&mut self, item: &ast::Item) {
+        let unit = match &item.kind {
+            ItemKind::Route(r) => self.route(r, item.span),
+            ItemKind::Split(s) => self.split(s, item.span),
+            ItemKind::Merge(m) => self.merge(m, item.span),
+            ItemKind::Reference(r) => {
+                if let Some(p) = self.reference(r) {
+                    self.references.push(p);
+                }
+                None
+            }
+            ItemKind::Test(t) => {
+                self.tests.push(t.clone());
+                None
+            }
+            _ => None,
+        };
+        if let Some(u) = unit {
+            self.units.push(u);
+        }
+        self.unit_index += 1;
+    }
+
+    /// Which source objects go to which destination objects (for lookups).
+    fn collect_routing(&mut self, items: &[(&Arc<SourceFile>, &ast::Item)]) {
+        for (_, item) in items {
+            let (source, objects): (&ast::Ident, Vec<&ast::Ident>) = match &item.kind {
+                ItemKind::Route(r) => {
+                    for t in &r.targets {
+                        if let Some(a) = &t.alias {
+                            self.aliases.push(a.name.clone());
+                        }
+                    }
+                    (&r.source, r.targets.iter().map(|t| &t.object).collect())
+                }
+                ItemKind::Split(s) => {
+                    let mut objs: Vec<&ast::Ident> = s.arms.iter().map(|a| &a.target.object).collect();
+                    if let Some(ast::SplitElse { kind: ast::SplitElseKind::Target(t), .. }) = &s.else_arm {
+                        objs.push(&t.object);
+                    }
+                    // Arms of one split are alternatives: one entry per object.
+                    let mut seen: Vec<&str> = Vec::new();
+                    objs.retain(|o| {
+                        let fresh = !seen.contains(&o.name.as_str());
+                        seen.push(&o.name);
+                        fresh
+                    });
+                    (&s.source, objs)
+                }
+                ItemKind::Merge(m) => (&m.source, vec![&m.target.object]),
+                _ => continue,
+            };
+            for o in objects {
+                self.routed
+                    .entry(source.name.clone())
+                    .or_default()
+                    .push((o.name.clone(), item.span));
+            }
+        }
+    }
+
+    fn into_checked(mut self) -> (Option<Checked>, Diagnostics) {
+        let plan = match self.build_plan() {
+            Some(p) => p,
+            None => return (None, self.diags),
+        };
+        if self.options.strict {
+            self.diags.promote_warnings();
+        }
+        if self.diags.has_errors() {
+            return (None, self.diags);
+        }
+        let tests = std::mem::take(&mut self.tests);
+        (Some(Checked { plan, tests }), self.diags)
+    }
 }

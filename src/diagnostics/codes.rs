@@ -74,6 +74,8 @@ registry! {
     E0113 "unknown-keep-policy" "`keep` names a policy ferry does not know";
     E0114 "invalid-character" "a character that cannot start any token";
     E0115 "fan-out-mixed" "a route mixes a single target with fan-out targets";
+    E0116 "chained-comparison" "two comparison operators are chained, as in `a < b < c`";
+    E0117 "nesting-too-deep" "an expression is nested too deeply to parse";
 
     // ── E02xx names (owned by src/check) ───────────────────────────────
     E0201 "duplicate-item" "two items declare the same name";
@@ -84,13 +86,99 @@ registry! {
     E0206 "duplicate-option" "an option is set twice";
     E0207 "unknown-option" "`options` sets a key ferry does not know";
     E0208 "duplicate-field-assignment" "a target assigns the same field twice";
+    E0209 "unknown-system" "`migration` names a system ferry has no descriptor for";
+    E0210 "unknown-source-object" "a route or source rule names an object the export does not have";
+    E0211 "unknown-column" "an expression names a column or relation the source object does not have";
+    E0212 "unknown-destination-object" "a target, lookup or `custom` block names an object the destination does not have";
+    E0213 "unknown-destination-field" "a statement assigns a field the destination object does not have";
+    E0214 "unknown-function" "an expression calls a function that does not exist";
+    E0215 "custom-field-clash" "a `custom` block declares a field the object already has as a standard field";
+    E0216 "custom-object-exists" "`custom object X` declares an object the destination already has";
+    E0217 "custom-field-naming" "a custom field does not follow the destination's naming convention";
+    E0219 "import-item-not-allowed" "an imported file contains an item that only the main spec may have";
+    E0220 "table-file-unreadable" "the CSV file of a `table` cannot be read or is not valid CSV";
+    E0221 "table-key-unknown" "a table's `key` column is not a column of its CSV file";
+    E0222 "unknown-table-column" "`table[key].col` names a column the table's CSV file does not have";
+    E0223 "invalid-member-access" "`.name` follows something that has no parts";
+    E0224 "owner-without-owners" "`owner(…)` is used but the spec has no `owners` block";
+    E0225 "invalid-option-value" "an option or owner policy has a value ferry cannot use";
+    E0226 "unreadable-import" "a file named by `import` cannot be read";
+
+    // ── E03xx types and nullability (owned by src/check) ──────────────
+    E0301 "type-mismatch" "a value's type cannot be assigned to the destination field";
+    E0302 "required-field-missing" "a target does not assign a field the destination requires";
+    E0303 "required-field-nullable" "a required field is assigned a value that may be empty";
+    E0304 "unhandled-conversion" "a conversion that can fail at run time is not handled";
+    E0305 "illegal-picklist-value" "an assignment can produce a value the destination picklist does not have";
+    E0306 "wrong-arguments" "a function is called with the wrong number or kind of arguments";
+    E0307 "bad-operands" "an operator is applied to values it cannot take";
+    E0308 "not-a-list" "an operation that needs a list is given a single value";
+    E0310 "read-only-field" "a statement assigns a field the destination does not let the API set";
+    E0311 "invalid-date-format" "`format` is given a format string chrono does not understand";
+    E0312 "impossible-enum-value" "a comparison uses a value the field can never have";
+    E0313 "owner-field" "an owner field is assigned something other than `owner(…)`";
+    E0314 "condition-not-boolean" "a condition is not true or false";
+    E0315 "invalid-type" "a declared type is unknown or malformed";
 
     // ── E04xx value maps, splits and merges ────────────────────────────
     E0401 "duplicate-value-map-key" "a value map lists the same key twice";
+    E0402 "value-map-not-exhaustive" "a value map does not cover every value its key can take, and has no `else`";
+    E0403 "split-not-exhaustive" "a split without `else` may leave records that match no arm";
+    E0404 "merge-field-not-aggregated" "in a merge, a field that is not a `by` key is used without an aggregate";
+
+    // ── E05xx references, keys and load order ──────────────────────────
+    E0501 "lookup-not-routed" "a lookup is given records that no route sends to the looked-up object";
+    E0502 "lookup-ambiguous" "a lookup's records reach the looked-up object through two routes";
+    E0503 "load-order-cycle" "destination objects reference each other in a cycle";
+    E0504 "missing-key" "a target has no `key`";
+    E0505 "duplicate-key" "a target has more than one `key` statement";
+    E0506 "key-field-not-unique" "a key field is not an external id or unique field";
+    E0507 "key-may-be-empty" "a key expression may be empty or fail";
+    E0508 "keys-may-collide" "two routes into one object write keys that may be equal";
+
+    // ── E06xx tests ────────────────────────────────────────────────────
 
     // ── E07xx descriptors (owned by src/schema) ────────────────────────
+    E0701 "descriptor-syntax" "a descriptor is not valid YAML";
+    E0702 "unknown-descriptor-key" "a descriptor uses a key ferry does not know";
+    E0703 "invalid-descriptor-value" "a descriptor key has a value of the wrong shape, or a required key is missing";
+    E0704 "descriptor-kind-mismatch" "`kind` is missing or wrong, or a key belongs to the other kind of descriptor";
+    E0705 "unknown-field-type" "a descriptor field has a type ferry does not know";
+    E0706 "duplicate-descriptor-entry" "a descriptor lists the same key, value or name twice";
+    E0707 "picklist-without-values" "a picklist has no values, or values are given to a type without values";
+    E0708 "unknown-lookup-target" "a lookup names an object the descriptor does not have";
+    E0709 "unknown-relation-object" "a relation names an object the descriptor does not have";
+    E0710 "unknown-descriptor-column" "a relation or primary key names a column the object does not have";
+    E0711 "unknown-extended-system" "`extends` names a descriptor that is not loaded";
+    E0712 "unknown-system" "no descriptor is loaded for this system name";
+    E0713 "unknown-object" "the descriptor has no object of this name";
+
+    // ── E09xx runtime record errors (owned by src/runtime) ─────────────
+    E0901 "conversion-failed" "a value could not be converted to a number, integer, date or datetime";
+    E0902 "division-by-zero" "an expression divided by zero";
+    E0903 "number-overflow" "arithmetic produced a number too large to represent exactly";
+    E0904 "invalid-phone-number" "`e164` could not read a phone number";
+    E0905 "invalid-date-pattern" "`format` was given a date pattern it cannot use";
+    E0906 "value-too-long" "a text value is longer than its destination field allows";
+    E0907 "number-too-large-for-field" "a number has more digits than its destination field allows";
+    E0908 "value-not-in-picklist" "a picklist field received a value that is not one of its values";
+    E0909 "null-key" "a record's key evaluated to null";
+    E0910 "no-split-arm" "no arm of a split matched a record and the split has no `else`";
+    E0911 "unresolved-reference" "a lookup points at a source record that was not sent";
+    E0912 "internal-evaluation-error" "the evaluator met a plan it cannot run (a bug in ferry)";
 
     // ── E10xx command line and files ───────────────────────────────────
+    // ── W-codes (warnings; `--strict` makes them errors) ───────────────
+    W0301 "truncation-risk" "values may be longer than the destination field";
+    W0302 "precision-loss" "numbers may have more decimals than the destination field";
+    W0303 "custom-field-unassigned" "a declared custom field is never assigned";
+    W0304 "commonly-wanted-unmapped" "a field that migrations usually fill is left unmapped";
+    W0401 "value-map-unused" "a value map is declared but never used";
+    W0402 "table-unused" "a table is declared but never used";
+    W0403 "split-arm-never-matches" "a split arm can never match";
+    W0404 "value-map-coverage-unprovable" "a value map indexed with free text has no `else`";
+    W0405 "value-map-arm-never-matches" "a value map arm's key is not a value the key expression can have";
+
     E1001 "unreadable-file" "a file named on the command line cannot be read";
     E1002 "unknown-code" "`ferry explain` was given a code that is not registered";
     E1003 "not-formatted" "`ferry fmt --check` found a file that is not canonically formatted";

@@ -1,0 +1,561 @@
+//! Declarations (options, `custom`, value maps, tables, owners, source
+//! rules), placeholders, strict-mode warnings and assembling the plan.
+
+use super::env::{Declared, DestObj};
+use super::expr::{literal, Scope};
+use super::symbols::{literal_value, TableInfo};
+use super::types::{assign, field_type, TYPE_NAMES};
+use super::{Checker, ReadFile};
+use crate::diagnostics::{codes, did_you_mean, Diagnostic, SourceFile};
+use crate::plan::{
+    order, DedupePlan, KeepPlan, LoadStep, Pass, PlaceholderPlan, Plan, SourcePlan, TablePlan, TargetPlan, UnitKind,
+};
+use crate::schema::model::{Field, FieldType};
+use crate::syntax::ast::{self, ExprKind, ItemKind, KeepKind, Literal, SourceRuleKind};
+use indexmap::IndexMap;
+use std::sync::Arc;
+
+const OPTIONS: &[&str] = &["timezone", "date_format", "strict", "multi_value_separator"];
+
+impl Checker<'_> {
+    pub(super) fn declaration(&mut self, item: &ast::Item, read: ReadFile<'_>, imported: bool) {
+        if imported
+            && !matches!(
+                item.kind,
+                ItemKind::Values(_) | ItemKind::Table(_) | ItemKind::Custom(_) | ItemKind::Owners(_) | ItemKind::Import(_)
+            )
+        {
+            let d = Diagnostic::new(codes::E0219, "an imported file may only declare `values`, `table`, `custom` and `owners`")
+                .in_file(&self.file)
+                .label(item.span, "not allowed in an imported file")
+                .help("move this item into the spec that imports the file");
+            self.diags.push(d);
+            return;
+        }
+        match &item.kind {
+            ItemKind::Options(o) => self.options(o),
+            ItemKind::Custom(c) => self.custom(c),
+            ItemKind::Values(v) => {
+                let f = Arc::clone(&self.file);
+                self.symbols.add_map(v, &f);
+            }
+            ItemKind::Table(t) => self.table(t, read),
+            ItemKind::Owners(o) => {
+                let p = super::symbols::Symbols::owners_plan(o, &mut self.diags, &self.file);
+                self.symbols.set_owners(p);
+            }
+            ItemKind::Source(s) => {
+                let f = Arc::clone(&self.file);
+                self.source_rules.push((s.object.name.clone(), s.rules.clone(), f));
+            }
+            _ => {}
+        }
+    }
+
+    fn options(&mut self, o: &ast::Options) {
+        for e in &o.entries {
+            let key = e.key.name.as_str();
+            let text = match &e.value.kind {
+                ExprKind::Literal(Literal::Str(s)) => Some(s.clone()),
+                _ => None,
+            };
+            let bad = |c: &mut Self, why: String| {
+                let d = Diagnostic::new(codes::E0225, format!("invalid value for option `{key}`: {why}"))
+                    .in_file(&c.file)
+                    .label(e.value.span, "invalid value");
+                c.diags.push(d);
+            };
+            match key {
+                "timezone" => match text {
+                    Some(tz) if tz.parse::<chrono_tz::Tz>().is_ok() => self.options.timezone = tz,
+                    Some(tz) => bad(self, format!("{tz:?} is not an IANA time zone such as \"Europe/Copenhagen\"")),
+                    None => bad(self, "expected a string".into()),
+                },
+                "date_format" => match text {
+                    Some(f) if super::funcs::valid_strftime(&f) => self.options.date_formats.insert(0, f),
+                    Some(f) => bad(self, format!("{f:?} is not a strftime format such as \"%d-%m-%Y\"")),
+                    None => bad(self, "expected a string".into()),
+                },
+                "strict" => match &e.value.kind {
+                    ExprKind::Literal(Literal::Bool(b)) => self.options.strict = *b,
+                    _ => bad(self, "expected `true` or `false`".into()),
+                },
+                "multi_value_separator" => match text {
+                    Some(s) if !s.is_empty() => self.options.multi_value_separator = s,
+                    _ => bad(self, "expected a non-empty string".into()),
+                },
+                _ => {
+                    let d = Diagnostic::new(codes::E0207, format!("there is no option `{key}`"))
+                        .in_file(&self.file)
+                        .label(e.key.span, "unknown option")
+                        .maybe_help(did_you_mean(key, OPTIONS.iter().copied()))
+                        .note(format!("options: {}", OPTIONS.join(", ")));
+                    self.diags.push(d);
+                }
+            }
+        }
+    }
+
+    fn type_of(&mut self, t: &ast::TypeExpr) -> Option<FieldType> {
+        match field_type(t) {
+            Ok(ft) => {
+                if let FieldType::Lookup { objects } = &ft {
+                    for o in objects {
+                        if !self.dest.contains_key(o) {
+                            let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
+                            let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{o}`", self.dest_system))
+                                .in_file(&self.file)
+                                .label(t.span, "lookup to an unknown object")
+                                .maybe_help(did_you_mean(o, names));
+                            self.diags.push(d);
+                        }
+                    }
+                }
+                Some(ft)
+            }
+            Err(msg) => {
+                let d = Diagnostic::new(codes::E0315, msg)
+                    .in_file(&self.file)
+                    .label(t.span, "invalid type")
+                    .maybe_help(did_you_mean(&t.name.name, TYPE_NAMES.iter().copied()));
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn custom(&mut self, c: &ast::Custom) {
+        let name = &c.object.name;
+        if c.new_object {
+            if self.dest.contains_key(name) {
+                let d = Diagnostic::new(codes::E0216, format!("`{name}` already exists in {}", self.dest_system))
+                    .in_file(&self.file)
+                    .label(c.object.span, "declared as new")
+                    .help(format!("add fields to it with `custom {name} {{ … }}` (without `object`)"));
+                self.diags.push(d);
+                return;
+            }
+            self.dest.insert(
+                name.clone(),
+                DestObj {
+                    name: name.clone(),
+                    custom: true,
+                    fields: IndexMap::new(),
+                    declared: Vec::new(),
+                },
+            );
+        } else if !self.dest.contains_key(name) {
+            let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
+            let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{name}`", self.dest_system))
+                .in_file(&self.file)
+                .label(c.object.span, "unknown destination object")
+                .maybe_help(did_you_mean(name, names))
+                .help(format!("to create a new object write `custom object {name} {{ … }}`"));
+            self.diags.push(d);
+            return;
+        }
+        let naming = self.dest_desc.api.as_ref().map(|a| a.custom_field_naming.clone()).unwrap_or_default();
+        for f in &c.fields {
+            let Some(ty) = self.type_of(&f.ty) else { continue };
+            let obj = &self.dest[name];
+            if let Some(existing) = obj.fields.get(&f.name.name) {
+                if !existing.custom || !obj.declared.contains(&f.name.name) {
+                    let d = Diagnostic::new(codes::E0215, format!("`{name}.{}` is a standard field", f.name.name))
+                        .in_file(&self.file)
+                        .label(f.name.span, "clashes with a standard field")
+                        .help("assign the standard field directly, or give the custom field another name");
+                    self.diags.push(d);
+                }
+                continue;
+            }
+            self.naming_convention(&naming, obj.custom, &f.name);
+            let m = |n: &str| f.modifiers.iter().any(|x| x.name == n);
+            let field = Field {
+                name: f.name.name.clone(),
+                label: f.name.name.clone(),
+                ty,
+                required: m("required"),
+                unique: m("unique") || m("external_id"),
+                external_id: m("external_id"),
+                createable: true,
+                updateable: true,
+                custom: true,
+                commonly_wanted: false,
+                aliases: Vec::new(),
+                formats: Vec::new(),
+                nullable: !m("required"),
+                unverified: false,
+                description: String::new(),
+            };
+            let obj = self.dest.get_mut(name).expect("checked above");
+            obj.fields.insert(f.name.name.clone(), field);
+            obj.declared.push(f.name.name.clone());
+            self.declared_spans.insert((name.clone(), f.name.name.clone()), f.name.span);
+        }
+    }
+
+    /// E0217: Salesforce custom fields end in `__c`, Freshsales ones start with `cf_`.
+    fn naming_convention(&mut self, naming: &str, custom_object: bool, field: &ast::Ident) {
+        let ok = if let Some(suffix) = naming.strip_prefix("suffix:") {
+            field.name.ends_with(suffix) || (custom_object && field.name == "Name")
+        } else if let Some(prefix) = naming.strip_prefix("prefix:") {
+            field.name.starts_with(prefix)
+        } else {
+            true
+        };
+        if !ok {
+            let fix = naming
+                .strip_prefix("suffix:")
+                .map(|s| format!("{}{s}", field.name))
+                .or_else(|| naming.strip_prefix("prefix:").map(|p| format!("{p}{}", field.name)))
+                .unwrap_or_default();
+            let d = Diagnostic::new(codes::E0217, format!("{} custom fields are named `{naming}`", self.dest_system))
+                .in_file(&self.file)
+                .label(field.span, "does not follow the convention")
+                .help(format!("call it `{fix}`"));
+            self.diags.push(d);
+        }
+    }
+
+    fn table(&mut self, t: &ast::Table, read: ReadFile<'_>) {
+        let text = match read(&t.file.value) {
+            Ok(text) => text,
+            Err(e) => {
+                let d = Diagnostic::new(codes::E0220, format!("cannot read table file {:?}: {e}", t.file.value))
+                    .in_file(&self.file)
+                    .label(t.file.span, "unreadable")
+                    .help("table paths are relative to the spec file");
+                self.diags.push(d);
+                return;
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let columns: Vec<String> = match rdr.headers() {
+            Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+            Err(e) => {
+                let d = Diagnostic::new(codes::E0220, format!("table file {:?} is not valid CSV: {e}", t.file.value))
+                    .in_file(&self.file)
+                    .label(t.file.span, "invalid CSV");
+                self.diags.push(d);
+                return;
+            }
+        };
+        let mut rows = Vec::new();
+        for r in rdr.records() {
+            match r {
+                Ok(r) => rows.push(r.iter().map(str::to_string).collect()),
+                Err(e) => {
+                    let d = Diagnostic::new(codes::E0220, format!("table file {:?} is not valid CSV: {e}", t.file.value))
+                        .in_file(&self.file)
+                        .label(t.file.span, "invalid CSV");
+                    self.diags.push(d);
+                    return;
+                }
+            }
+        }
+        let Some(key_column) = columns.iter().position(|c| *c == t.key.name) else {
+            let d = Diagnostic::new(codes::E0221, format!("table file {:?} has no column `{}`", t.file.value, t.key.name))
+                .in_file(&self.file)
+                .label(t.key.span, "not a column of the file")
+                .maybe_help(did_you_mean(&t.key.name, columns.iter().map(String::as_str)))
+                .note(format!("its columns are: {}", columns.join(", ")));
+            self.diags.push(d);
+            return;
+        };
+        self.symbols.add_table(TableInfo {
+            name: t.name.name.clone(),
+            span: t.name.span,
+            file: Arc::clone(&self.file),
+            columns: columns.clone(),
+            used: false,
+            plan: TablePlan {
+                name: t.name.name.clone(),
+                file: t.file.value.clone(),
+                key: t.key.name.clone(),
+                columns,
+                rows,
+                key_column: key_column as u32,
+            },
+        });
+    }
+
+    pub(super) fn declared_columns(
+        &mut self,
+        items: &[(&Arc<SourceFile>, &ast::Item)],
+    ) -> IndexMap<String, Vec<Declared>> {
+        let mut out: IndexMap<String, Vec<Declared>> = IndexMap::new();
+        for (file, item) in items {
+            let ItemKind::Source(s) = &item.kind else { continue };
+            self.with_file(file, |c| {
+                if c.env.desc.object(&s.object.name).is_none() {
+                    c.source_scope(&s.object);
+                    return;
+                }
+                for rule in &s.rules {
+                    if let SourceRuleKind::Column { name, ty, from } = &rule.kind {
+                        if let Some(ft) = c.type_of(ty) {
+                            out.entry(s.object.name.clone()).or_default().push(Declared {
+                                name: name.name.clone(),
+                                ty: ft,
+                                header: from.as_ref().map(|f| f.value.clone()),
+                            });
+                        }
+                    }
+                }
+            });
+        }
+        out
+    }
+
+    /// Types `where` and `dedupe` rules; stages every object they name.
+    pub(super) fn source_plans(&mut self) {
+        let rules = std::mem::take(&mut self.source_rules);
+        for (object, rules, file) in &rules {
+            self.with_file(file, |c| {
+                let Some(obj) = c.env.intern(object) else { return };
+                let scope = Scope {
+                    object: obj,
+                    group: None,
+                    aliases: Vec::new(),
+                };
+                for rule in rules {
+                    match &rule.kind {
+                        SourceRuleKind::Where(e) => {
+                            let t = c.condition(e, &scope);
+                            c.source_filters.entry(obj).or_default().0.push(t);
+                        }
+                        SourceRuleKind::Dedupe { by, keep } => {
+                            let by: Vec<_> = by.iter().map(|e| c.infer().expr(e, &scope)).collect();
+                            let keep = match &keep.kind {
+                                KeepKind::Latest(e) => KeepPlan::Latest(c.infer().expr(e, &scope)),
+                                KeepKind::Earliest(e) => KeepPlan::Earliest(c.infer().expr(e, &scope)),
+                                KeepKind::First => KeepPlan::First,
+                                KeepKind::Last => KeepPlan::Last,
+                            };
+                            c.source_filters.entry(obj).or_default().1 = Some(DedupePlan { by, keep, span: rule.span });
+                        }
+                        SourceRuleKind::Column { .. } => {}
+                    }
+                }
+            });
+        }
+    }
+
+    /// Placeholders: a known object, literal values, legal types, required fields.
+    pub(super) fn check_placeholders(&mut self) {
+        let pending = std::mem::take(&mut self.symbols.placeholders);
+        for (i, p) in pending.iter().enumerate() {
+            let file = Arc::clone(&p.file);
+            self.with_file(&file, |c| {
+                let Some(obj) = c.dest.get(&p.object.name).cloned() else {
+                    let names: Vec<&str> = c.dest.keys().map(String::as_str).collect();
+                    let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{}`", c.dest_system, p.object.name))
+                        .in_file(&c.file)
+                        .label(p.object.span, "unknown destination object")
+                        .maybe_help(did_you_mean(&p.object.name, names));
+                    c.diags.push(d);
+                    return;
+                };
+                let mut fields = Vec::new();
+                for f in &p.fields {
+                    let Some(field) = c.dest_field(&obj, &f.field).cloned() else { continue };
+                    let ExprKind::Literal(l) = &f.value.kind else {
+                        let d = Diagnostic::new(codes::E0301, "placeholder fields take fixed values")
+                            .in_file(&c.file)
+                            .label(f.value.span, "not a literal")
+                            .help("a placeholder is one shared record; write its values as literals");
+                        c.diags.push(d);
+                        continue;
+                    };
+                    let t = literal(l, f.value.span);
+                    let mut risks = Vec::new();
+                    if assign(&t.ty, &field.ty, &mut risks).is_err() {
+                        let d = Diagnostic::new(codes::E0301, format!("{} cannot be assigned to `{}.{}` ({})", t.ty, obj.name, f.field.dotted(), field.ty))
+                            .in_file(&c.file)
+                            .label(f.value.span, "wrong type");
+                        c.diags.push(d);
+                    }
+                    fields.push((f.field.dotted(), literal_value(l)));
+                }
+                for (name, field) in &obj.fields {
+                    if field.required && field.createable && !fields.iter().any(|(n, _)| n == name) {
+                        let d = Diagnostic::new(codes::E0302, format!("required field `{}.{name}` is not set on this placeholder", obj.name))
+                            .in_file(&c.file)
+                            .label(p.object.span, "placeholder")
+                            .help(format!("add `{name} = \"…\"`"));
+                        c.diags.push(d);
+                    }
+                }
+                c.placeholder_plans.push(PlaceholderPlan {
+                    object: obj.name.clone(),
+                    fields,
+                    id: format!("placeholder:{}:{}", obj.name, i + 1),
+                });
+            });
+        }
+        self.symbols.placeholders = pending;
+    }
+
+    pub(super) fn strict_warnings(&mut self) {
+        for m in &self.symbols.maps {
+            if !m.used {
+                let d = Diagnostic::new(codes::W0401, format!("value map `{}` is never used", m.name))
+                    .in_file(&m.file)
+                    .label(m.span, "unused")
+                    .help("remove it, or use it as `name[key]`");
+                self.diags.push(d);
+            }
+        }
+        for t in &self.symbols.tables {
+            if !t.used {
+                let d = Diagnostic::new(codes::W0402, format!("table `{}` is never used", t.name))
+                    .in_file(&t.file)
+                    .label(t.span, "unused")
+                    .help("remove it, or use it as `name[key].column`");
+                self.diags.push(d);
+            }
+        }
+        let targets: Vec<&TargetPlan> = self.units.iter().flat_map(|u| unit_targets(&u.kind)).collect();
+        let assigned = |obj: &str, field: &str| {
+            targets.iter().any(|t| {
+                t.object == obj
+                    && (t.key.field == field
+                        || t.fields.iter().chain(&t.deferred).any(|f| f.field == field || f.field.starts_with(&format!("{field}."))))
+            })
+        };
+        let mut warnings = Vec::new();
+        for obj in self.dest.values() {
+            let used = targets.iter().any(|t| t.object == obj.name);
+            for name in &obj.declared {
+                if !assigned(&obj.name, name) {
+                    warnings.push(
+                        Diagnostic::new(codes::W0303, format!("custom field `{}.{name}` is declared but never assigned", obj.name))
+                            .in_file(&self.file)
+                            .label(self.declared_span(&obj.name, name), "declared here")
+                            .help("assign it in a route, or remove the declaration"),
+                    );
+                }
+            }
+            if used {
+                for (name, f) in &obj.fields {
+                    if f.commonly_wanted && !assigned(&obj.name, name) {
+                        let span = targets.iter().find(|t| t.object == obj.name).map(|t| t.span).unwrap_or_default();
+                        warnings.push(
+                            Diagnostic::new(codes::W0304, format!("`{}.{name}` is usually migrated but no route sets it", obj.name))
+                                .in_file(&self.file)
+                                .label(span, "this target")
+                                .help(format!("add `{name} = …`, or accept the gap")),
+                        );
+                    }
+                }
+            }
+        }
+        self.diags.extend(warnings);
+        if self.options.strict {
+            self.diags.promote_warnings();
+        }
+    }
+
+    fn declared_span(&self, object: &str, field: &str) -> crate::span::Span {
+        self.declared_spans.get(&(object.to_string(), field.to_string())).copied().unwrap_or_default()
+    }
+
+    /// Assembles the plan: sources, load order, deferred passes.
+    pub(super) fn build_plan(&mut self) -> Option<Plan> {
+        let mut objects: Vec<String> = Vec::new();
+        for o in self.placeholder_plans.iter().map(|p| &p.object).chain(&self.targets_seen) {
+            if !objects.contains(o) {
+                objects.push(o.clone());
+            }
+        }
+        let order = match order::topological(&objects, &self.edges) {
+            Ok(o) => o,
+            Err(cycle) => {
+                let mut shown = cycle.clone();
+                if let Some(f) = cycle.first() {
+                    shown.push(f.clone());
+                }
+                let d = Diagnostic::new(codes::E0503, format!("these objects reference each other in a cycle: {}", shown.join(" → ")))
+                    .in_file(&self.file)
+                    .label(self.units.first().map(|u| u.span).unwrap_or_default(), "no load order exists")
+                    .help("break the cycle: make one of the lookups a self-reference, or drop it and set it after the load");
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let mut load_order: Vec<LoadStep> = order
+            .iter()
+            .enumerate()
+            .map(|(i, o)| LoadStep { number: i as u32 + 1, object: o.clone(), pass: Pass::Upsert })
+            .collect();
+        let deferred: Vec<String> = order
+            .iter()
+            .filter(|o| {
+                self.units
+                    .iter()
+                    .flat_map(|u| unit_targets(&u.kind))
+                    .any(|t| t.object == **o && !t.deferred.is_empty())
+            })
+            .cloned()
+            .collect();
+        for o in deferred {
+            let number = load_order.len() as u32 + 1;
+            load_order.push(LoadStep { number, object: o, pass: Pass::DeferredUpdate });
+        }
+        let sources = self
+            .env
+            .objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let (filters, dedupe) = self.source_filters.shift_remove(&(i as u32)).unwrap_or_default();
+                let filter = filters.into_iter().reduce(|a, b| crate::plan::TExpr {
+                    span: a.span.to(b.span),
+                    kind: crate::plan::TExprKind::Binary { op: crate::plan::BinOp::And, lhs: Box::new(a), rhs: Box::new(b) },
+                    ty: crate::plan::Ty::Bool,
+                    nullable: false,
+                    fallible: false,
+                });
+                SourcePlan {
+                    name: o.name.clone(),
+                    file: o.file.clone(),
+                    columns: o.columns.clone(),
+                    primary_key: o.primary_key.iter().filter_map(|k| o.column(k)).collect(),
+                    optional: o.optional,
+                    filter,
+                    dedupe,
+                }
+            })
+            .collect();
+        Some(Plan {
+            source_system: self.env.desc.system.clone(),
+            destination: self.dest_system.clone(),
+            options: self.options.clone(),
+            sources,
+            relations: self.env.relations.clone(),
+            value_maps: self.symbols.maps.iter().map(|m| m.plan.clone()).collect(),
+            tables: self.symbols.tables.iter().map(|t| t.plan.clone()).collect(),
+            owners: self.symbols.owners.clone(),
+            placeholders: std::mem::take(&mut self.placeholder_plans),
+            units: std::mem::take(&mut self.units),
+            references: std::mem::take(&mut self.references),
+            load_order,
+        })
+    }
+}
+
+/// Every target of a unit.
+pub fn unit_targets(kind: &UnitKind) -> Vec<&TargetPlan> {
+    match kind {
+        UnitKind::Route { targets } => targets.iter().collect(),
+        UnitKind::Split { arms, otherwise } => {
+            let mut v: Vec<&TargetPlan> = arms.iter().map(|(_, t)| t).collect();
+            if let Some(crate::plan::SplitOtherwise::Target(t)) = otherwise {
+                v.push(t);
+            }
+            v
+        }
+        UnitKind::Merge { target, .. } => vec![target],
+    }
+}

@@ -1,0 +1,251 @@
+//! Types written in specs (`text(40)`, `picklist("a", "b")`, `lookup(Contact)`)
+//! and the assignability of expression types to destination field types.
+//!
+//! The assignability table is documented in docs/language.md ("Type
+//! assignability"); `assign` below is its single implementation.
+
+use crate::plan::Ty;
+use crate::schema::model::{EnumValue, FieldType};
+use crate::syntax::ast::{TypeArg, TypeExpr};
+
+/// Type names a spec may write, for "did you mean".
+pub const TYPE_NAMES: &[&str] = &[
+    "text", "textarea", "integer", "decimal", "number", "percent", "currency", "boolean", "date",
+    "datetime", "email", "phone", "url", "picklist", "enum", "multipicklist", "list", "lookup",
+    "owner", "id",
+];
+
+/// Converts a written type. `Err` is a message for E0315.
+pub fn field_type(t: &TypeExpr) -> Result<FieldType, String> {
+    let ints: Vec<i64> = t
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            TypeArg::Int { value, .. } => Some(*value),
+            _ => None,
+        })
+        .collect();
+    let strs: Vec<EnumValue> = t
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            TypeArg::Str(s) => Some(EnumValue {
+                value: s.value.clone(),
+                aliases: Vec::new(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<&TypeExpr> = t
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            TypeArg::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let small = |i: usize, max: i64| -> Result<Option<u32>, String> {
+        match ints.get(i) {
+            None => Ok(None),
+            Some(&n) if (1..=max).contains(&n) => Ok(Some(n as u32)),
+            Some(n) => Err(format!("`{n}` is out of range for `{}` (1 to {max})", t.name.name)),
+        }
+    };
+    let ty = match t.name.name.as_str() {
+        "text" | "string" => FieldType::Text { max: small(0, 131_072)? },
+        "textarea" => FieldType::Textarea { max: small(0, 131_072)? },
+        "integer" | "int" => FieldType::Integer,
+        "decimal" | "number" => {
+            let p = small(0, 38)?.map(|n| n as u8);
+            let s = match ints.get(1) {
+                Some(&s) if (0..=i64::from(p.unwrap_or(38))).contains(&s) => Some(s as u8),
+                Some(s) => return Err(format!("scale `{s}` must be between 0 and the precision")),
+                None => p.map(|_| 0),
+            };
+            FieldType::Number { precision: p, scale: s }
+        }
+        "percent" => FieldType::Percent,
+        "currency" => FieldType::Currency,
+        "boolean" | "bool" => FieldType::Boolean,
+        "date" => FieldType::Date,
+        "datetime" => FieldType::Datetime,
+        "email" => FieldType::Email,
+        "phone" => FieldType::Phone,
+        "url" => FieldType::Url,
+        "picklist" | "enum" | "multipicklist" => {
+            if strs.is_empty() {
+                return Err(format!("`{}` needs its values: `{}(\"a\", \"b\")`", t.name.name, t.name.name));
+            }
+            if t.name.name == "multipicklist" {
+                FieldType::Multipicklist { values: strs }
+            } else {
+                FieldType::Picklist { values: strs }
+            }
+        }
+        "list" => match names.first() {
+            Some(inner) => FieldType::List {
+                item: Box::new(field_type(inner)?),
+            },
+            None => return Err("`list` needs an item type: `list<text>`".into()),
+        },
+        "lookup" => {
+            if names.is_empty() {
+                return Err("`lookup` needs the object it points to: `lookup(Account)`".into());
+            }
+            FieldType::Lookup {
+                objects: names.iter().map(|n| n.name.name.clone()).collect(),
+            }
+        }
+        "owner" => FieldType::Owner,
+        "id" => FieldType::Id,
+        other => return Err(format!("unknown type `{other}`")),
+    };
+    Ok(ty)
+}
+
+/// The expression type a staged column of this field type has.
+pub fn column_ty(ft: &FieldType) -> Ty {
+    match ft {
+        FieldType::Text { max } | FieldType::Textarea { max } => Ty::Text { max: *max },
+        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => Ty::text(),
+        FieldType::Integer => Ty::Int,
+        FieldType::Number { scale, .. } => Ty::Num { scale: *scale },
+        FieldType::Percent | FieldType::Currency => Ty::Num { scale: None },
+        FieldType::Boolean => Ty::Bool,
+        FieldType::Date => Ty::Date,
+        FieldType::Datetime => Ty::DateTime,
+        FieldType::Picklist { values } => Ty::Enum {
+            values: values.iter().map(|v| v.value.clone()).collect(),
+        },
+        FieldType::Multipicklist { values } => Ty::list(Ty::Enum {
+            values: values.iter().map(|v| v.value.clone()).collect(),
+        }),
+        FieldType::List { item } => Ty::list(column_ty(item)),
+        FieldType::Lookup { .. } | FieldType::Owner => Ty::text(),
+        FieldType::Composite { .. } => Ty::text(),
+    }
+}
+
+/// Why a type is not assignable; turned into E0301/E0305/E0313 by the caller.
+pub enum Mismatch {
+    /// Plain type mismatch, with a hint how to convert.
+    Type { hint: Option<&'static str> },
+    /// Values that the picklist does not have.
+    IllegalValues(Vec<String>),
+    /// Owner fields take only `owner(…)`.
+    NeedsOwner,
+    /// A lookup given something that is not a record.
+    NotARecord,
+}
+
+/// Warnings an otherwise legal assignment can carry.
+pub enum Risk {
+    Truncation { from: u32, to: u32 },
+    Precision { from: u8, to: u8 },
+}
+
+fn picklist_check(values: &[EnumValue], have: &[String]) -> Result<(), Mismatch> {
+    let bad: Vec<String> = have
+        .iter()
+        .filter(|h| !values.iter().any(|v| v.value == **h))
+        .cloned()
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Mismatch::IllegalValues(bad))
+    }
+}
+
+/// Is a (non-null, non-skip) value of type `ty` assignable to `dest`?
+/// Lookups and records are checked by the caller (they need the routes).
+pub fn assign(ty: &Ty, dest: &FieldType, risks: &mut Vec<Risk>) -> Result<(), Mismatch> {
+    use FieldType as F;
+    match (dest, ty) {
+        (_, Ty::Null | Ty::Never | Ty::Clear) => Ok(()),
+        (F::Owner, Ty::Owner) => Ok(()),
+        (F::Owner, _) => Err(Mismatch::NeedsOwner),
+        (_, Ty::Owner) => Err(Mismatch::Type {
+            hint: Some("`owner(…)` can only be assigned to an owner field"),
+        }),
+        (F::Lookup { .. }, Ty::Record { .. } | Ty::Produced { .. } | Ty::Placeholder { .. }) => Ok(()),
+        (F::Lookup { .. }, _) => Err(Mismatch::NotARecord),
+        (_, Ty::Record { .. } | Ty::Produced { .. } | Ty::Placeholder { .. }) => Err(Mismatch::Type {
+            hint: Some("a record can only be assigned to a lookup field; pick a column, e.g. `manager.email`"),
+        }),
+        (F::Text { max } | F::Textarea { max }, t) => {
+            match t {
+                Ty::Text { max: Some(m) } => {
+                    if let Some(d) = max {
+                        if m > d {
+                            risks.push(Risk::Truncation { from: *m, to: *d });
+                        }
+                    }
+                }
+                Ty::Enum { values } => {
+                    let longest = values.iter().map(|v| v.chars().count()).max().unwrap_or(0) as u32;
+                    if let Some(d) = max {
+                        if longest > *d {
+                            risks.push(Risk::Truncation { from: longest, to: *d });
+                        }
+                    }
+                }
+                Ty::Text { max: None } | Ty::Int | Ty::Num { .. } | Ty::Bool | Ty::Date | Ty::DateTime => {}
+                Ty::List { .. } => {
+                    return Err(Mismatch::Type {
+                        hint: Some("join the list into one text with `join(list, \";\")`"),
+                    })
+                }
+                _ => return Err(Mismatch::Type { hint: None }),
+            }
+            Ok(())
+        }
+        (F::Email | F::Phone | F::Url | F::Id, Ty::Text { .. } | Ty::Enum { .. }) => Ok(()),
+        (F::Integer, Ty::Int) => Ok(()),
+        (F::Integer, Ty::Num { .. }) => Err(Mismatch::Type {
+            hint: Some("round it first: `round(x, 0)`, or convert with `integer(x)`"),
+        }),
+        (F::Number { scale, .. }, Ty::Num { scale: s }) => {
+            if let (Some(d), Some(s)) = (scale, s) {
+                if s > d {
+                    risks.push(Risk::Precision { from: *s, to: *d });
+                }
+            }
+            Ok(())
+        }
+        (F::Number { .. } | F::Percent | F::Currency, Ty::Int | Ty::Num { .. }) => Ok(()),
+        (F::Integer | F::Number { .. } | F::Percent | F::Currency, Ty::Text { .. } | Ty::Enum { .. }) => {
+            Err(Mismatch::Type {
+                hint: Some("convert it with `number(x) ?? …` (the conversion can fail)"),
+            })
+        }
+        (F::Boolean, Ty::Bool) => Ok(()),
+        (F::Date, Ty::Date) | (F::Datetime, Ty::DateTime) => Ok(()),
+        (F::Date, Ty::DateTime) => Err(Mismatch::Type {
+            hint: Some("take the date part with `date(x)`"),
+        }),
+        (F::Datetime, Ty::Date) => Err(Mismatch::Type {
+            hint: Some("a date has no time of day; convert with `datetime(x)` (midnight in the spec's timezone)"),
+        }),
+        (F::Date | F::Datetime, Ty::Text { .. } | Ty::Enum { .. }) => Err(Mismatch::Type {
+            hint: Some("parse it with `date(x) ?? …` or `datetime(x) ?? …`"),
+        }),
+        (F::Picklist { values }, Ty::Enum { values: have }) => picklist_check(values, have),
+        (F::Picklist { .. }, Ty::Text { .. }) => Err(Mismatch::Type {
+            hint: Some("map it through a value map (`values name { … }`) so every value is a legal picklist value"),
+        }),
+        (F::Picklist { values }, Ty::Bool) => picklist_check(values, &["true".into(), "false".into()]),
+        (F::Multipicklist { values }, Ty::List { item }) => match item.as_ref() {
+            Ty::Enum { values: have } => picklist_check(values, have),
+            _ => Err(Mismatch::Type {
+                hint: Some("map the items through a value map so every value is legal"),
+            }),
+        },
+        (F::Multipicklist { values }, Ty::Enum { values: have }) => picklist_check(values, have),
+        (F::List { item }, Ty::List { item: have }) => assign(have, item, risks),
+        (F::Composite { .. }, _) => Err(Mismatch::Type {
+            hint: Some("assign its sub-fields instead, e.g. `name.firstName = …`"),
+        }),
+        _ => Err(Mismatch::Type { hint: None }),
+    }
+}

@@ -1,0 +1,319 @@
+//! Routes, fan-outs, splits, merges and references → plan units.
+
+use super::expr::Scope;
+use super::target::CheckedTarget;
+use super::Checker;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::plan::{ReferencePlan, SplitOtherwise, TExpr, TExprKind, Ty, Unit, UnitKind};
+use crate::span::Span;
+use crate::syntax::ast::{self, ExprKind, SplitElseKind};
+use crate::value::Value;
+
+impl Checker<'_> {
+    /// The scope of records of source object `name`, or a reported E0210.
+    pub(super) fn source_scope(&mut self, name: &ast::Ident) -> Option<Scope> {
+        match self.env.intern(&name.name) {
+            Some(object) => Some(Scope {
+                object,
+                group: None,
+                aliases: Vec::new(),
+            }),
+            None => {
+                let names: Vec<String> = self.env.object_names().map(str::to_string).collect();
+                let d = Diagnostic::new(codes::E0210, format!("the export has no object `{}`", name.name))
+                    .in_file(&self.file)
+                    .label(name.span, "unknown source object")
+                    .maybe_help(crate::diagnostics::did_you_mean(&name.name, names.iter().map(String::as_str)))
+                    .note("`ferry schema show actimo` lists the export's objects");
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    pub(super) fn condition(&mut self, e: &ast::Expr, scope: &Scope) -> TExpr {
+        let mut inf = self.infer();
+        let t = inf.expr(e, scope);
+        if !matches!(t.ty, Ty::Bool | Ty::Never) {
+            let d = Diagnostic::new(codes::E0314, format!("a condition must be true or false, this is {}", t.ty))
+                .in_file(&self.file)
+                .label(t.span, "not a condition");
+            self.diags.push(d);
+        }
+        if t.fallible {
+            let d = Diagnostic::new(codes::E0304, "this condition can fail at run time and is not handled")
+                .in_file(&self.file)
+                .label(t.span, "may fail")
+                .help("handle the failure with `??`");
+            self.diags.push(d);
+        }
+        t
+    }
+
+    fn finish(&mut self, checked: CheckedTarget, index: usize) -> crate::plan::TargetPlan {
+        let mut plan = checked.plan;
+        self.keys.push((plan.object.clone(), plan.key.field.clone(), plan.key.expr.clone(), checked.key_span, self.unit_index));
+        let this = plan.object.clone();
+        let mut deferred_fields = Vec::new();
+        for l in checked.lookups {
+            for o in &l.objects {
+                if *o == this && l.record {
+                    deferred_fields.push(l.field.clone());
+                } else {
+                    self.edges.push((o.clone(), this.clone()));
+                }
+            }
+        }
+        if !deferred_fields.is_empty() {
+            let (deferred, kept) = plan.fields.into_iter().partition(|f| deferred_fields.contains(&f.field));
+            plan.fields = kept;
+            plan.deferred = deferred;
+        }
+        if index > 0 {
+            plan.id_suffix = Some(plan.alias.clone().unwrap_or_else(|| plan.object.clone()));
+        }
+        self.targets_seen.push(this);
+        plan
+    }
+
+    pub(super) fn route(&mut self, r: &ast::Route, span: Span) -> Option<Unit> {
+        let mut scope = self.source_scope(&r.source)?;
+        let filter = r.filter.as_ref().map(|f| self.condition(f, &scope));
+        self.produced_objects.clear();
+        let mut targets = Vec::new();
+        for (i, t) in r.targets.iter().enumerate() {
+            let checked = self.target(t, &scope);
+            self.produced_objects.push(t.object.name.clone());
+            if let Some(a) = &t.alias {
+                scope.aliases.push((a.name.clone(), i as u32, t.object.name.clone()));
+            }
+            if let Some(c) = checked {
+                targets.push(self.finish(c, i));
+            }
+        }
+        let label = format!(
+            "route {} -> {}",
+            r.source.name,
+            r.targets.iter().map(|t| t.object.name.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        Some(Unit {
+            label,
+            source: scope.object,
+            filter,
+            kind: UnitKind::Route { targets },
+            span,
+        })
+    }
+
+    pub(super) fn split(&mut self, s: &ast::Split, span: Span) -> Option<Unit> {
+        let scope = self.source_scope(&s.source)?;
+        let mut arms = Vec::new();
+        let mut conds = Vec::new();
+        for arm in &s.arms {
+            let cond = self.condition(&arm.cond, &scope);
+            conds.push((cond.clone(), arm.cond.span));
+            if let Some(c) = self.target(&arm.target, &scope) {
+                let t = self.finish(c, 0);
+                arms.push((cond, t));
+            }
+        }
+        let otherwise = match &s.else_arm {
+            None => None,
+            Some(e) => match &e.kind {
+                SplitElseKind::Skip(r) => Some(SplitOtherwise::Skip(r.code.clone())),
+                SplitElseKind::Target(t) => self
+                    .target(t, &scope)
+                    .map(|c| SplitOtherwise::Target(self.finish(c, 0))),
+            },
+        };
+        self.split_coverage(s, &conds);
+        Some(Unit {
+            label: format!("split {}", s.source.name),
+            source: scope.object,
+            filter: None,
+            kind: UnitKind::Split { arms, otherwise },
+            span,
+        })
+    }
+
+    /// W0403 for arms that can never match; E0403 when a split without
+    /// `else` cannot be shown to give every record an arm.
+    fn split_coverage(&mut self, s: &ast::Split, conds: &[(TExpr, Span)]) {
+        let mut column: Option<u32> = None;
+        let mut covered: Vec<String> = Vec::new();
+        let mut universe: Option<Vec<String>> = None;
+        let mut analyzable = true;
+        for (cond, span) in conds {
+            match enum_set(cond) {
+                Some((col, values, all)) if column.is_none_or(|c| c == col) => {
+                    column = Some(col);
+                    universe = Some(all.clone());
+                    let fresh: Vec<&String> = values.iter().filter(|v| !covered.contains(v)).collect();
+                    if fresh.is_empty() {
+                        let d = Diagnostic::new(codes::W0403, "this split arm can never match")
+                            .in_file(&self.file)
+                            .label(*span, "every value it accepts is taken by an earlier arm");
+                        self.diags.push(d);
+                    }
+                    covered.extend(values);
+                }
+                _ => {
+                    if is_true(cond) {
+                        // `when true` takes everything that is left.
+                        return;
+                    }
+                    analyzable = false;
+                }
+            }
+        }
+        if s.else_arm.is_some() {
+            return;
+        }
+        let missing: Vec<String> = match (&universe, analyzable) {
+            (Some(all), true) => all.iter().filter(|v| !covered.contains(v)).cloned().collect(),
+            _ => vec![],
+        };
+        if !analyzable || universe.is_none() || !missing.is_empty() {
+            let msg = if missing.is_empty() {
+                "this split has no `else` and ferry cannot prove every record matches an arm".to_string()
+            } else {
+                let list: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
+                format!("records with {} match no arm of this split", list.join(", "))
+            };
+            let d = Diagnostic::new(codes::E0403, msg)
+                .in_file(&self.file)
+                .label(s.source.span, "split without `else`")
+                .help("add `else -> Target { … }` or `else skip(\"reason\")` so every record is accounted for");
+            self.diags.push(d);
+        }
+    }
+
+    pub(super) fn merge(&mut self, m: &ast::Merge, span: Span) -> Option<Unit> {
+        let scope = self.source_scope(&m.source)?;
+        let filter = m.filter.as_ref().map(|f| self.condition(f, &scope));
+        let mut keys = Vec::new();
+        let mut by = Vec::new();
+        for e in &m.by {
+            let mut inf = self.infer();
+            let t = inf.expr(e, &scope);
+            if t.ty.is_list() {
+                let d = Diagnostic::new(codes::E0307, "a merge key must be one value per record")
+                    .in_file(&self.file)
+                    .label(t.span, "a list");
+                self.diags.push(d);
+            }
+            if let ExprKind::Path(segs) = &e.kind {
+                if segs.len() == 1 {
+                    keys.push((segs[0].name.clone(), t.clone()));
+                }
+            }
+            by.push(t);
+        }
+        let group = Scope {
+            object: scope.object,
+            group: Some(keys),
+            aliases: Vec::new(),
+        };
+        self.produced_objects.clear();
+        let target = self.target(&m.target, &group).map(|c| self.finish(c, 0))?;
+        Some(Unit {
+            label: format!("merge {} -> {}", m.source.name, m.target.object.name),
+            source: scope.object,
+            filter,
+            kind: UnitKind::Merge { by, target },
+            span,
+        })
+    }
+
+    pub(super) fn reference(&mut self, r: &ast::Reference) -> Option<ReferencePlan> {
+        let scope = self.source_scope(&r.source)?;
+        let filter = r.filter.as_ref().map(|f| self.condition(f, &scope));
+        let mut fields = Vec::new();
+        for stmt in &r.fields {
+            let mut inf = self.infer();
+            let t = inf.expr(stmt.kind.value(), &scope);
+            if t.fallible {
+                let d = Diagnostic::new(codes::E0304, "this conversion can fail at run time and is not handled")
+                    .in_file(&self.file)
+                    .label(t.span, "may fail")
+                    .help("handle the failure with `?? …`");
+                self.diags.push(d);
+            }
+            fields.push((stmt.kind.field().dotted(), t));
+        }
+        Some(ReferencePlan {
+            source: scope.object,
+            title: r.title.value.clone(),
+            filter,
+            fields,
+        })
+    }
+
+    /// E0508: two targets into one object whose keys may produce the same value.
+    pub(super) fn key_collisions(&mut self) {
+        let keys = std::mem::take(&mut self.keys);
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                if a.0 != b.0 || a.1 != b.1 || a.4 == b.4 {
+                    continue;
+                }
+                let (pa, pb) = (prefix(&a.2), prefix(&b.2));
+                let disjoint = match (&pa, &pb) {
+                    (Some(x), Some(y)) => !x.starts_with(y.as_str()) && !y.starts_with(x.as_str()),
+                    _ => false,
+                };
+                if !disjoint {
+                    let d = Diagnostic::new(codes::E0508, format!("two routes write `{}.{}` keys that may collide", a.0, a.1))
+                        .in_file(&self.file)
+                        .label(b.3, "this key")
+                        .label(a.3, "may equal this one")
+                        .help("give each route its own prefix: `key F = concat(\"fb-\", feedback_id)`");
+                    self.diags.push(d);
+                }
+            }
+        }
+        self.keys = keys;
+    }
+}
+
+/// The literal text a key expression always starts with.
+fn prefix(e: &TExpr) -> Option<String> {
+    match &e.kind {
+        TExprKind::Call { func: crate::plan::Func::Concat, args } => match args.first().map(|a| &a.kind) {
+            Some(TExprKind::Lit(Value::Text(s))) if !s.is_empty() => Some(s.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_true(e: &TExpr) -> bool {
+    matches!(e.kind, TExprKind::Lit(Value::Bool(true)))
+}
+
+/// For `col == "x"`, `col in ["x", "y"]`, `col not in […]` over an enum
+/// column: (column, accepted values, all values).
+fn enum_set(e: &TExpr) -> Option<(u32, Vec<String>, Vec<String>)> {
+    let TExprKind::Binary { op, lhs, rhs } = &e.kind else { return None };
+    let TExprKind::Column(col) = lhs.kind else { return None };
+    let Ty::Enum { values } = &lhs.ty else { return None };
+    let all: Vec<String> = values.to_vec();
+    let lits: Vec<String> = match &rhs.kind {
+        TExprKind::Lit(Value::Text(s)) => vec![s.to_string()],
+        TExprKind::List(items) => items
+            .iter()
+            .map(|i| match &i.kind {
+                TExprKind::Lit(Value::Text(s)) => Some(s.to_string()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?,
+        _ => return None,
+    };
+    use crate::plan::BinOp;
+    let accepted = match op {
+        BinOp::Eq | BinOp::In => lits.into_iter().filter(|l| all.contains(l)).collect(),
+        BinOp::Ne | BinOp::NotIn => all.iter().filter(|v| !lits.contains(v)).cloned().collect(),
+        _ => return None,
+    };
+    Some((col, accepted, all))
+}
