@@ -1,8 +1,14 @@
 //! `ferry fmt [--check] FILE…`.
+//!
+//! Input: spec files. Output: the files rewritten in the canonical layout, or
+//! with `--check` an E1003 per file that would change, showing the first line
+//! that differs. Invariant: a file that does not parse cleanly is never
+//! rewritten (its diagnostics are printed instead).
 
 use super::exit;
 use crate::diagnostics::render::Format;
 use crate::diagnostics::{codes, Diagnostic, SourceFile};
+use crate::span::Span;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -39,8 +45,12 @@ pub fn run(args: Args) -> u8 {
             continue;
         }
         if args.check {
+            let diff = first_difference(&file.text, &formatted);
             let d = Diagnostic::new(codes::E1003, format!("`{}` is not formatted", path.display()))
-                .help("run `ferry fmt` on it");
+                .in_file(&file)
+                .label(diff.span, "first line that `ferry fmt` changes")
+                .note(diff.note)
+                .help(format!("run `ferry fmt {}` to rewrite it", path.display()));
             super::emit(&[d], Format::Human);
             status = status.max(exit::DIAGNOSTICS);
         } else if let Err(e) = std::fs::write(path, formatted) {
@@ -49,4 +59,64 @@ pub fn run(args: Args) -> u8 {
         }
     }
     status
+}
+
+/// Where the formatted text first departs from the original.
+struct Difference {
+    /// The original line (without its line break), for the label.
+    span: Span,
+    /// `line N:` then the old and the new line.
+    note: String,
+}
+
+fn first_difference(old: &str, new: &str) -> Difference {
+    let mut offset = 0;
+    let mut old_lines = old.split_inclusive('\n');
+    let mut new_lines = new.split_inclusive('\n');
+    let mut number = 1;
+    loop {
+        let (o, n) = (old_lines.next(), new_lines.next());
+        if o != n || o.is_none() {
+            let shown = |l: Option<&str>| {
+                l.map_or_else(
+                    || "(end of file)".to_string(),
+                    |l| {
+                        let t = l.trim_end_matches(['\n', '\r']);
+                        if t.len() < l.len() || l.is_empty() {
+                            t.to_string()
+                        } else {
+                            format!("{t}  (no line break at the end of the file)")
+                        }
+                    },
+                )
+            };
+            let len = o.map_or(0, |l| l.trim_end_matches(['\n', '\r']).len());
+            return Difference {
+                span: Span::new(offset, offset + len),
+                note: format!("line {number}:\n- {}\n+ {}", shown(o), shown(n)),
+            };
+        }
+        offset += o.map_or(0, str::len);
+        number += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+
+    #[test]
+    fn shows_the_first_changed_line() {
+        let d = first_difference("a\nb  = 1\nc\n", "a\nb = 1\nc\n");
+        assert_eq!(d.span, crate::span::Span::new(2, 8));
+        assert_eq!(d.note, "line 2:\n- b  = 1\n+ b = 1");
+    }
+
+    #[test]
+    fn missing_final_line_break() {
+        let d = first_difference("a\nb", "a\nb\n");
+        assert_eq!(d.note, "line 2:\n- b  (no line break at the end of the file)\n+ b");
+        let d = first_difference("a\n\n\n", "a\n");
+        assert_eq!(d.note, "line 2:\n- \n+ (end of file)");
+    }
 }

@@ -80,9 +80,29 @@ pub struct Object {
     pub relations: IndexMap<String, Relation>,
     /// Destination: per-object API facts.
     pub api: Option<ObjectApi>,
+    /// The object itself is marked `[UNVERIFIED]` in the reference.
+    pub unverified: bool,
 }
 
 impl Object {
+    /// An empty, non-optional, non-custom object; callers fill in what they know
+    /// (use this instead of a struct literal so new model fields do not break you).
+    pub fn new(name: impl Into<String>) -> Object {
+        let name = name.into();
+        Object {
+            label: name.clone(),
+            name,
+            file: None,
+            primary_key: Vec::new(),
+            optional: false,
+            custom: false,
+            fields: IndexMap::new(),
+            relations: IndexMap::new(),
+            api: None,
+            unverified: false,
+        }
+    }
+
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.get(name)
     }
@@ -121,6 +141,32 @@ pub struct Field {
     /// Facts marked `[UNVERIFIED]` in the reference.
     pub unverified: bool,
     pub description: String,
+}
+
+impl Field {
+    /// A plain field: not required, createable and updateable, nullable; callers
+    /// set the rest (use this instead of a struct literal so new model fields do
+    /// not break you).
+    pub fn new(name: impl Into<String>, ty: FieldType) -> Field {
+        let name = name.into();
+        Field {
+            label: name.clone(),
+            name,
+            ty,
+            required: false,
+            unique: false,
+            external_id: false,
+            createable: true,
+            updateable: true,
+            custom: false,
+            commonly_wanted: false,
+            aliases: Vec::new(),
+            formats: Vec::new(),
+            nullable: true,
+            unverified: false,
+            description: String::new(),
+        }
+    }
 }
 
 /// A field type. Composite fields carry their sub-fields.

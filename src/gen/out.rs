@@ -1,0 +1,508 @@
+//! Row building and CSV writing for the generator.
+//!
+//! Input: rows built field by field in canonical column order, and a
+//! [`Layout`] saying how the file is laid out on disk (BOM, encoding,
+//! delimiter, line ending, header spelling, column order). Output: the file,
+//! streamed through the `csv` crate's quoting, and a [`FileReport`] with row
+//! counts and the injected features with their record and line numbers.
+//! Invariants: nothing is held in memory except the current row (the one
+//! Windows-1252 file is small and encoded at the end); `line` numbers are the
+//! physical line a record starts on, counting quoted newlines.
+
+use super::messy::Feature;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// How many record numbers a feature lists in the manifest (its count is exact).
+const LISTED: usize = 1000;
+
+/// One row under construction: fields are byte ranges of one buffer, so a
+/// row costs no allocation once the buffers have grown.
+pub struct Row {
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+    /// Write decimals with `,` (a Danish-locale file).
+    pub decimal_comma: bool,
+}
+
+impl Default for Row {
+    fn default() -> Self {
+        Row { buf: Vec::with_capacity(512), ends: Vec::with_capacity(64), decimal_comma: false }
+    }
+}
+
+impl Row {
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.ends.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn start(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1]
+        }
+    }
+
+    pub fn field(&self, i: usize) -> &[u8] {
+        &self.buf[self.start(i)..self.ends[i]]
+    }
+
+    /// The text of field `i` (fields are built from `&str`, so always UTF-8).
+    pub fn get(&self, i: usize) -> &str {
+        std::str::from_utf8(self.field(i)).unwrap_or_default()
+    }
+
+    /// Replaces field `i`; messy mode rewrites a few fields of clean rows.
+    pub fn set(&mut self, i: usize, value: &str) {
+        let (a, b) = (self.start(i), self.ends[i]);
+        self.buf.splice(a..b, value.bytes());
+        let delta = value.len() as isize - (b - a) as isize;
+        for e in &mut self.ends[i..] {
+            *e = (*e as isize + delta) as usize;
+        }
+    }
+
+    /// Ends the field built so far with the `raw_*` methods.
+    pub fn end(&mut self) -> &mut Self {
+        self.ends.push(self.buf.len());
+        self
+    }
+
+    pub fn raw(&mut self, s: &str) -> &mut Self {
+        self.buf.extend_from_slice(s.as_bytes());
+        self
+    }
+
+    pub fn raw_int(&mut self, v: impl itoa::Integer) -> &mut Self {
+        self.buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        self
+    }
+
+    pub fn raw_fmt(&mut self, args: std::fmt::Arguments) -> &mut Self {
+        let _ = self.buf.write_fmt(args);
+        self
+    }
+
+    /// Mutable access to the buffer for writers that append bytes directly.
+    pub fn raw_bytes(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    pub fn s(&mut self, s: &str) -> &mut Self {
+        self.raw(s).end()
+    }
+
+    pub fn empty(&mut self) -> &mut Self {
+        self.end()
+    }
+
+    pub fn int(&mut self, v: impl itoa::Integer) -> &mut Self {
+        self.raw_int(v).end()
+    }
+
+    pub fn opt_int(&mut self, v: Option<i64>) -> &mut Self {
+        match v {
+            Some(v) => self.int(v),
+            None => self.end(),
+        }
+    }
+
+    pub fn fmt(&mut self, args: std::fmt::Arguments) -> &mut Self {
+        self.raw_fmt(args).end()
+    }
+
+    pub fn bool(&mut self, b: bool) -> &mut Self {
+        self.s(if b { "true" } else { "false" })
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` (UTC) from Unix seconds.
+    pub fn dt(&mut self, secs: i64) -> &mut Self {
+        push_datetime(&mut self.buf, secs);
+        self.end()
+    }
+
+    pub fn opt_dt(&mut self, secs: Option<i64>) -> &mut Self {
+        match secs {
+            Some(s) => self.dt(s),
+            None => self.end(),
+        }
+    }
+
+    /// `YYYY-MM-DD` from days since 1970-01-01.
+    pub fn date(&mut self, day: i64) -> &mut Self {
+        push_date(&mut self.buf, day);
+        self.end()
+    }
+
+    pub fn opt_date(&mut self, day: Option<i64>) -> &mut Self {
+        match day {
+            Some(d) => self.date(d),
+            None => self.end(),
+        }
+    }
+
+    /// A decimal with `places` digits from a scaled integer (`725, 1` → `72.5`).
+    pub fn dec(&mut self, scaled: i64, places: u32) -> &mut Self {
+        let p = 10i64.pow(places);
+        if scaled < 0 {
+            self.buf.push(b'-');
+        }
+        let v = scaled.unsigned_abs();
+        self.raw_int(v / p as u64);
+        if places > 0 {
+            self.buf.push(if self.decimal_comma { b',' } else { b'.' });
+            let frac = v % p as u64;
+            let s = itoa::Buffer::new().format(frac).to_string();
+            for _ in s.len()..places as usize {
+                self.buf.push(b'0');
+            }
+            self.buf.extend_from_slice(s.as_bytes());
+        }
+        self.end()
+    }
+}
+
+fn push2(out: &mut Vec<u8>, v: u32) {
+    out.push(b'0' + (v / 10) as u8);
+    out.push(b'0' + (v % 10) as u8);
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian
+/// (Howard Hinnant's `civil_from_days`; chrono's formatter is the slow part
+/// of writing a hundred million timestamps).
+pub fn civil(day: i64) -> (i64, u32, u32) {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// (year, month, day) → days since 1970-01-01.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+pub fn push_date(out: &mut Vec<u8>, day: i64) {
+    let (y, m, d) = civil(day);
+    let y = y.clamp(0, 9999) as u32;
+    push2(out, y / 100);
+    push2(out, y % 100);
+    out.push(b'-');
+    push2(out, m);
+    out.push(b'-');
+    push2(out, d);
+}
+
+pub fn push_datetime(out: &mut Vec<u8>, secs: i64) {
+    push_date(out, secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400) as u32;
+    out.push(b' ');
+    push2(out, t / 3600);
+    out.push(b':');
+    push2(out, t / 60 % 60);
+    out.push(b':');
+    push2(out, t % 60);
+}
+
+/// How a file is laid out on disk. `Layout::clean` is §4.0 of the reference.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub bom: bool,
+    pub cp1252: bool,
+    pub lf: bool,
+    pub delimiter: u8,
+    /// A first line `sep=;` (Excel's delimiter hint).
+    pub sep_line: bool,
+    pub decimal_comma: bool,
+    /// The written header of each canonical column.
+    pub headers: Vec<String>,
+    /// Output columns as canonical indices (a repeat is a duplicated column).
+    pub order: Vec<usize>,
+    /// Headers of output columns past the canonical ones (duplicates).
+    pub extra_headers: Vec<String>,
+    pub trailing_empty: usize,
+    pub blank_lines_at_eof: usize,
+}
+
+impl Layout {
+    pub fn clean(columns: &[&str]) -> Layout {
+        Layout {
+            bom: false,
+            cp1252: false,
+            lf: false,
+            delimiter: b',',
+            sep_line: false,
+            decimal_comma: false,
+            headers: columns.iter().map(|c| c.to_string()).collect(),
+            order: (0..columns.len()).collect(),
+            extra_headers: Vec::new(),
+            trailing_empty: 0,
+            blank_lines_at_eof: 0,
+        }
+    }
+
+    fn eol(&self) -> &'static [u8] {
+        if self.lf {
+            b"\n"
+        } else {
+            b"\r\n"
+        }
+    }
+}
+
+/// A feature placed in a file, as listed in `manifest.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Injected {
+    pub feature: Feature,
+    pub file: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<&'static str>,
+    /// How many records carry it (0 for file-level features).
+    pub count: u64,
+    /// 1-based data record numbers (the header is not a record), at most 1000.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<u64>,
+    /// The physical line each listed record starts on (file-level: the header line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<u64>,
+}
+
+/// What one written file looks like, for `manifest.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport {
+    pub name: &'static str,
+    pub rows: u64,
+    pub bytes: u64,
+    pub encoding: &'static str,
+    pub bom: bool,
+    pub delimiter: String,
+    pub line_ending: &'static str,
+    #[serde(skip)]
+    pub injected: Vec<Injected>,
+}
+
+enum Sink {
+    File(File),
+    /// The Windows-1252 file, encoded when finished.
+    Memory(Vec<u8>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::File(f) => f.write(buf),
+            Sink::Memory(v) => v.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::File(f) => f.flush(),
+            Sink::Memory(_) => Ok(()),
+        }
+    }
+}
+
+/// A CSV file being written.
+pub struct CsvOut {
+    name: &'static str,
+    path: std::path::PathBuf,
+    w: csv::Writer<Sink>,
+    layout: Layout,
+    records: u64,
+    next_line: u64,
+    header_line: u64,
+    hits: BTreeMap<(Feature, Option<&'static str>), Injected>,
+}
+
+impl CsvOut {
+    /// Creates `dir/name` and writes the preamble and header.
+    pub fn create(dir: &Path, name: &'static str, layout: Layout) -> io::Result<CsvOut> {
+        let path = dir.join(name);
+        let mut sink = if layout.cp1252 {
+            Sink::Memory(Vec::new())
+        } else {
+            Sink::File(File::create(&path)?)
+        };
+        if layout.bom {
+            sink.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let mut header_line = 1;
+        if layout.sep_line {
+            sink.write_all(b"sep=")?;
+            sink.write_all(&[layout.delimiter])?;
+            sink.write_all(layout.eol())?;
+            header_line = 2;
+        }
+        let w = csv::WriterBuilder::new()
+            .delimiter(layout.delimiter)
+            .terminator(if layout.lf { csv::Terminator::Any(b'\n') } else { csv::Terminator::CRLF })
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_writer(sink);
+        let mut out = CsvOut {
+            name,
+            path,
+            w,
+            layout,
+            records: 0,
+            next_line: header_line + 1,
+            header_line,
+            hits: BTreeMap::new(),
+        };
+        let n = out.layout.headers.len();
+        let headers: Vec<&str> = out.layout.order[..n]
+            .iter()
+            .map(|&i| out.layout.headers[i].as_str())
+            .chain(out.layout.extra_headers.iter().map(String::as_str))
+            .collect();
+        let trailing = std::iter::repeat_n("", out.layout.trailing_empty);
+        out.w.write_record(headers.into_iter().chain(trailing)).map_err(io::Error::other)?;
+        Ok(out)
+    }
+
+    pub fn decimal_comma(&self) -> bool {
+        self.layout.decimal_comma
+    }
+
+    /// Records the feature on the record written next.
+    pub fn mark(&mut self, feature: Feature, column: Option<&'static str>) {
+        let (record, line) = (self.records + 1, self.next_line);
+        let hit = self.hits.entry((feature, column)).or_insert_with(|| Injected {
+            feature,
+            file: self.name,
+            column,
+            count: 0,
+            records: Vec::new(),
+            lines: Vec::new(),
+        });
+        hit.count += 1;
+        if hit.records.len() < LISTED {
+            hit.records.push(record);
+            hit.lines.push(line);
+        }
+    }
+
+    /// Records a file-level feature (located at the header line).
+    pub fn mark_file(&mut self, feature: Feature, column: Option<&'static str>) {
+        let line = self.header_line;
+        self.hits.entry((feature, column)).or_insert_with(|| Injected {
+            feature,
+            file: self.name,
+            column,
+            count: 0,
+            records: Vec::new(),
+            lines: vec![line],
+        });
+    }
+
+    pub fn write(&mut self, row: &Row) -> io::Result<()> {
+        self.write_cut(row, 0)
+    }
+
+    /// Writes the row without its last `cut` output fields (a ragged row).
+    pub fn write_cut(&mut self, row: &Row, cut: usize) -> io::Result<()> {
+        let n = self.layout.order.len() + self.layout.trailing_empty;
+        let fields = self
+            .layout
+            .order
+            .iter()
+            .map(|&i| row.field(i))
+            .chain(std::iter::repeat_n(&b""[..], self.layout.trailing_empty))
+            .take(n.saturating_sub(cut));
+        self.w.write_record(fields).map_err(io::Error::other)?;
+        let mut newlines = memchr::memchr_iter(b'\n', &row.buf).count() as u64;
+        if self.layout.order.len() > row.len() {
+            // A duplicated column repeats its newlines.
+            for &i in &self.layout.order[row.len()..] {
+                newlines += memchr::memchr_iter(b'\n', row.field(i)).count() as u64;
+            }
+        }
+        self.records += 1;
+        self.next_line += 1 + newlines;
+        Ok(())
+    }
+
+    /// Flushes, appends blank lines, encodes the Windows-1252 file.
+    pub fn finish(self) -> io::Result<FileReport> {
+        let CsvOut { name, path, w, layout, records, hits, .. } = self;
+        let mut sink = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
+        for _ in 0..layout.blank_lines_at_eof {
+            sink.write_all(layout.eol())?;
+        }
+        let bytes = match sink {
+            Sink::File(mut f) => {
+                f.flush()?;
+                f.metadata()?.len()
+            }
+            Sink::Memory(v) => {
+                let text = String::from_utf8(v).map_err(io::Error::other)?;
+                let (encoded, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+                if unmappable {
+                    return Err(io::Error::other(format!("{name}: text outside Windows-1252")));
+                }
+                std::fs::write(&path, &encoded)?;
+                encoded.len() as u64
+            }
+        };
+        Ok(FileReport {
+            name,
+            rows: records,
+            bytes,
+            encoding: if layout.cp1252 { "windows-1252" } else { "utf-8" },
+            bom: layout.bom,
+            delimiter: (layout.delimiter as char).to_string(),
+            line_ending: if layout.lf { "lf" } else { "crlf" },
+            injected: hits.into_values().collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trips_and_formats() {
+        for day in [-1, 0, 59, 11_016, 19_787, 2_932_896] {
+            let (y, m, d) = civil(day);
+            assert_eq!(days_from_civil(y, m, d), day);
+        }
+        let mut b = Vec::new();
+        push_datetime(&mut b, 1_709_626_500); // 2024-03-05 08:15:00 UTC
+        assert_eq!(b, b"2024-03-05 08:15:00");
+    }
+
+    #[test]
+    fn row_fields_can_be_replaced() {
+        let mut r = Row::default();
+        r.s("a").int(42).dec(725, 1).dec(5, 2);
+        assert_eq!((r.get(1), r.get(2), r.get(3)), ("42", "72.5", "0.05"));
+        r.set(1, "forty-two");
+        r.set(0, "");
+        assert_eq!((r.get(0), r.get(1), r.get(2)), ("", "forty-two", "72.5"));
+    }
+}

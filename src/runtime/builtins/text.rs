@@ -1,0 +1,235 @@
+//! Text functions: `lower upper trim title concat split replace truncate
+//! left len`.
+//!
+//! Input: evaluated arguments. Output: values. Invariants: lengths count
+//! Unicode scalar values (characters), never bytes; a function that does not
+//! change its input hands back the same shared text (no allocation); on a
+//! list the case and trim functions apply to each element.
+
+use super::super::eval::{Ctx, Frame};
+use super::super::{bug, Fault};
+use crate::plan::TExpr;
+use crate::span::Span;
+use crate::value::Value;
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// Applies `f` to a text (or each text of a list); `f` returns `None` when
+/// the text is unchanged so the original `Arc` is reused.
+fn map_text(v: &Value, f: &dyn Fn(&str) -> Option<String>) -> Value {
+    match v {
+        Value::Null => Value::Null,
+        Value::Text(s) => match f(s) {
+            None => Value::Text(s.clone()),
+            Some(n) => Value::Text(Arc::from(n)),
+        },
+        Value::List(items) => Value::List(items.iter().map(|i| map_text(i, f)).collect()),
+        other => match other.to_text() {
+            None => Value::Null,
+            Some(t) => Value::Text(Arc::from(f(&t).unwrap_or(t))),
+        },
+    }
+}
+
+pub fn lower(v: &Value) -> Value {
+    map_text(v, &|s| {
+        let unchanged = if s.is_ascii() {
+            !s.bytes().any(|b| b.is_ascii_uppercase())
+        } else {
+            s.chars().all(|c| same_char(c, c.to_lowercase()))
+        };
+        (!unchanged).then(|| s.to_lowercase())
+    })
+}
+
+pub fn upper(v: &Value) -> Value {
+    map_text(v, &|s| {
+        let unchanged = if s.is_ascii() {
+            !s.bytes().any(|b| b.is_ascii_lowercase())
+        } else {
+            s.chars().all(|c| same_char(c, c.to_uppercase()))
+        };
+        (!unchanged).then(|| s.to_uppercase())
+    })
+}
+
+fn same_char(c: char, mut mapped: impl Iterator<Item = char>) -> bool {
+    mapped.next() == Some(c) && mapped.next().is_none()
+}
+
+/// Trims whitespace at both ends (a blank text becomes `""`, not null).
+pub fn trim(v: &Value) -> Value {
+    map_text(v, &|s| {
+        let t = s.trim();
+        (t.len() != s.len()).then(|| t.to_string())
+    })
+}
+
+/// Capitalises each word: its first letter upper case, the rest lower case.
+/// Words are separated by anything that is not a letter, digit or
+/// apostrophe, so `NIELSEN-HOLM` → `Nielsen-Holm`, `o'brien` → `O'brien`.
+pub fn title(v: &Value) -> Value {
+    map_text(v, &|s| {
+        let mut out = String::with_capacity(s.len());
+        let mut in_word = false;
+        for c in s.chars() {
+            if c.is_alphanumeric() || c == '\'' || c == '\u{2019}' {
+                if in_word {
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.extend(c.to_uppercase());
+                }
+                in_word = true;
+            } else {
+                out.push(c);
+                in_word = false;
+            }
+        }
+        (out != s).then_some(out)
+    })
+}
+
+/// `concat(a, b, …)`: text of every argument, null as `""`; never null.
+pub(crate) fn concat(ctx: &mut Ctx<'_>, args: &[TExpr], frame: Frame<'_>) -> Result<Value, Fault> {
+    let mut out = String::new();
+    for e in args {
+        let v = ctx.arg(e, frame)?;
+        push_text(&mut out, &v);
+    }
+    Ok(Value::Text(Arc::from(out)))
+}
+
+fn push_text(out: &mut String, v: &Value) {
+    match v {
+        Value::Null | Value::Clear => {}
+        Value::Text(s) | Value::Owner(s) => out.push_str(s),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        other => {
+            if let Some(t) = other.to_text() {
+                out.push_str(&t);
+            }
+        }
+    }
+}
+
+/// `split(text, sep)`: trimmed, non-empty parts. Without `sep` the spec's
+/// `multi_value_separator`. A list is already split and comes back as is.
+pub fn split(v: &Value, sep: Option<&Value>, default_sep: &str) -> Value {
+    let text = match v {
+        Value::Null => return Value::Null,
+        Value::List(_) => return v.clone(),
+        Value::Text(s) => s.to_string(),
+        other => other.to_text().unwrap_or_default(),
+    };
+    let sep = match sep {
+        Some(Value::Text(s)) => s.to_string(),
+        Some(Value::Null) | None => default_sep.to_string(),
+        Some(other) => other.to_text().unwrap_or_default(),
+    };
+    let parts: Vec<Value> = if sep.is_empty() {
+        vec![text.trim()].into_iter().filter(|p| !p.is_empty()).map(Value::text).collect()
+    } else {
+        text.split(sep.as_str()).map(str::trim).filter(|p| !p.is_empty()).map(Value::text).collect()
+    };
+    Value::List(Arc::from(parts))
+}
+
+/// `replace(text, from, to)`: every occurrence; an empty `from` changes nothing.
+pub fn replace(v: &Value, from: &Value, to: &Value) -> Value {
+    let from = from.to_text().unwrap_or_default();
+    let to = to.to_text().unwrap_or_default();
+    map_text(v, &|s| (!from.is_empty() && s.contains(from.as_str())).then(|| s.replace(from.as_str(), &to)))
+}
+
+/// `truncate(text, n)` / `left(text, n)`: the first n characters.
+pub fn left(v: &Value, n: &Value, span: Span) -> Result<Value, Fault> {
+    let n = match n {
+        Value::Null => return Ok(Value::Null),
+        Value::Int(n) if *n >= 0 => usize::try_from(*n).unwrap_or(usize::MAX),
+        other => return bug(span, format!("a length must be a whole number ≥ 0, not {other:?}")),
+    };
+    Ok(map_text(v, &|s| {
+        if s.len() <= n {
+            return None; // bytes ≥ chars, so it already fits
+        }
+        s.char_indices().nth(n).map(|(at, _)| s[..at].to_string())
+    }))
+}
+
+/// `len(x)`: characters of a text, elements of a list.
+pub fn len(v: &Value) -> Value {
+    let n = match v {
+        Value::Null => return Value::Null,
+        Value::Text(s) => s.chars().count(),
+        Value::List(items) => items.len(),
+        other => other.to_text().map_or(0, |t| t.chars().count()),
+    };
+    Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Value {
+        Value::text(s)
+    }
+    fn same_arc(a: &Value, b: &Value) -> bool {
+        matches!((a, b), (Value::Text(x), Value::Text(y)) if Arc::ptr_eq(x, y))
+    }
+
+    #[test]
+    fn case_functions_are_unicode_aware_and_reuse_clean_text() {
+        assert_eq!(lower(&t("Søren.HANSEN@X.dk")), t("søren.hansen@x.dk"));
+        assert_eq!(upper(&t("østergaard")), t("ØSTERGAARD"));
+        let clean = t("already lower æ");
+        assert!(same_arc(&lower(&clean), &clean));
+        assert_eq!(lower(&Value::Null), Value::Null);
+        assert_eq!(lower(&Value::Int(7)), t("7"));
+    }
+
+    #[test]
+    fn case_functions_map_over_lists() {
+        let l = Value::List(vec![t("A"), Value::Null, t(" b ")].into());
+        assert_eq!(lower(&l), Value::List(vec![t("a"), Value::Null, t(" b ")].into()));
+        assert_eq!(trim(&l), Value::List(vec![t("A"), Value::Null, t("b")].into()));
+    }
+
+    #[test]
+    fn trim_keeps_blank_as_empty_text() {
+        assert_eq!(trim(&t("  Ane \t")), t("Ane"));
+        assert_eq!(trim(&t("   ")), t(""));
+        let clean = t("x");
+        assert!(same_arc(&trim(&clean), &clean));
+    }
+
+    #[test]
+    fn title_capitalises_words() {
+        assert_eq!(title(&t("ANNA østergaard")), t("Anna Østergaard"));
+        assert_eq!(title(&t("nielsen-holm")), t("Nielsen-Holm"));
+        assert_eq!(title(&t("o'brien")), t("O'brien"));
+        assert_eq!(title(&Value::Null), Value::Null);
+    }
+
+    #[test]
+    fn split_trims_and_drops_empty_parts() {
+        let parts = split(&t("store 12 ; Sales;"), Some(&t(";")), ",");
+        assert_eq!(parts, Value::List(vec![t("store 12"), t("Sales")].into()));
+        assert_eq!(split(&t("a,b"), None, ","), Value::List(vec![t("a"), t("b")].into()));
+        assert_eq!(split(&Value::Null, None, ";"), Value::Null);
+    }
+
+    #[test]
+    fn replace_left_and_len_count_characters() {
+        assert_eq!(replace(&t("a-b-c"), &t("-"), &t("")), t("abc"));
+        assert_eq!(replace(&t("abc"), &t(""), &t("x")), t("abc"));
+        assert_eq!(left(&t("Østergaard"), &Value::Int(3), Span::default()), Ok(t("Øst")));
+        assert_eq!(left(&t("ab"), &Value::Int(5), Span::default()), Ok(t("ab")));
+        assert!(left(&t("ab"), &Value::Int(-1), Span::default()).is_err());
+        assert_eq!(len(&t("Åse")), Value::Int(3));
+        assert_eq!(len(&Value::List(vec![t("a")].into())), Value::Int(1));
+        assert_eq!(len(&Value::Null), Value::Null);
+    }
+}

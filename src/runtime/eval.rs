@@ -1,0 +1,448 @@
+//! Expression evaluation: one typed expression against one record (or merge
+//! group) of a [`Dataset`].
+//!
+//! Input: a [`TExpr`] from the plan and a [`Frame`]. Output: a [`Value`] or a
+//! [`Fault`]. Side effects, all on the [`Ctx`]: flags raised by `flag(…)`
+//! and value-map coverage counts.
+//!
+//! Null semantics: most functions return null on null input; `concat`
+//! treats null as `""`; `x == null` is true iff x is null; ordering
+//! comparisons with a null operand are false; `and`, `or`, `not`, `if` and
+//! `where` treat null as false; arithmetic on null is null. `a ?? b` gives b
+//! when a is null or failed with an error, never when a skipped.
+//!
+//! Frames: inside a merge the frame is the group; a column, relation or
+//! other record-level read there means the group's first member (the checker
+//! only allows that for key columns). Inside `where` and relation hops the
+//! frame is the element record.
+
+use super::builtins;
+use super::lookups::MapIndex;
+use super::ops;
+use super::{bug, Dataset, Fault};
+use crate::plan::{BinOp, Outcome as MapOutcome, OwnerFallback, Plan, RelKind, TExpr, TExprKind};
+use crate::span::Span;
+use crate::value::{RecRef, Value};
+use chrono_tz::Tz;
+use indexmap::IndexMap;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+pub(crate) static NULL: Value = Value::Null;
+
+/// The record (or group) an expression is evaluated against.
+#[derive(Clone, Copy, Debug)]
+pub enum Frame<'f> {
+    Rec(RecRef),
+    /// A merge group: member rows of `object` in file order, and the values
+    /// of the merge's `by` keys.
+    Group {
+        object: u32,
+        members: &'f [u32],
+        keys: &'f [Value],
+    },
+}
+
+impl Frame<'_> {
+    /// The record a record-level read uses: the record, or the group's
+    /// first member.
+    pub fn record(&self) -> Option<RecRef> {
+        match *self {
+            Frame::Rec(r) => Some(r),
+            Frame::Group { object, members, .. } => members.first().map(|&row| RecRef { object, row }),
+        }
+    }
+}
+
+/// Value-map coverage: how often each arm matched and which values no arm
+/// listed (with up to three example record ids each), per map.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Coverage {
+    pub maps: Vec<MapCoverage>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MapCoverage {
+    /// Matches per arm, by arm index.
+    pub hits: Vec<u64>,
+    /// Null keys (give null without consulting the arms).
+    pub nulls: u64,
+    /// Values no arm lists (they took `else`, or gave null), by value text.
+    pub misses: IndexMap<String, Miss>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Miss {
+    pub count: u64,
+    /// Up to three record ids (`contacts:1042`), first seen first.
+    pub examples: Vec<String>,
+}
+
+impl Coverage {
+    fn new(plan: &Plan) -> Coverage {
+        Coverage {
+            maps: plan
+                .value_maps
+                .iter()
+                .map(|m| MapCoverage {
+                    hits: vec![0; m.arms.len()],
+                    ..MapCoverage::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// Adds another context's counts (parallel runs merge per-thread counts).
+    pub fn merge(&mut self, other: &Coverage) {
+        if self.maps.len() < other.maps.len() {
+            self.maps.resize_with(other.maps.len(), MapCoverage::default);
+        }
+        for (mine, theirs) in self.maps.iter_mut().zip(&other.maps) {
+            if mine.hits.len() < theirs.hits.len() {
+                mine.hits.resize(theirs.hits.len(), 0);
+            }
+            for (a, b) in mine.hits.iter_mut().zip(&theirs.hits) {
+                *a += b;
+            }
+            mine.nulls += theirs.nulls;
+            for (value, m) in &theirs.misses {
+                let entry = mine.misses.entry(value.clone()).or_default();
+                entry.count += m.count;
+                for ex in &m.examples {
+                    if entry.examples.len() < 3 {
+                        entry.examples.push(ex.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Evaluation state for one thread: the plan, the data, per-record flags and
+/// reusable buffers. Create one per thread; reuse it across records.
+pub struct Ctx<'a> {
+    pub plan: &'a Plan,
+    pub data: &'a Dataset,
+    /// `options { timezone }`: local dates and naive times.
+    pub timezone: Tz,
+    /// Flags raised for the current record (cleared by [`Ctx::begin`]).
+    pub flags: Vec<String>,
+    pub coverage: Coverage,
+    /// The record being run, for coverage examples.
+    current: Option<RecRef>,
+    pub(crate) scratch: String,
+    pub(crate) formats: builtins::dates::FormatCache,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for `plan` over `data`. An unknown time zone name (which
+    /// the checker rejects) falls back to UTC rather than failing every record.
+    pub fn new(plan: &'a Plan, data: &'a Dataset) -> Ctx<'a> {
+        Ctx {
+            plan,
+            data,
+            timezone: plan.options.timezone.parse().unwrap_or(Tz::UTC),
+            flags: Vec::new(),
+            coverage: Coverage::new(plan),
+            current: None,
+            scratch: String::new(),
+            formats: builtins::dates::FormatCache::default(),
+        }
+    }
+
+    /// Starts a new source record: clears flags, remembers it for reports.
+    pub fn begin(&mut self, record: Option<RecRef>) {
+        self.flags.clear();
+        self.current = record;
+    }
+
+    /// Evaluates `e` against `frame`.
+    pub fn eval(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
+        use TExprKind as K;
+        Ok(match &e.kind {
+            K::Lit(v) => v.clone(),
+            K::Column(c) => self.data.cell(self.record(frame, e.span)?, *c).clone(),
+            K::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval(item, frame)?);
+                }
+                Value::List(Arc::from(out))
+            }
+            K::Nav { rel, then } => self.nav(*rel, then.as_deref(), frame, e.span)?,
+            K::GroupKey(i) => match frame {
+                Frame::Group { keys, .. } => match keys.get(*i as usize) {
+                    Some(v) => v.clone(),
+                    None => return bug(e.span, format!("merge key {i} does not exist")),
+                },
+                Frame::Rec(_) => return bug(e.span, "a merge key read outside a merge"),
+            },
+            K::Members(inner) => self.members(inner, frame)?,
+            K::Produced(i) => Value::Produced(*i),
+            K::ValueMap { map, key } => {
+                let key = self.arg(key, frame)?;
+                self.value_map(*map, &key, e.span)?
+            }
+            K::Table { table, key, column } => {
+                let key = self.arg(key, frame)?;
+                let data = self.data;
+                match data.lookups.tables.get(*table as usize) {
+                    _ if key.is_null() => Value::Null,
+                    Some(t) => match column {
+                        Some(c) => t.cell(&key, *c, &mut self.scratch),
+                        None => t.row(&key, &mut self.scratch),
+                    },
+                    None => return bug(e.span, format!("lookup table {table} does not exist")),
+                }
+            }
+            K::Call { func, args } => builtins::call(self, *func, args, frame, e.span)?,
+            K::Agg { func, list, by, extra } => {
+                let list = self.arg(list, frame)?;
+                let by = match by {
+                    Some(b) => Some(self.arg(b, frame)?),
+                    None => None,
+                };
+                let sep = match extra.first() {
+                    Some(x) => Some(self.arg(x, frame)?),
+                    None => None,
+                };
+                builtins::aggregates::agg(*func, &list, by.as_deref(), sep.as_deref(), e.span)?
+            }
+            K::Not(x) => Value::Bool(!truthy(&self.eval(x, frame)?)),
+            K::Neg(x) => ops::neg(&self.arg(x, frame)?, e.span)?,
+            K::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, frame, e.span)?,
+            K::Coalesce(a, b) => match self.eval(a, frame) {
+                Ok(Value::Null) | Err(Fault::Error(_)) => self.eval(b, frame)?,
+                other => other?,
+            },
+            K::If { cond, then, otherwise } => {
+                if truthy(&self.eval(cond, frame)?) {
+                    self.eval(then, frame)?
+                } else {
+                    self.eval(otherwise, frame)?
+                }
+            }
+            K::Filter { list, cond } => self.filter(list, cond, frame)?,
+            K::Clear => Value::Clear,
+            K::Skip(reason) => {
+                return Err(Fault::Skip {
+                    reason: reason.clone(),
+                    span: e.span,
+                })
+            }
+            K::Flag(reason) => {
+                if !self.flags.iter().any(|f| f == reason) {
+                    self.flags.push(reason.clone());
+                }
+                Value::Null
+            }
+            K::Placeholder(i) => Value::Placeholder(*i),
+            K::Owner(x) => {
+                let v = self.arg(x, frame)?;
+                self.owner(&v, e.span)?
+            }
+            K::TakenAt => self.data.taken_at.map_or(Value::Null, Value::DateTime),
+        })
+    }
+
+    /// Evaluates an argument, borrowing cells instead of cloning them.
+    pub(crate) fn arg(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Cow<'a, Value>, Fault> {
+        match &e.kind {
+            TExprKind::Column(c) => {
+                let data: &'a Dataset = self.data;
+                Ok(Cow::Borrowed(data.cell(self.record(frame, e.span)?, *c)))
+            }
+            _ => self.eval(e, frame).map(Cow::Owned),
+        }
+    }
+
+    fn record(&self, frame: Frame<'_>, span: Span) -> Result<RecRef, Fault> {
+        match frame.record() {
+            Some(r) => Ok(r),
+            None => bug(span, "a record read in an empty merge group"),
+        }
+    }
+
+    fn nav(&mut self, rel: u32, then: Option<&TExpr>, frame: Frame<'_>, span: Span) -> Result<Value, Fault> {
+        let from = self.record(frame, span)?;
+        let data: &'a Dataset = self.data;
+        let Some(rp) = self.plan.relations.get(rel as usize) else {
+            return bug(span, format!("relation {rel} does not exist"));
+        };
+        let Some((to, rows)) = data.related(rel, from, &mut self.scratch) else {
+            return bug(span, format!("relation `{}` followed from the wrong object", rp.name));
+        };
+        let many = match rp.kind {
+            RelKind::Forward { .. } => false,
+            RelKind::Reverse { .. } => true,
+            RelKind::Link { many, .. } => many,
+        };
+        let rec = |row: u32| RecRef { object: to, row };
+        if !many {
+            return match (rows.first(), then) {
+                (None, _) => Ok(Value::Null),
+                (Some(&row), None) => Ok(Value::Rec(rec(row))),
+                (Some(&row), Some(t)) => self.eval(t, Frame::Rec(rec(row))),
+            };
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for &row in rows {
+            match then {
+                None => out.push(Value::Rec(rec(row))),
+                Some(t) => push_flat(&mut out, self.eval(t, Frame::Rec(rec(row)))?),
+            }
+        }
+        Ok(Value::List(Arc::from(out)))
+    }
+
+    fn members(&mut self, inner: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
+        let mut out = Vec::new();
+        match frame {
+            Frame::Group { object, members, .. } => {
+                out.reserve(members.len());
+                for &row in members {
+                    push_flat(&mut out, self.eval(inner, Frame::Rec(RecRef { object, row }))?);
+                }
+            }
+            Frame::Rec(_) => push_flat(&mut out, self.eval(inner, frame)?),
+        }
+        Ok(Value::List(Arc::from(out)))
+    }
+
+    fn filter(&mut self, list: &TExpr, cond: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
+        let list = self.arg(list, frame)?;
+        let items: &[Value] = match &*list {
+            Value::Null => return Ok(Value::Null),
+            Value::List(items) => items,
+            one => std::slice::from_ref(one),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::Rec(r) => {
+                    if truthy(&self.eval(cond, Frame::Rec(*r))?) {
+                        out.push(item.clone());
+                    }
+                }
+                Value::Null => {}
+                _ => return bug(cond.span, "`where` over a list that is not of records"),
+            }
+        }
+        Ok(Value::List(Arc::from(out)))
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: &TExpr, rhs: &TExpr, frame: Frame<'_>, span: Span) -> Result<Value, Fault> {
+        match op {
+            BinOp::And => {
+                let ok = truthy(&self.eval(lhs, frame)?) && truthy(&self.eval(rhs, frame)?);
+                Ok(Value::Bool(ok))
+            }
+            BinOp::Or => {
+                let ok = truthy(&self.eval(lhs, frame)?) || truthy(&self.eval(rhs, frame)?);
+                Ok(Value::Bool(ok))
+            }
+            _ => {
+                let l = self.arg(lhs, frame)?;
+                let r = self.arg(rhs, frame)?;
+                ops::binary(op, &l, &r, span)
+            }
+        }
+    }
+
+    fn value_map(&mut self, map: u32, key: &Value, span: Span) -> Result<Value, Fault> {
+        let data: &'a Dataset = self.data;
+        let (Some(plan_map), Some(index)) = (
+            self.plan.value_maps.get(map as usize),
+            data.lookups.maps.get(map as usize),
+        ) else {
+            return bug(span, format!("value map {map} does not exist"));
+        };
+        let maps = &mut self.coverage.maps;
+        if maps.len() <= map as usize {
+            maps.resize_with(map as usize + 1, Default::default);
+        }
+        let cov = &mut maps[map as usize];
+        if key.is_null() {
+            cov.nulls += 1;
+            return Ok(Value::Null);
+        }
+        let outcome = match find_arm(index, key, &mut self.scratch) {
+            Some(arm) => {
+                if cov.hits.len() <= arm as usize {
+                    cov.hits.resize(arm as usize + 1, 0);
+                }
+                cov.hits[arm as usize] += 1;
+                plan_map.arms.get(arm as usize).map(|(_, o)| o)
+            }
+            None => {
+                let text = key.to_text().unwrap_or_default();
+                let miss = cov.misses.entry(text).or_default();
+                miss.count += 1;
+                if miss.examples.len() < 3 {
+                    if let Some(r) = self.current {
+                        miss.examples.push(data.record_id(r));
+                    }
+                }
+                plan_map.otherwise.as_ref()
+            }
+        };
+        match outcome {
+            None => Ok(Value::Null),
+            Some(MapOutcome::Value(v)) => Ok(v.clone()),
+            Some(MapOutcome::Keep) => Ok(key.clone()),
+            Some(MapOutcome::Skip(reason)) => Err(Fault::Skip {
+                reason: reason.clone(),
+                span,
+            }),
+        }
+    }
+
+    /// `owner(email)`: a normalized email, or the policy's fallback when blank.
+    fn owner(&mut self, v: &Value, span: Span) -> Result<Value, Fault> {
+        let text: Cow<'_, str> = match v {
+            Value::Null => Cow::Borrowed(""),
+            Value::Text(s) | Value::Owner(s) => Cow::Borrowed(&**s),
+            other => Cow::Owned(other.to_text().unwrap_or_default()),
+        };
+        let email = text.trim();
+        if !email.is_empty() {
+            return Ok(Value::Owner(normalize_email(email, v)));
+        }
+        match self.plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
+            Some(OwnerFallback::Owner(email)) => Ok(Value::Owner(Arc::from(email.trim().to_lowercase()))),
+            Some(OwnerFallback::Skip(reason)) => Err(Fault::Skip {
+                reason: reason.clone(),
+                span,
+            }),
+            None => Ok(Value::Null),
+        }
+    }
+}
+
+fn find_arm(index: &MapIndex, key: &Value, scratch: &mut String) -> Option<u32> {
+    index.find(key, scratch)
+}
+
+/// Lower-cased email; reuses the original text when it is already clean.
+fn normalize_email(trimmed: &str, original: &Value) -> Arc<str> {
+    if let Value::Text(s) | Value::Owner(s) = original {
+        if s.len() == trimmed.len() && !trimmed.chars().any(char::is_uppercase) {
+            return s.clone();
+        }
+    }
+    Arc::from(trimmed.to_lowercase())
+}
+
+/// Conditions: only `true` is true (null and everything else are false).
+pub(crate) fn truthy(v: &Value) -> bool {
+    matches!(v, Value::Bool(true))
+}
+
+/// Pushes `v`, or its elements when it is a list (one level of flattening,
+/// so `a.b.c` over two to-many hops is one flat list).
+fn push_flat(out: &mut Vec<Value>, v: Value) {
+    match v {
+        Value::List(items) => out.extend(items.iter().cloned()),
+        other => out.push(other),
+    }
+}

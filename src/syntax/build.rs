@@ -1,0 +1,598 @@
+//! Items: pest pairs of one parsed item → AST nodes.
+//!
+//! Input: the `item` pair of a successful parse of `text[base..]` and the
+//! offset `base`. Output: an [`Item`] plus diagnostics for problems the
+//! grammar accepts on purpose so that the rest still builds (bad escapes
+//! E0103, integers out of range E0108, unknown modifiers E0109, bad reason
+//! codes E0111, unknown keep policies E0113, chained comparisons E0116).
+//! Invariants: spans are file offsets (pair offset + `base`); no panics on
+//! any pair shape the grammar can produce (missing children degrade to
+//! empty names rather than `unwrap`).
+
+use super::ast::*;
+use super::expr::{expr, int_value, literal, reason};
+use super::parser::Rule;
+use super::strings;
+use crate::diagnostics::{codes, did_you_mean, Diagnostic, SourceFile};
+use crate::span::Span;
+use pest::iterators::Pair;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Modifiers a custom field may carry.
+pub(crate) const MODIFIERS: &[&str] = &["required", "unique", "external_id"];
+
+/// Building context of one item.
+pub(crate) struct Ctx<'f> {
+    file: &'f Arc<SourceFile>,
+    base: usize,
+    diags: RefCell<Vec<Diagnostic>>,
+    parens: RefCell<HashSet<Span>>,
+}
+
+impl<'f> Ctx<'f> {
+    pub fn new(file: &'f Arc<SourceFile>, base: usize) -> Self {
+        Ctx {
+            file,
+            base,
+            diags: RefCell::new(Vec::new()),
+            parens: RefCell::new(HashSet::new()),
+        }
+    }
+
+    /// The file span of a pair.
+    pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    pub fn push(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d.in_file(self.file));
+    }
+
+    pub fn finish(self) -> Vec<Diagnostic> {
+        self.diags.into_inner()
+    }
+
+    pub fn mark_parenthesised(&self, span: Span) {
+        self.parens.borrow_mut().insert(span);
+    }
+
+    pub fn is_parenthesised(&self, span: Span) -> bool {
+        self.parens.borrow().contains(&span)
+    }
+
+    /// Stands in for a child the grammar guarantees; never reached on pairs
+    /// pest produced, but cheaper than a panic if the grammar changes.
+    pub fn missing(&self, span: Span) -> Expr {
+        Expr { kind: ExprKind::Literal(Literal::Null), span }
+    }
+}
+
+pub(crate) fn ident(ctx: &Ctx, pair: &Pair<'_, Rule>) -> Ident {
+    Ident { name: pair.as_str().to_string(), span: ctx.span(pair) }
+}
+
+fn empty_ident(span: Span) -> Ident {
+    Ident { name: String::new(), span }
+}
+
+/// A string token, unescaped; E0103 for each invalid escape.
+pub(crate) fn str_lit(ctx: &Ctx, pair: &Pair<'_, Rule>) -> StrLit {
+    let span = ctx.span(pair);
+    let (value, bad) = strings::unescape(pair.as_str(), span.start);
+    for b in bad {
+        ctx.push(
+            Diagnostic::new(codes::E0103, format!("`{}` is not a valid escape", b.text))
+                .label(b.span, "invalid escape")
+                .help(b.help),
+        );
+    }
+    StrLit { value, span }
+}
+
+/// Builds one `item` pair.
+pub(crate) fn item(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Item> {
+    let span = ctx.span(&pair);
+    let inner = pair.into_inner().next()?;
+    let kind = match inner.as_rule() {
+        Rule::migration => {
+            let mut names = inner.into_inner().filter(|p| p.as_rule() == Rule::system_name);
+            let source = names.next().map_or_else(|| empty_ident(span), |p| ident(ctx, &p));
+            let destination = names.next().map_or_else(|| empty_ident(span), |p| ident(ctx, &p));
+            ItemKind::Migration(Migration { source, destination })
+        }
+        Rule::options => ItemKind::Options(Options {
+            entries: inner
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::option_entry)
+                .map(|p| option_entry(ctx, p))
+                .collect(),
+        }),
+        Rule::import => {
+            let path = inner
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::string)
+                .map(|p| str_lit(ctx, &p))
+                .unwrap_or(StrLit { value: String::new(), span });
+            ItemKind::Import(Import { path })
+        }
+        Rule::source => source(ctx, inner, span),
+        Rule::custom_item => custom(ctx, inner, span),
+        Rule::values => values(ctx, inner, span),
+        Rule::table => {
+            let (mut name, mut file, mut key) = (empty_ident(span), None, empty_ident(span));
+            for p in inner.into_inner() {
+                match p.as_rule() {
+                    Rule::table_name => name = ident(ctx, &p),
+                    Rule::string => file = Some(str_lit(ctx, &p)),
+                    Rule::column_name => key = ident(ctx, &p),
+                    _ => {}
+                }
+            }
+            let file = file.unwrap_or(StrLit { value: String::new(), span });
+            ItemKind::Table(Table { name, file, key })
+        }
+        Rule::owners => ItemKind::Owners(Owners {
+            rules: inner
+                .into_inner()
+                .filter_map(|p| {
+                    let rspan = ctx.span(&p);
+                    let kind = match p.as_rule() {
+                        Rule::owner_match => OwnerRuleKind::Match(
+                            p.into_inner()
+                                .find(|q| q.as_rule() == Rule::attr_name)
+                                .map_or_else(|| empty_ident(rspan), |q| ident(ctx, &q)),
+                        ),
+                        Rule::owner_fallback => OwnerRuleKind::Fallback(first_expr(ctx, p, rspan)),
+                        _ => return None,
+                    };
+                    Some(OwnerRule { kind, span: rspan })
+                })
+                .collect(),
+        }),
+        Rule::route => route(ctx, inner, span),
+        Rule::split => split(ctx, inner, span),
+        Rule::merge => merge(ctx, inner, span),
+        Rule::reference => {
+            let (mut source, mut title, mut filter, mut fields) = (empty_ident(span), None, None, Vec::new());
+            for p in inner.into_inner() {
+                match p.as_rule() {
+                    Rule::object_name => source = ident(ctx, &p),
+                    Rule::string => title = Some(str_lit(ctx, &p)),
+                    Rule::expr => filter = Some(expr(ctx, p)),
+                    Rule::stmt => fields.push(stmt(ctx, p)),
+                    _ => {}
+                }
+            }
+            let title = title.unwrap_or(StrLit { value: String::new(), span });
+            ItemKind::Reference(Reference { source, title, filter, fields })
+        }
+        Rule::test => test(ctx, inner, span),
+        _ => return None,
+    };
+    Some(Item { kind, span })
+}
+
+/// The first `expr`/`expr_nw` child of a pair.
+fn first_expr(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> Expr {
+    pair.into_inner()
+        .find(|p| matches!(p.as_rule(), Rule::expr | Rule::expr_nw))
+        .map(|p| expr(ctx, p))
+        .unwrap_or_else(|| ctx.missing(span))
+}
+
+fn option_entry(ctx: &Ctx, pair: Pair<'_, Rule>) -> OptionEntry {
+    let span = ctx.span(&pair);
+    let mut key = empty_ident(span);
+    let mut value = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::option_name => key = ident(ctx, &p),
+            Rule::expr => value = Some(expr(ctx, p)),
+            _ => {}
+        }
+    }
+    OptionEntry { key, value: value.unwrap_or_else(|| ctx.missing(span)), span }
+}
+
+fn source(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
+    let mut object = empty_ident(span);
+    let mut rules = Vec::new();
+    for p in pair.into_inner() {
+        let rspan = ctx.span(&p);
+        let kind = match p.as_rule() {
+            Rule::object_name => {
+                object = ident(ctx, &p);
+                continue;
+            }
+            Rule::column_rule => {
+                let (mut name, mut ty, mut from) = (empty_ident(rspan), None, None);
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::column_name => name = ident(ctx, &q),
+                        Rule::type_expr => ty = Some(type_expr(ctx, q)),
+                        Rule::string => from = Some(str_lit(ctx, &q)),
+                        _ => {}
+                    }
+                }
+                let ty = ty.unwrap_or_else(|| TypeExpr { name: empty_ident(rspan), args: Vec::new(), span: rspan });
+                SourceRuleKind::Column { name, ty, from }
+            }
+            Rule::where_rule => SourceRuleKind::Where(first_expr(ctx, p, rspan)),
+            Rule::dedupe_rule => {
+                let mut by = Vec::new();
+                let mut keep = None;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::expr_nw => by.push(expr(ctx, q)),
+                        Rule::keep_policy => keep = keep_policy(ctx, q),
+                        _ => {}
+                    }
+                }
+                // An unknown policy was reported; the rule cannot be built.
+                let Some(keep) = keep else { continue };
+                SourceRuleKind::Dedupe { by, keep }
+            }
+            _ => continue,
+        };
+        rules.push(SourceRule { kind, span: rspan });
+    }
+    ItemKind::Source(SourceRules { object, rules })
+}
+
+/// `latest(x)`, `earliest(x)`, `first`, `last`; anything else is E0113.
+fn keep_policy(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Keep> {
+    let span = ctx.span(&pair);
+    let mut name = empty_ident(span);
+    let mut arg = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::keep_name => name = ident(ctx, &p),
+            Rule::expr => arg = Some(expr(ctx, p)),
+            _ => {}
+        }
+    }
+    let policies = ["latest", "earliest", "first", "last"];
+    let kind = match (name.name.as_str(), arg) {
+        ("latest", Some(e)) => KeepKind::Latest(e),
+        ("earliest", Some(e)) => KeepKind::Earliest(e),
+        ("first", None) => KeepKind::First,
+        ("last", None) => KeepKind::Last,
+        (n @ ("latest" | "earliest"), None) => {
+            ctx.push(
+                Diagnostic::new(codes::E0113, format!("`keep {n}` needs the column to compare"))
+                    .label(span, "no column given")
+                    .help(format!("write `keep {n}(updated_at)`: the record with the {} value wins",
+                        if n == "latest" { "greatest" } else { "smallest" })),
+            );
+            return None;
+        }
+        (n @ ("first" | "last"), Some(_)) => {
+            ctx.push(
+                Diagnostic::new(codes::E0113, format!("`keep {n}` takes no argument"))
+                    .label(span, "unexpected argument")
+                    .help(format!(
+                        "`keep {n}` keeps the {n} record in file order; to compare a column, use \
+                         `keep latest(column)` or `keep earliest(column)`"
+                    )),
+            );
+            return None;
+        }
+        (n, _) => {
+            let help = did_you_mean(n, policies).map_or_else(
+                || "the policies are `latest(column)`, `earliest(column)`, `first` and `last`".to_string(),
+                |d| format!("{d} The policies are `latest(column)`, `earliest(column)`, `first` and `last`."),
+            );
+            ctx.push(
+                Diagnostic::new(codes::E0113, format!("`{n}` is not a keep policy"))
+                    .label(name.span, "unknown policy")
+                    .help(help),
+            );
+            return None;
+        }
+    };
+    Some(Keep { kind, span })
+}
+
+fn custom(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
+    let mut object = empty_ident(span);
+    let mut new_object = false;
+    let mut fields = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::kw_object => new_object = true,
+            Rule::object_name => object = ident(ctx, &p),
+            Rule::custom_field => fields.push(custom_field(ctx, p)),
+            _ => {}
+        }
+    }
+    ItemKind::Custom(Custom { object, new_object, fields })
+}
+
+fn custom_field(ctx: &Ctx, pair: Pair<'_, Rule>) -> CustomField {
+    let span = ctx.span(&pair);
+    let mut name = empty_ident(span);
+    let mut ty = None;
+    let mut modifiers = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::field_name => name = ident(ctx, &p),
+            Rule::type_expr => ty = Some(type_expr(ctx, p)),
+            Rule::modifier => {
+                let Some(m) = p.into_inner().next() else { continue };
+                let m = ident(ctx, &m);
+                if !MODIFIERS.contains(&m.name.as_str()) {
+                    let help = did_you_mean(&m.name, MODIFIERS.iter().copied()).map_or_else(
+                        || "the modifiers are `required`, `unique` and `external_id`".to_string(),
+                        |d| format!("{d} The modifiers are `required`, `unique` and `external_id`."),
+                    );
+                    ctx.push(
+                        Diagnostic::new(codes::E0109, format!("`{}` is not a field modifier", m.name))
+                            .label(m.span, "unknown modifier")
+                            .help(help),
+                    );
+                }
+                modifiers.push(m);
+            }
+            _ => {}
+        }
+    }
+    let ty = ty.unwrap_or_else(|| TypeExpr { name: empty_ident(span), args: Vec::new(), span });
+    CustomField { name, ty, modifiers, span }
+}
+
+fn type_expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> TypeExpr {
+    let span = ctx.span(&pair);
+    let mut name = empty_ident(span);
+    let mut args = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::type_name => name = ident(ctx, &p),
+            Rule::int => {
+                let s = ctx.span(&p);
+                args.push(TypeArg::Int { value: int_value(ctx, p.as_str(), s), span: s });
+            }
+            Rule::string => args.push(TypeArg::Str(str_lit(ctx, &p))),
+            Rule::type_expr => args.push(TypeArg::Type(type_expr(ctx, p))),
+            _ => {}
+        }
+    }
+    TypeExpr { name, args, span }
+}
+
+fn values(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
+    let mut name = empty_ident(span);
+    let mut arms = Vec::new();
+    let mut else_arm = None;
+    for p in pair.into_inner() {
+        let aspan = ctx.span(&p);
+        match p.as_rule() {
+            Rule::map_name => name = ident(ctx, &p),
+            Rule::value_arm => {
+                let mut keys = Vec::new();
+                let mut outcome = MapOutcome::Keep;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::outcome => outcome = map_outcome(ctx, q),
+                        Rule::string | Rule::key_int | Rule::key_float | Rule::kw_true | Rule::kw_false
+                        | Rule::kw_null => keys.push(literal(ctx, q)),
+                        _ => {}
+                    }
+                }
+                arms.push(ValueArm { keys, outcome, span: aspan });
+            }
+            Rule::else_arm => {
+                let outcome = p
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::outcome)
+                    .map_or(MapOutcome::Keep, |q| map_outcome(ctx, q));
+                else_arm = Some(ElseArm { outcome, span: aspan });
+            }
+            _ => {}
+        }
+    }
+    ItemKind::Values(ValueMap { name, arms, else_arm })
+}
+
+fn map_outcome(ctx: &Ctx, pair: Pair<'_, Rule>) -> MapOutcome {
+    let Some(p) = pair.into_inner().next() else {
+        return MapOutcome::Keep;
+    };
+    match p.as_rule() {
+        Rule::kw_keep => MapOutcome::Keep,
+        Rule::skip_expr => MapOutcome::Skip(reason(ctx, p, "skip")),
+        _ => MapOutcome::Value(literal(ctx, p)),
+    }
+}
+
+fn target(ctx: &Ctx, pair: Pair<'_, Rule>) -> Target {
+    let span = ctx.span(&pair);
+    let mut object = empty_ident(span);
+    let mut alias = None;
+    let mut body = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::object_name => object = ident(ctx, &p),
+            Rule::alias_name => alias = Some(ident(ctx, &p)),
+            Rule::stmt => body.push(stmt(ctx, p)),
+            _ => {}
+        }
+    }
+    Target { object, alias, body, span }
+}
+
+fn route(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
+    let mut source = empty_ident(span);
+    let mut filter = None;
+    let mut targets = Vec::new();
+    let mut fan_out = false;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::object_name => source = ident(ctx, &p),
+            Rule::expr => filter = Some(expr(ctx, p)),
+            Rule::target => targets.push(target(ctx, p)),
+            Rule::fan_out => {
+                fan_out = true;
+                targets.extend(p.into_inner().filter(|q| q.as_rule() == Rule::target).map(|q| target(ctx, q)));
+            }
+            _ => {}
+        }
+    }
+    ItemKind::Route(Route { source, filter, targets, fan_out })
+}
+
+fn split(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
+    let mut source = empty_ident(span);
+    let mut arms = Vec::new();
+    let mut else_arm = None;
+    for p in pair.into_inner() {
+        let aspan = ctx.span(&p);
+        match p.as_rule() {
+            Rule::object_name => source = ident(ctx, &p),
+            Rule::split_arm => {
+                let (mut cond, mut tgt) = (None, None);
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::expr => cond = Some(expr(ctx, q)),
+                        Rule::target => tgt = Some(target(ctx, q)),
+                        _ => {}
+                    }
+                }
+                let cond = cond.unwrap_or_else(|| ctx.missing(aspan));
+                let target = tgt.unwrap_or_else(|| Target {
+                    object: empty_ident(aspan),
+                    alias: None,
+                    body: Vec::new(),
+                    span: aspan,
+                });
+                arms.push(SplitArm { cond, target, span: aspan });
+            }
+            Rule::split_else => {
+                let kind = p.into_inner().find_map(|q| match q.as_rule() {
+                    Rule::target => Some(SplitElseKind::Target(target(ctx, q))),
+                    Rule::skip_expr => Some(SplitElseKind::Skip(reason(ctx, q, "skip"))),
+                    _ => None,
+                });
+                if let Some(kind) = kind {
+                    else_arm = Some(SplitElse { kind, span: aspan });
+                }
+            }
+            _ => {}
+        }
+    }
+    ItemKind::Split(Split { source, arms, else_arm })
+}
+
+fn merge(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
+    let mut source = empty_ident(span);
+    let mut filter = None;
+    let mut by = Vec::new();
+    let mut tgt = None;
+    let mut after_by = false;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::object_name => source = ident(ctx, &p),
+            Rule::kw_by => after_by = true,
+            Rule::expr if after_by => by.push(expr(ctx, p)),
+            Rule::expr => filter = Some(expr(ctx, p)),
+            Rule::target => tgt = Some(target(ctx, p)),
+            _ => {}
+        }
+    }
+    let target = tgt.unwrap_or_else(|| Target { object: empty_ident(span), alias: None, body: Vec::new(), span });
+    ItemKind::Merge(Merge { source, filter, by, target })
+}
+
+fn test(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
+    let mut name = StrLit { value: String::new(), span };
+    let mut givens = Vec::new();
+    let mut expects = Vec::new();
+    for p in pair.into_inner() {
+        let pspan = ctx.span(&p);
+        match p.as_rule() {
+            Rule::string => name = str_lit(ctx, &p),
+            Rule::given => {
+                let mut object = empty_ident(pspan);
+                let mut fields = Vec::new();
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::object_name => object = ident(ctx, &q),
+                        Rule::field_init => fields.push(field_init(ctx, q)),
+                        _ => {}
+                    }
+                }
+                givens.push(Given { object, fields, span: pspan });
+            }
+            Rule::expect => {
+                let mut object = None;
+                let mut fields = Vec::new();
+                let mut kind = None;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::skip_expr => kind = Some(ExpectKind::Skip(reason(ctx, q, "skip"))),
+                        Rule::flag_expr => kind = Some(ExpectKind::Flag(reason(ctx, q, "flag"))),
+                        Rule::object_name => object = Some(ident(ctx, &q)),
+                        Rule::field_init => fields.push(field_init(ctx, q)),
+                        _ => {}
+                    }
+                }
+                let kind = kind.unwrap_or_else(|| ExpectKind::Record {
+                    object: object.unwrap_or_else(|| empty_ident(pspan)),
+                    fields,
+                });
+                expects.push(Expect { kind, span: pspan });
+            }
+            _ => {}
+        }
+    }
+    ItemKind::Test(TestBlock { name, givens, expects })
+}
+
+fn field_path(ctx: &Ctx, pair: Pair<'_, Rule>) -> FieldPath {
+    let span = ctx.span(&pair);
+    let segments = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::field_name)
+        .map(|p| ident(ctx, &p))
+        .collect();
+    FieldPath { segments, span }
+}
+
+/// `field = expr` with the field path and value of a pair.
+fn path_and_value(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> (FieldPath, Expr) {
+    let mut field = None;
+    let mut value = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::field_path => field = Some(field_path(ctx, p)),
+            Rule::expr => value = Some(expr(ctx, p)),
+            _ => {}
+        }
+    }
+    (
+        field.unwrap_or(FieldPath { segments: Vec::new(), span }),
+        value.unwrap_or_else(|| ctx.missing(span)),
+    )
+}
+
+pub(crate) fn field_init(ctx: &Ctx, pair: Pair<'_, Rule>) -> FieldInit {
+    let span = ctx.span(&pair);
+    let (field, value) = path_and_value(ctx, pair, span);
+    FieldInit { field, value, span }
+}
+
+fn stmt(ctx: &Ctx, pair: Pair<'_, Rule>) -> Stmt {
+    let span = ctx.span(&pair);
+    let Some(inner) = pair.into_inner().next() else {
+        return Stmt {
+            kind: StmtKind::Assign { field: FieldPath { segments: Vec::new(), span }, value: ctx.missing(span) },
+            span,
+        };
+    };
+    let is_key = inner.as_rule() == Rule::key_stmt;
+    let (field, value) = path_and_value(ctx, inner, span);
+    let kind = if is_key { StmtKind::Key { field, value } } else { StmtKind::Assign { field, value } };
+    Stmt { kind, span }
+}
