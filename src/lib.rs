@@ -18,6 +18,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod fmt;
 pub mod plan;
+pub mod runtime;
 pub mod schema;
 pub mod span;
 pub mod syntax;

@@ -65,12 +65,18 @@ fn check_round_trip(name: &str, text: &str) -> String {
         comments::scan(&out).len(),
         "{name}: formatting lost or split comments\n--- formatted ---\n{out}"
     );
-    assert_eq!(format(&again, &out), out, "{name}: formatting is not idempotent");
+    assert_eq!(
+        format(&again, &out),
+        out,
+        "{name}: formatting is not idempotent"
+    );
     out
 }
 
 fn ferry_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -92,7 +98,11 @@ fn corpus_round_trips() {
     assert!(files.len() >= 4, "corpus too small: {files:?}");
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable corpus file");
-        let name = path.strip_prefix(root()).unwrap_or(path).display().to_string();
+        let name = path
+            .strip_prefix(root())
+            .unwrap_or(path)
+            .display()
+            .to_string();
         check_round_trip(&name, &text);
     }
 }
@@ -104,6 +114,14 @@ fn messy_inputs_snapshots() {
         let out = check_round_trip(&path.display().to_string(), &text);
         insta::assert_snapshot!(out);
     });
+}
+
+#[test]
+fn crlf_input_formats_like_lf() {
+    let lf = std::fs::read_to_string(root().join("tests/fmt/comments.ferry")).expect("input");
+    let crlf = lf.replace('\n', "\r\n");
+    let expected = check_round_trip("comments.ferry", &lf);
+    assert_eq!(check_round_trip("comments.ferry (CRLF)", &crlf), expected);
 }
 
 /// Every ```ferry block of the language reference that is a complete set of
@@ -127,13 +145,17 @@ fn language_reference_examples_are_formatted() {
             continue;
         }
         checked += 1;
-        assert_eq!(format(&spec, block), block, "not in the canonical layout:\n{block}");
+        assert_eq!(
+            format(&spec, block),
+            block,
+            "not in the canonical layout:\n{block}"
+        );
     }
     assert!(checked >= 15, "only {checked} examples checked");
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_asts_print_and_parse_back(spec in gen::spec()) {
@@ -143,6 +165,69 @@ proptest! {
         prop_assert!(diags.is_empty(), "diagnostics {:#?}\n--- printed ---\n{}", diags, printed);
         prop_assert_eq!(shape(&spec), shape(&parsed), "--- printed ---\n{}", printed);
         prop_assert_eq!(format(&parsed, &printed), printed.clone(), "not idempotent");
+    }
+}
+
+/// Offsets of the spaces and line breaks of `text` where a comment may go:
+/// outside strings, and not inside the one operator with a space, `not in`.
+fn comment_slots(text: &str) -> Vec<usize> {
+    let mut slots = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if (c == ' ' || c == '\n') && !text[..i].ends_with("not") {
+            slots.push(i);
+        }
+    }
+    slots
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+    /// Comments dropped anywhere between tokens survive formatting, the AST
+    /// stays the same and a second formatting changes nothing.
+    #[test]
+    fn inserted_comments_survive(
+        spec in gen::spec(),
+        picks in prop::collection::vec((any::<prop::sample::Index>(), 0..4u8), 1..6),
+    ) {
+        let printed = format(&spec, "");
+        let slots = comment_slots(&printed);
+        prop_assume!(!slots.is_empty());
+        let mut chosen: Vec<(usize, u8)> = picks.iter().map(|(i, k)| (slots[i.index(slots.len())], *k)).collect();
+        chosen.sort();
+        chosen.dedup_by_key(|(at, _)| *at);
+        let mut text = printed.clone();
+        for (n, (at, kind)) in chosen.iter().enumerate().rev() {
+            let comment = match kind {
+                0 => format!(" /* c{n} */ "),
+                1 => format!(" // c{n}\n"),
+                2 => format!("\n// c{n}\n"),
+                _ => format!(" /* c{n}\n     second line */ "),
+            };
+            text.insert_str(*at, &comment);
+        }
+        let file = SourceFile::new("commented", text.clone());
+        let (parsed, diags) = parse(&file);
+        prop_assert!(diags.is_empty(), "diagnostics {:#?}\n--- text ---\n{}", diags, text);
+        prop_assert_eq!(shape(&spec), shape(&parsed), "--- text ---\n{}", text);
+        let out = format(&parsed, &text);
+        prop_assert_eq!(comments::scan(&out).len(), chosen.len(), "--- text ---\n{}\n--- formatted ---\n{}", text, out);
+        let file = SourceFile::new("formatted", out.clone());
+        let (again, diags) = parse(&file);
+        prop_assert!(diags.is_empty(), "diagnostics {:#?}\n--- formatted ---\n{}", diags, out);
+        prop_assert_eq!(shape(&spec), shape(&again), "--- formatted ---\n{}", out);
+        prop_assert_eq!(format(&again, &out), out.clone(), "not idempotent\n--- text ---\n{}", text);
     }
 }
 
@@ -166,13 +251,15 @@ fn ferry(args: &[&str]) -> Run {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fmt-cli").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("fmt-cli")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
 
-const MESSY: &str = "migration actimo -> twenty\nroute contacts -> person {\n      key actimoId = contact_id  // the key\n  jobTitle=title\n}\n";
+const MESSY: &str = "migration actimo -> twenty\n\nroute contacts -> person {\n      key actimoId = contact_id  // the key\n  jobTitle=title\n}\n";
 
 #[test]
 fn check_fails_on_unformatted_and_leaves_it_alone() {
@@ -182,9 +269,20 @@ fn check_fails_on_unformatted_and_leaves_it_alone() {
     let run = ferry(&["fmt", "--check", file.to_str().expect("utf-8 path")]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("E1003"), "{}", run.stderr);
-    // The first difference is shown: line 3, old and new text.
-    assert!(run.stderr.contains("line 3"), "{}", run.stderr);
-    assert!(run.stderr.contains("key actimoId = contact_id   // the key"), "{}", run.stderr);
+    // The first difference is shown: line 4, old and new text.
+    assert!(run.stderr.contains("line 4:"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("-       key actimoId = contact_id  // the key"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("+   key actimoId = contact_id   // the key"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(std::fs::read_to_string(&file).expect("read"), MESSY);
 }
 

@@ -35,6 +35,9 @@ pub struct Infer<'a, 'd> {
     pub lineage: Lineage,
     /// Names of aliases in other routes, to explain an unknown name.
     pub foreign_aliases: &'a [String],
+    /// Aliases of the route being checked (a later one used early is E0204,
+    /// reported by the name checks).
+    pub route_aliases: &'a [String],
 }
 
 const SCALAR_FUNCS: &[(&str, Func, usize, usize)] = &[
@@ -292,6 +295,12 @@ impl Infer<'_, '_> {
     }
 
     fn path_in_record(&mut self, segs: &[Ident], object: u32, span: Span) -> TExpr {
+        let root = self.env.obj(object).name.clone();
+        self.path_from(segs, object, span, &root)
+    }
+
+    /// `prefix` is the path so far, for lineage: `contacts.creator`.
+    fn path_from(&mut self, segs: &[Ident], object: u32, span: Span, prefix: &str) -> TExpr {
         let first = &segs[0];
         let obj_name = self.env.obj(object).name.clone();
         if let Some(c) = self.env.obj(object).column(&first.name) {
@@ -304,17 +313,17 @@ impl Infer<'_, '_> {
             }
             let col = &self.env.obj(object).columns[c as usize];
             let (ty, nullable) = (column_ty(&col.ty), col.nullable);
-            self.column_note(format!("{obj_name}.{}", first.name));
+            self.column_note(format!("{prefix}.{}", first.name));
             return texpr(TExprKind::Column(c), ty, nullable, false, span);
         }
         if let Some((rel, to, many, nullable)) = self.env.relation(object, &first.name) {
             if segs.len() == 1 {
-                self.column_note(format!("{obj_name}.{}", first.name));
+                self.column_note(format!("{prefix}.{}", first.name));
                 let rec = Ty::Record { object: to };
                 let ty = if many { Ty::list(rec) } else { rec };
                 return texpr(TExprKind::Nav { rel, then: None }, ty, nullable && !many, false, span);
             }
-            let inner = self.path_in_record(&segs[1..], to, span);
+            let inner = self.path_from(&segs[1..], to, span, &format!("{prefix}.{}", first.name));
             if inner.ty == Ty::Never {
                 return inner;
             }
@@ -335,6 +344,9 @@ impl Infer<'_, '_> {
         let mut d = self
             .err(codes::E0211, format!("`{obj_name}` has no column or relation `{}`", first.name), first.span, "unknown name")
             .maybe_help(did_you_mean(&first.name, names.iter().map(String::as_str)));
+        if self.route_aliases.contains(&first.name) {
+            return poisoned(span);
+        }
         if self.foreign_aliases.contains(&first.name) {
             d = Diagnostic::new(codes::E0203, format!("alias `{}` belongs to another route", first.name))
                 .in_file(self.file)

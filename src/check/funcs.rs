@@ -36,10 +36,14 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
     let nullable = first.nullable;
     let mut fallible = args.iter().any(|a| a.fallible);
     let bad = |inf: &mut Infer<'_, '_>, arg: &TExpr, want: &str| {
-        let d = Diagnostic::new(codes::E0301, format!("`{name}` takes {want}, not {}", arg.ty))
-            .in_file(inf.file)
-            .label(arg.span, "this argument");
-        inf.diags.push(d);
+        let d = if matches!(arg.kind, TExprKind::Members(_)) {
+            Diagnostic::new(codes::E0404, "in a merge, a field that is not a `by` key needs an aggregate")
+                .label(arg.span, "one value per merged record")
+                .help("aggregate it first: `first(x)`, `max(x)`, `join(distinct(x), \";\")`, …")
+        } else {
+            Diagnostic::new(codes::E0301, format!("`{name}` takes {want}, not {}", arg.ty)).label(arg.span, "this argument")
+        };
+        inf.diags.push(d.in_file(inf.file));
     };
     let textual = |t: &Ty| t.is_textual() || matches!(t, Ty::Null);
     let ty = match f {

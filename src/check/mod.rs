@@ -19,7 +19,7 @@ mod target;
 pub mod types;
 mod units;
 
-pub use project::{load_project, Parsed, Project};
+pub use project::{load_project, reader_beside, Parsed, Project};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
 use crate::plan::{Plan, TExpr, Unit};
@@ -133,6 +133,8 @@ pub(crate) struct Checker<'d> {
     pub(crate) produced_objects: Vec<String>,
     /// Every fan-out alias name (to explain "unknown name").
     pub(crate) aliases: Vec<String>,
+    /// The aliases of the route being checked.
+    pub(crate) route_aliases: Vec<String>,
     /// (object, key field, key expression, span, unit index) per target.
     pub(crate) keys: Vec<(String, String, TExpr, Span, usize)>,
     pub(crate) unit_index: usize,
@@ -150,6 +152,8 @@ pub(crate) struct Checker<'d> {
     pub(crate) placeholder_plans: Vec<crate::plan::PlaceholderPlan>,
     /// Where each custom field was declared: (object, field) → span.
     pub(crate) declared_spans: HashMap<(String, String), Span>,
+    /// Lookup targets named in `custom` blocks, checked after all declarations.
+    pub(crate) pending_lookups: Vec<(String, Span, Arc<SourceFile>)>,
 }
 
 impl<'d> Checker<'d> {
@@ -166,6 +170,7 @@ impl<'d> Checker<'d> {
             routed: HashMap::new(),
             produced_objects: Vec::new(),
             aliases: Vec::new(),
+            route_aliases: Vec::new(),
             keys: Vec::new(),
             unit_index: 0,
             edges: Vec::new(),
@@ -183,6 +188,7 @@ impl<'d> Checker<'d> {
             source_filters: IndexMap::new(),
             placeholder_plans: Vec::new(),
             declared_spans: HashMap::new(),
+            pending_lookups: Vec::new(),
         }
     }
 
@@ -212,9 +218,12 @@ impl<'d> Checker<'d> {
             self.with_file(file, |c| c.declaration(item, read, !Arc::ptr_eq(file, &project.main.file)));
         }
         self.env = SourceEnv::new(self.env.desc, self.declared_columns(&items));
+        self.validate_lookups();
         self.collect_routing(&items);
         for (file, item) in &items {
-            self.with_file(file, |c| c.unit_item(item));
+            if Arc::ptr_eq(file, &project.main.file) {
+                self.with_file(file, |c| c.unit_item(item));
+            }
         }
         self.source_plans();
         self.key_collisions();
@@ -278,7 +287,7 @@ impl<'d> Checker<'d> {
                 self.routed
                     .entry(source.name.clone())
                     .or_default()
-                    .push((o.name.clone(), item.span));
+                    .push((o.name.clone(), o.span));
             }
         }
     }

@@ -270,10 +270,13 @@ impl ExprVisitor<'_, '_> {
     }
 
     fn body(&mut self, stmts: &[Stmt]) {
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: HashMap<String, (Span, bool)> = HashMap::new();
         for s in stmts {
             let field = s.kind.field();
-            if let Some(first) = seen.insert(field.dotted(), field.span) {
+            let is_key = matches!(s.kind, StmtKind::Key { .. });
+            // Two `key` statements are E0505, reported by the type checker.
+            if let Some((first, first_key)) = seen.insert(field.dotted(), (field.span, is_key)).filter(|(_, k)| !(*k && is_key)) {
+                let _ = first_key;
                 self.c.err(
                     Diagnostic::new(codes::E0208, format!("field `{}` is assigned twice", field.dotted()))
                         .label(field.span, "assigned again here")

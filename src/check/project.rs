@@ -47,7 +47,8 @@ pub fn from_source(file: &Arc<SourceFile>) -> (Project, Diagnostics) {
                 Ok(text) => {
                     let f = SourceFile::new(path.display().to_string(), text);
                     let (s, d) = crate::syntax::parse(&f);
-                    diags.extend(d);
+                    // Imported files hold declarations only: no `migration` line.
+                    diags.extend(d.into_iter().filter(|d| d.code != codes::E0110));
                     queue.push((Arc::clone(&f), s.clone()));
                     imports.push(Parsed { file: f, spec: s });
                 }

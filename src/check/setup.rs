@@ -100,15 +100,9 @@ impl Checker<'_> {
         match field_type(t) {
             Ok(ft) => {
                 if let FieldType::Lookup { objects } = &ft {
+                    // Checked once every `custom object` is declared.
                     for o in objects {
-                        if !self.dest.contains_key(o) {
-                            let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
-                            let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{o}`", self.dest_system))
-                                .in_file(&self.file)
-                                .label(t.span, "lookup to an unknown object")
-                                .maybe_help(did_you_mean(o, names));
-                            self.diags.push(d);
-                        }
+                        self.pending_lookups.push((o.clone(), t.span, Arc::clone(&self.file)));
                     }
                 }
                 Some(ft)
@@ -280,6 +274,20 @@ impl Checker<'_> {
         });
     }
 
+    /// Lookups in `custom` blocks point at objects that exist.
+    pub(super) fn validate_lookups(&mut self) {
+        for (o, span, file) in std::mem::take(&mut self.pending_lookups) {
+            if !self.dest.contains_key(&o) {
+                let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
+                let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{o}`", self.dest_system))
+                    .in_file(&file)
+                    .label(span, "lookup to an unknown object")
+                    .maybe_help(did_you_mean(&o, names));
+                self.diags.push(d);
+            }
+        }
+    }
+
     pub(super) fn declared_columns(
         &mut self,
         items: &[(&Arc<SourceFile>, &ast::Item)],
@@ -440,7 +448,11 @@ impl Checker<'_> {
             if used {
                 for (name, f) in &obj.fields {
                     if f.commonly_wanted && !assigned(&obj.name, name) {
-                        let span = targets.iter().find(|t| t.object == obj.name).map(|t| t.span).unwrap_or_default();
+                        let span = targets
+                            .iter()
+                            .find(|t| t.object == obj.name)
+                            .map(|t| crate::span::Span::new(t.span.start, t.span.start + t.object.len()))
+                            .unwrap_or_default();
                         warnings.push(
                             Diagnostic::new(codes::W0304, format!("`{}.{name}` is usually migrated but no route sets it", obj.name))
                                 .in_file(&self.file)

@@ -89,10 +89,12 @@ impl<'d> Checker<'d> {
         let mut fields = Vec::new();
         let mut lookups = Vec::new();
         let mut assigned: Vec<String> = Vec::new();
+        let mut unresolved = false;
         for stmt in &t.body {
             let path = stmt.kind.field();
             let is_key = matches!(stmt.kind, StmtKind::Key { .. });
             let field = self.dest_field(&obj, path).cloned();
+            unresolved |= field.is_none();
             let mut inf = self.infer();
             let texpr = inf.expr(stmt.kind.value(), scope);
             let lineage = std::mem::take(&mut inf.lineage);
@@ -120,7 +122,10 @@ impl<'d> Checker<'d> {
                 fields.push(plan);
             }
         }
-        self.required_fields(&obj, t, &assigned);
+        // A misspelt field is most likely the missing required one: say it once.
+        if !unresolved {
+            self.required_fields(&obj, t, &assigned);
+        }
         let Some((key, key_span)) = key else {
             let d = Diagnostic::new(codes::E0504, format!("this target into `{}` has no `key`", obj.name))
                 .in_file(&self.file)
@@ -344,6 +349,7 @@ impl<'d> Checker<'d> {
             file: &self.file,
             lineage: Lineage::default(),
             foreign_aliases: &self.aliases,
+            route_aliases: &self.route_aliases,
         }
     }
 }

@@ -80,6 +80,7 @@ impl Checker<'_> {
         let mut scope = self.source_scope(&r.source)?;
         let filter = r.filter.as_ref().map(|f| self.condition(f, &scope));
         self.produced_objects.clear();
+        self.route_aliases = r.targets.iter().filter_map(|t| t.alias.as_ref().map(|a| a.name.clone())).collect();
         let mut targets = Vec::new();
         for (i, t) in r.targets.iter().enumerate() {
             let checked = self.target(t, &scope);
@@ -91,6 +92,7 @@ impl Checker<'_> {
                 targets.push(self.finish(c, i));
             }
         }
+        self.route_aliases.clear();
         let label = format!(
             "route {} -> {}",
             r.source.name,

@@ -2,7 +2,7 @@
 
 use super::exit;
 use crate::diagnostics::render::Format;
-use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostics::Diagnostics;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -16,36 +16,32 @@ pub struct Args {
     /// Warnings fail the check.
     #[arg(long)]
     strict: bool,
+    /// A folder of descriptor YAML files that replace or extend the standard ones.
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> u8 {
     let mut all = Diagnostics::new();
-    let mut io_failed = false;
+    let mut status = exit::OK;
     for path in &args.files {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                all.push(Diagnostic::new(
-                    codes::E1001,
-                    format!("cannot read `{}`: {e}", path.display()),
-                ));
-                io_failed = true;
-                continue;
+        match super::compile(path, args.schemas.as_deref()) {
+            Ok((_, diags)) | Err(super::Compile::Diagnostics(diags)) => {
+                let mut diags = diags;
+                if args.strict {
+                    diags.promote_warnings();
+                }
+                if diags.has_errors() {
+                    status = status.max(exit::DIAGNOSTICS);
+                }
+                all.extend(diags);
             }
-        };
-        let file = SourceFile::new(path.display().to_string(), text);
-        let mut diags = crate::check::check_file(&file);
-        if args.strict {
-            diags.promote_warnings();
+            Err(super::Compile::Io(d)) => {
+                all.push(d);
+                status = exit::USAGE;
+            }
         }
-        all.extend(diags);
     }
     super::emit(&all.0, args.format);
-    if io_failed {
-        exit::USAGE
-    } else if all.has_errors() {
-        exit::DIAGNOSTICS
-    } else {
-        exit::OK
-    }
+    status
 }

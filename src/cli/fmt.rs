@@ -27,7 +27,11 @@ pub fn run(args: Args) -> u8 {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error[{}]: cannot read `{}`: {e}", codes::E1001.id, path.display());
+                eprintln!(
+                    "error[{}]: cannot read `{}`: {e}",
+                    codes::E1001.id,
+                    path.display()
+                );
                 status = exit::USAGE;
                 continue;
             }
@@ -46,15 +50,22 @@ pub fn run(args: Args) -> u8 {
         }
         if args.check {
             let diff = first_difference(&file.text, &formatted);
-            let d = Diagnostic::new(codes::E1003, format!("`{}` is not formatted", path.display()))
-                .in_file(&file)
-                .label(diff.span, "first line that `ferry fmt` changes")
-                .note(diff.note)
-                .help(format!("run `ferry fmt {}` to rewrite it", path.display()));
+            let d = Diagnostic::new(
+                codes::E1003,
+                format!("`{}` is not formatted", path.display()),
+            )
+            .in_file(&file)
+            .label(diff.span, "first line that `ferry fmt` changes")
+            .note(diff.note)
+            .help(format!("run `ferry fmt {}` to rewrite it", path.display()));
             super::emit(&[d], Format::Human);
             status = status.max(exit::DIAGNOSTICS);
         } else if let Err(e) = std::fs::write(path, formatted) {
-            eprintln!("error[{}]: cannot write `{}`: {e}", codes::E1001.id, path.display());
+            eprintln!(
+                "error[{}]: cannot write `{}`: {e}",
+                codes::E1001.id,
+                path.display()
+            );
             status = exit::USAGE;
         }
     }
@@ -82,7 +93,9 @@ fn first_difference(old: &str, new: &str) -> Difference {
                     || "(end of file)".to_string(),
                     |l| {
                         let t = l.trim_end_matches(['\n', '\r']);
-                        if t.len() < l.len() || l.is_empty() {
+                        if t.trim().is_empty() {
+                            "(empty line)".to_string()
+                        } else if t.len() < l.len() {
                             t.to_string()
                         } else {
                             format!("{t}  (no line break at the end of the file)")
@@ -115,8 +128,11 @@ mod tests {
     #[test]
     fn missing_final_line_break() {
         let d = first_difference("a\nb", "a\nb\n");
-        assert_eq!(d.note, "line 2:\n- b  (no line break at the end of the file)\n+ b");
+        assert_eq!(
+            d.note,
+            "line 2:\n- b  (no line break at the end of the file)\n+ b"
+        );
         let d = first_difference("a\n\n\n", "a\n");
-        assert_eq!(d.note, "line 2:\n- \n+ (end of file)");
+        assert_eq!(d.note, "line 2:\n- (empty line)\n+ (end of file)");
     }
 }

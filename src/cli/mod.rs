@@ -7,6 +7,8 @@
 mod check;
 mod explain;
 mod fmt;
+mod plan;
+mod schema;
 
 use crate::diagnostics::render::{Format, HumanStyle};
 use clap::{Parser, Subcommand};
@@ -43,6 +45,12 @@ enum Command {
     /// Print the long explanation of a diagnostic code.
     #[command(after_help = "Example:\n  ferry explain E0104\n  ferry explain --list")]
     Explain(explain::Args),
+    /// Print the load order and, per destination field, where its value comes from.
+    #[command(after_help = "Example:\n  ferry plan specs/salesforce.ferry --format markdown > mapping.md")]
+    Plan(plan::Args),
+    /// List the schema descriptors, or show a system's objects and fields.
+    #[command(after_help = "Examples:\n  ferry schema list\n  ferry schema show salesforce Lead\n  ferry schema show actimo contacts --schemas customer/schemas")]
+    Schema(schema::Args),
 }
 
 /// Entry point of the binary.
@@ -58,6 +66,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Schema(args) => schema::run(args),
     };
     ExitCode::from(code)
 }
@@ -78,5 +88,40 @@ pub(crate) fn emit(diags: &[crate::diagnostics::Diagnostic], format: Format) {
         eprint!("{text}");
     } else {
         print!("{text}");
+    }
+}
+
+/// Why a spec did not compile.
+pub(crate) enum Compile {
+    /// The spec or a descriptor has errors (all findings, warnings included).
+    Diagnostics(crate::diagnostics::Diagnostics),
+    /// A file could not be read.
+    Io(crate::diagnostics::Diagnostic),
+}
+
+/// Reads, parses and checks a spec (with its imports and tables).
+/// `Ok` carries the checked spec and its warnings.
+pub(crate) fn compile(
+    path: &std::path::Path,
+    schemas: Option<&std::path::Path>,
+) -> Result<(crate::check::Checked, crate::diagnostics::Diagnostics), Compile> {
+    let (project, mut diags) = crate::check::load_project(path).map_err(Compile::Io)?;
+    let registry = match schemas {
+        Some(dir) => crate::schema::Registry::with_overrides(dir),
+        None => crate::schema::Registry::standard(),
+    };
+    let registry = match registry {
+        Ok(r) => r,
+        Err(d) => {
+            diags.extend(d);
+            return Err(Compile::Diagnostics(diags));
+        }
+    };
+    let read = crate::check::reader_beside(&project.main.file.name);
+    let (checked, more) = crate::check::check(&project, &registry, &read);
+    diags.extend(more);
+    match checked {
+        Some(c) if !diags.has_errors() => Ok((c, diags)),
+        _ => Err(Compile::Diagnostics(diags)),
     }
 }

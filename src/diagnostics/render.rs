@@ -49,7 +49,8 @@ pub fn render(diags: &[Diagnostic], format: Format, style: HumanStyle) -> String
     }
 }
 
-/// One diagnostic as rustc-like text.
+/// One diagnostic as rustc-like text: `error[E0213]: message`, then the
+/// labelled source snippet and help rendered by miette.
 pub fn human(d: &Diagnostic, style: HumanStyle) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -59,12 +60,21 @@ pub fn human(d: &Diagnostic, style: HumanStyle) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false);
-    let mut out = String::new();
-    if handler.render_report(&mut out, &Miette(d)).is_err() {
-        // miette only fails on fmt errors of its own writer; fall back to one line.
-        out = format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message);
-    }
-    out
+    let mut body = String::new();
+    // miette only fails on fmt errors of its own writer; the header suffices then.
+    let _ = handler.render_report(&mut body, &Miette(d));
+    // miette opens with its own "× message" line; ours carries the code.
+    let rest = body
+        .split_once('\n')
+        .map_or("", |(first, rest)| if first.contains(&d.message) { rest } else { body.as_str() });
+    let header = format!("{}[{}]: {}", severity_word(d.severity), d.code, d.message);
+    let header = if style.color {
+        let color = if d.is_error() { "\x1b[1;31m" } else { "\x1b[1;33m" };
+        format!("{color}{header}\x1b[0m")
+    } else {
+        header
+    };
+    format!("{header}\n{rest}")
 }
 
 fn severity_word(s: Severity) -> &'static str {
@@ -223,10 +233,6 @@ impl fmt::Display for Miette<'_> {
 impl std::error::Error for Miette<'_> {}
 
 impl miette::Diagnostic for Miette<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.0.code.id))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.0.severity {
             Severity::Warning => miette::Severity::Warning,

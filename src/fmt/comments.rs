@@ -44,7 +44,11 @@ pub fn scan(text: &str) -> Vec<Comment> {
                     .position(|&b| b == b'\n')
                     .map_or(bytes.len(), |n| i + n);
                 // A CRLF file: the `\r` belongs to the line break, not the comment.
-                let end = if end > i && bytes[end - 1] == b'\r' { end - 1 } else { end };
+                let end = if end > i && bytes[end - 1] == b'\r' {
+                    end - 1
+                } else {
+                    end
+                };
                 out.push(Comment {
                     start: i,
                     end,

@@ -149,13 +149,13 @@ impl Writer {
                 self.out.push_str(&names.join("."));
             }
             ExprKind::Index { base, index } => {
-                self.postfix_base(base);
+                self.expr(base, P_POSTFIX);
                 self.out.push('[');
                 self.expr(index, 0);
                 self.out.push(']');
             }
             ExprKind::Member { base, name } => {
-                self.postfix_base(base);
+                self.member_base(base);
                 self.out.push('.');
                 self.out.push_str(&name.name);
             }
@@ -231,7 +231,7 @@ impl Writer {
         }
     }
 
-    fn postfix_base(&mut self, base: &Expr) {
+    fn member_base(&mut self, base: &Expr) {
         // `a.b` would read back as one path, so a path base keeps its parentheses.
         if matches!(base.kind, ExprKind::Path(_)) {
             self.out.push('(');
@@ -305,8 +305,12 @@ fn prec(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Filter { .. } => P_WHERE,
         ExprKind::Binary { op, .. } => binary_prec(*op),
-        ExprKind::Unary { op: UnaryOp::Not, .. } => P_NOT,
-        ExprKind::Unary { op: UnaryOp::Neg, .. } => P_NEG,
+        ExprKind::Unary {
+            op: UnaryOp::Not, ..
+        } => P_NOT,
+        ExprKind::Unary {
+            op: UnaryOp::Neg, ..
+        } => P_NEG,
         // A negative number starts with `-`, so it binds like a negation.
         ExprKind::Literal(Literal::Int(i)) if *i < 0 => P_NEG,
         ExprKind::Literal(Literal::Float(f)) if f.is_sign_negative() => P_NEG,
@@ -396,7 +400,11 @@ pub fn type_expr(t: &TypeExpr) -> String {
         .collect();
     // The parser reads `list<text>` and `list(text)` alike; the angle
     // brackets are how the language reference writes an element type.
-    let (open, close) = if t.name.name == "list" { ('<', '>') } else { ('(', ')') };
+    let (open, close) = if t.name.name == "list" {
+        ('<', '>')
+    } else {
+        ('(', ')')
+    };
     out.push(open);
     out.push_str(&args.join(", "));
     out.push(close);

@@ -4,11 +4,12 @@
 //! Invariants: every AST node is printed exactly once, in a form the parser
 //! reads back as the same node; block bodies are one element per line; the
 //! field lists of `given` / `expect` go on one line when they fit in
-//! [`MAX_WIDTH`] columns and hold no comment, else one field per line.
+//! [`MAX_WIDTH`] columns and hold no comment, else one field per line;
+//! adjacent `column` rules of a `source` align their `:`.
 
 use super::expr::{
-    expr, expr_nw, flat_expr, flat_expr_nw, flat_fields, literal, outcome, reason_call, string, type_expr, INDENT,
-    MAX_WIDTH,
+    expr, expr_nw, flat_expr, flat_expr_nw, flat_fields, literal, outcome, reason_call, string,
+    type_expr, INDENT, MAX_WIDTH,
 };
 use super::printer::{Align, Printer};
 use crate::span::Span;
@@ -22,7 +23,8 @@ pub fn spec(p: &mut Printer, spec: &Spec) {
         if let Some(prev) = prev {
             let same_one_liners = matches!(
                 (prev, &it.kind),
-                (ItemKind::Import(_), ItemKind::Import(_)) | (ItemKind::Table(_), ItemKind::Table(_))
+                (ItemKind::Import(_), ItemKind::Import(_))
+                    | (ItemKind::Table(_), ItemKind::Table(_))
             );
             if !same_one_liners {
                 p.force_blank();
@@ -48,12 +50,26 @@ fn item(p: &mut Printer, it: &Item) {
         }
         ItemKind::Options(o) => {
             let anchor = keyword_end(p, start, "options");
-            block(p, "options".into(), start, anchor, end, o.entries.is_empty(), |p| {
-                for e in &o.entries {
-                    let body = value(p, &e.key.name, " = ", &e.value);
-                    p.line(e.span.start, e.span.end, e.key.name.clone(), Align::Yes(" = "), body);
-                }
-            });
+            block(
+                p,
+                "options".into(),
+                start,
+                anchor,
+                end,
+                o.entries.is_empty(),
+                |p| {
+                    for e in &o.entries {
+                        let body = value(p, &e.key.name, " = ", &e.value);
+                        p.line(
+                            e.span.start,
+                            e.span.end,
+                            e.key.name.clone(),
+                            Align::Yes(" = "),
+                            body,
+                        );
+                    }
+                },
+            );
         }
         ItemKind::Import(i) => {
             let text = format!("import {}", string(&i.path.value));
@@ -61,26 +77,53 @@ fn item(p: &mut Printer, it: &Item) {
         }
         ItemKind::Source(s) => {
             let header = format!("source {}", s.object.name);
-            block(p, header, start, s.object.span.end, end, s.rules.is_empty(), |p| {
-                for r in &s.rules {
-                    source_rule(p, r);
-                }
-            });
+            block(
+                p,
+                header,
+                start,
+                s.object.span.end,
+                end,
+                s.rules.is_empty(),
+                |p| {
+                    let widths = column_name_widths(&s.rules);
+                    for (r, width) in s.rules.iter().zip(widths) {
+                        source_rule(p, r, width);
+                    }
+                },
+            );
         }
         ItemKind::Custom(c) => {
-            let word = if c.new_object { "custom object" } else { "custom" };
+            let word = if c.new_object {
+                "custom object"
+            } else {
+                "custom"
+            };
             let header = format!("{word} {}", c.object.name);
-            block(p, header, start, c.object.span.end, end, c.fields.is_empty(), |p| {
-                for f in &c.fields {
-                    let mut body = type_expr(&f.ty);
-                    for m in &f.modifiers {
-                        body.push(' ');
-                        body.push_str(&m.name);
+            block(
+                p,
+                header,
+                start,
+                c.object.span.end,
+                end,
+                c.fields.is_empty(),
+                |p| {
+                    for f in &c.fields {
+                        let mut body = type_expr(&f.ty);
+                        for m in &f.modifiers {
+                            body.push(' ');
+                            body.push_str(&m.name);
+                        }
+                        let span = f.span;
+                        p.line(
+                            span.start,
+                            span.end,
+                            f.name.name.clone(),
+                            Align::Yes(" : "),
+                            body,
+                        );
                     }
-                    let span = f.span;
-                    p.line(span.start, span.end, f.name.name.clone(), Align::Yes(" : "), body);
-                }
-            });
+                },
+            );
         }
         ItemKind::Values(v) => {
             let header = format!("values {}", v.name.name);
@@ -89,11 +132,23 @@ fn item(p: &mut Printer, it: &Item) {
                 for arm in &v.arms {
                     let keys: Vec<String> = arm.keys.iter().map(literal).collect();
                     let (s, e) = (arm.span.start, arm.span.end);
-                    p.line(s, e, keys.join(", "), Align::Yes(" => "), outcome(&arm.outcome));
+                    p.line(
+                        s,
+                        e,
+                        keys.join(", "),
+                        Align::Yes(" => "),
+                        outcome(&arm.outcome),
+                    );
                 }
                 if let Some(arm) = &v.else_arm {
                     let (s, e) = (arm.span.start, arm.span.end);
-                    p.line(s, e, "else".into(), Align::Yes(" => "), outcome(&arm.outcome));
+                    p.line(
+                        s,
+                        e,
+                        "else".into(),
+                        Align::Yes(" => "),
+                        outcome(&arm.outcome),
+                    );
                 }
             });
         }
@@ -108,16 +163,26 @@ fn item(p: &mut Printer, it: &Item) {
         }
         ItemKind::Owners(o) => {
             let anchor = keyword_end(p, start, "owners");
-            block(p, "owners".into(), start, anchor, end, o.rules.is_empty(), |p| {
-                for r in &o.rules {
-                    let (word, body) = match &r.kind {
-                        OwnerRuleKind::Match(i) => ("match", i.name.clone()),
-                        OwnerRuleKind::Fallback(e) => ("fallback", value(p, "fallback", " ", e)),
-                    };
-                    let span = r.span;
-                    p.line(span.start, span.end, word.into(), Align::Yes(" "), body);
-                }
-            });
+            block(
+                p,
+                "owners".into(),
+                start,
+                anchor,
+                end,
+                o.rules.is_empty(),
+                |p| {
+                    for r in &o.rules {
+                        let (word, body) = match &r.kind {
+                            OwnerRuleKind::Match(i) => ("match", i.name.clone()),
+                            OwnerRuleKind::Fallback(e) => {
+                                ("fallback", value(p, "fallback", " ", e))
+                            }
+                        };
+                        let span = r.span;
+                        p.line(span.start, span.end, word.into(), Align::Yes(" "), body);
+                    }
+                },
+            );
         }
         ItemKind::Route(r) => route(p, it.span, r),
         ItemKind::Split(s) => {
@@ -179,7 +244,11 @@ fn item(p: &mut Printer, it: &Item) {
                             record(p, header, e.span, object.span.end, fields);
                         }
                         ExpectKind::Skip(r) | ExpectKind::Flag(r) => {
-                            let word = if matches!(e.kind, ExpectKind::Skip(_)) { "skip" } else { "flag" };
+                            let word = if matches!(e.kind, ExpectKind::Skip(_)) {
+                                "skip"
+                            } else {
+                                "flag"
+                            };
                             let text = format!("expect {}", reason_call(word, r));
                             p.line(e.span.start, e.span.end, String::new(), Align::No, text);
                         }
@@ -201,10 +270,22 @@ fn block(
     body: impl FnOnce(&mut Printer),
 ) {
     if empty && !p.has_comment_in(anchor, end) {
-        p.line(start, end, String::new(), Align::No, format!("{header} {{}}"));
+        p.line(
+            start,
+            end,
+            String::new(),
+            Align::No,
+            format!("{header} {{}}"),
+        );
         return;
     }
-    p.line(start, anchor, String::new(), Align::No, format!("{header} {{"));
+    p.line(
+        start,
+        anchor,
+        String::new(),
+        Align::No,
+        format!("{header} {{"),
+    );
     p.open();
     body(p);
     let close = p.close_pos(anchor, end);
@@ -221,11 +302,19 @@ fn route(p: &mut Printer, span: Span, r: &Route) {
     }
     match (r.fan_out, r.targets.as_slice()) {
         (false, [t]) => target_block(p, header, span.start, span.end, t),
-        _ => block(p, header, span.start, anchor, span.end, r.targets.is_empty(), |p| {
-            for t in &r.targets {
-                target(p, String::new(), t.span, t);
-            }
-        }),
+        _ => block(
+            p,
+            header,
+            span.start,
+            anchor,
+            span.end,
+            r.targets.is_empty(),
+            |p| {
+                for t in &r.targets {
+                    target(p, String::new(), t.span, t);
+                }
+            },
+        ),
     }
 }
 
@@ -266,7 +355,13 @@ fn stmt(p: &mut Printer, s: &Stmt) {
         StmtKind::Key { field, value: v } => {
             let head = format!("key {}", field.dotted());
             let body = value(p, &head, " = ", v);
-            p.line(start, end, String::new(), Align::No, format!("{head} = {body}"));
+            p.line(
+                start,
+                end,
+                String::new(),
+                Align::No,
+                format!("{head} = {body}"),
+            );
         }
         StmtKind::Assign { field, value: v } => {
             let head = field.dotted();
@@ -282,10 +377,32 @@ fn value(p: &Printer, head: &str, sep: &str, e: &Expr) -> String {
     expr(e, p.indent, col)
 }
 
-fn source_rule(p: &mut Printer, r: &SourceRule) {
+/// For each rule, the width its column name is padded to: the widest name
+/// of the run of adjacent `column` rules it belongs to (0 for other rules).
+fn column_name_widths(rules: &[SourceRule]) -> Vec<usize> {
+    let name_width = |r: &SourceRule| match &r.kind {
+        SourceRuleKind::Column { name, .. } => Some(name.name.chars().count()),
+        _ => None,
+    };
+    let mut widths = vec![0; rules.len()];
+    let mut i = 0;
+    while i < rules.len() {
+        let mut j = i;
+        while j < rules.len() && name_width(&rules[j]).is_some() {
+            j += 1;
+        }
+        let widest = rules[i..j].iter().filter_map(name_width).max().unwrap_or(0);
+        widths[i..j].iter_mut().for_each(|w| *w = widest);
+        i = j.max(i + 1);
+    }
+    widths
+}
+
+fn source_rule(p: &mut Printer, r: &SourceRule, name_width: usize) {
     let (word, body) = match &r.kind {
         SourceRuleKind::Column { name, ty, from } => {
-            let mut body = format!("{} : {}", name.name, type_expr(ty));
+            let pad = name_width.saturating_sub(name.name.chars().count());
+            let mut body = format!("{}{} : {}", name.name, " ".repeat(pad), type_expr(ty));
             if let Some(f) = from {
                 body.push_str(" from ");
                 body.push_str(&string(&f.value));
@@ -320,7 +437,13 @@ fn record(p: &mut Printer, header: String, span: Span, anchor: usize, fields: &[
         p.line(span.start, span.end, String::new(), Align::No, flat);
         return;
     }
-    p.line(span.start, anchor, String::new(), Align::No, format!("{header} {{"));
+    p.line(
+        span.start,
+        anchor,
+        String::new(),
+        Align::No,
+        format!("{header} {{"),
+    );
     p.open();
     for f in fields {
         let head = f.field.dotted();

@@ -2,9 +2,9 @@
 //!
 //! Input: the [`Line`]s the printer built, in order. Output: the file text.
 //! Invariants: lines of one alignment group have their heads padded to the
-//! widest head of the group; a run of adjacent one-line lines at one indent
-//! that all carry trailing comments gets those comments in one column, three
-//! spaces past the widest of them; no line ends in whitespace; the text ends
+//! widest head of the group; the trailing comments of a paragraph (adjacent
+//! one-line code lines at one indent) start in one column, three spaces past
+//! the widest commented line; no line ends in whitespace; the text ends
 //! in exactly one newline (or is empty).
 
 use super::expr::INDENT;
@@ -26,12 +26,17 @@ pub struct Line {
     pub blank_before: bool,
     /// Alignment group; 0 means "not aligned".
     pub group: u32,
+    /// A comment on a line of its own (`body` is the comment).
+    pub own_comment: bool,
 }
 
 impl Line {
     /// Whether a `//` comment already ends this line (nothing may follow it).
     pub fn ends_in_line_comment(&self) -> bool {
-        self.trailing.last().is_some_and(|c| c.starts_with("//"))
+        match self.trailing.last() {
+            Some(c) => c.starts_with("//"),
+            None => self.own_comment && self.body.starts_with("//"),
+        }
     }
 }
 
@@ -98,19 +103,23 @@ fn group_widths(lines: &[Line]) -> std::collections::HashMap<u32, usize> {
 }
 
 /// For each line with trailing comments, the column they start at.
+///
+/// A run is a paragraph of one-line code lines at one indent (a blank line,
+/// a comment line, a multi-line construct or a change of indent ends it);
+/// its comments start three spaces past the widest line of the run that has
+/// a comment, so lines without comments do not push them further right.
 fn comment_columns(lines: &[Line], code: &[String]) -> Vec<Option<usize>> {
     let mut cols = vec![None; lines.len()];
-    let alignable =
-        |i: usize| !lines[i].trailing.is_empty() && !code[i].contains('\n') && !code[i].trim().is_empty();
+    let code_line = |i: usize| !lines[i].own_comment && !code[i].contains('\n');
     let mut i = 0;
     while i < lines.len() {
-        if !alignable(i) {
+        if !code_line(i) {
             i += 1;
             continue;
         }
         let mut j = i + 1;
         while j < lines.len()
-            && alignable(j)
+            && code_line(j)
             && !lines[j].blank_before
             && lines[j].indent == lines[i].indent
             // A multi-line block comment ends the run: its later lines are verbatim.
@@ -118,9 +127,14 @@ fn comment_columns(lines: &[Line], code: &[String]) -> Vec<Option<usize>> {
         {
             j += 1;
         }
-        let widest = (i..j).map(|k| code[k].chars().count()).max().unwrap_or(0);
-        for c in cols.iter_mut().take(j).skip(i) {
-            *c = Some(widest + COMMENT_GAP);
+        let widest = (i..j)
+            .filter(|&k| !lines[k].trailing.is_empty())
+            .map(|k| code[k].chars().count())
+            .max();
+        if let Some(widest) = widest {
+            for k in (i..j).filter(|&k| !lines[k].trailing.is_empty()) {
+                cols[k] = Some(widest + COMMENT_GAP);
+            }
         }
         i = j;
     }

@@ -91,11 +91,7 @@ impl<'t> Printer<'t> {
                     .text
                     .get(self.anchor..c.start)
                     .is_none_or(|gap| !gap.contains('\n'));
-            let trails = same_line
-                && self
-                    .lines
-                    .last()
-                    .is_some_and(|l| !l.ends_in_line_comment());
+            let trails = same_line && self.lines.last().is_some_and(|l| !l.ends_in_line_comment());
             if trails {
                 if let Some(l) = self.lines.last_mut() {
                     l.trailing.push(text);
@@ -106,6 +102,7 @@ impl<'t> Printer<'t> {
                     indent: self.indent,
                     body: text,
                     blank_before: blank,
+                    own_comment: true,
                     ..Line::default()
                 });
             }
@@ -114,18 +111,44 @@ impl<'t> Printer<'t> {
         }
     }
 
+    /// `end` moved back over white space and comments. A node's span may
+    /// include the trivia after it (a pest rule that ends in a repetition
+    /// keeps the white space it skipped), and a comment there must count as
+    /// after the node, not inside it.
+    fn content_end(&self, start: usize, end: usize) -> usize {
+        let mut end = end.min(self.text.len());
+        loop {
+            let trimmed = self.text[start.min(end)..end].trim_end();
+            end = start.min(end) + trimmed.len();
+            match self
+                .comments
+                .iter()
+                .find(|c| c.end == end && c.start >= start)
+            {
+                Some(c) => end = c.start,
+                None => return end,
+            }
+        }
+    }
+
     /// Adds a line for the node spanning `start..end` (its comments first).
     /// `head` is padded to the widest head of its group when aligned.
     pub fn line(&mut self, start: usize, end: usize, head: String, align: Align, body: String) {
+        let end = if end > start {
+            self.content_end(start, end)
+        } else {
+            end
+        };
         self.flush(start);
         let blank = self.take_blank(start);
         let (sep, group) = match align {
             Align::No => ("", 0),
             Align::Yes(sep) => {
                 let joins = !blank
-                    && self.lines.last().is_some_and(|l| {
-                        l.group != 0 && l.sep == sep && l.indent == self.indent
-                    });
+                    && self
+                        .lines
+                        .last()
+                        .is_some_and(|l| l.group != 0 && l.sep == sep && l.indent == self.indent);
                 let group = if joins {
                     self.lines.last().map_or(0, |l| l.group)
                 } else {
@@ -143,6 +166,7 @@ impl<'t> Printer<'t> {
             trailing: Vec::new(),
             blank_before: blank,
             group,
+            own_comment: false,
         });
         self.anchor = end;
         self.prev_end = Some(end);

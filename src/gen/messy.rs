@@ -96,6 +96,8 @@ pub struct Picker {
     table: &'static [(Feature, u32)],
     /// The record each feature is forced onto.
     forced: Vec<u64>,
+    /// Features picked for records they did not fit, waiting for one that does.
+    pending: Vec<Feature>,
 }
 
 impl Picker {
@@ -115,7 +117,7 @@ impl Picker {
                 }
             })
             .collect();
-        Picker { rng, table, forced }
+        Picker { rng, table, forced, pending: Vec::new() }
     }
 
     /// The feature for 1-based data record `record`.
@@ -135,6 +137,22 @@ impl Picker {
             x -= per;
         }
         None
+    }
+}
+
+impl Picker {
+    /// Like [`Picker::next`], for features that fit only some records: a
+    /// feature picked for a record where `fits` is false is carried over to
+    /// the next record where it fits, so forced features are not lost.
+    pub fn next_where(&mut self, record: u64, fits: impl Fn(Feature) -> bool) -> Option<Feature> {
+        if let Some(f) = self.next(record) {
+            if self.pending.len() >= 64 {
+                self.pending.remove(0);
+            }
+            self.pending.push(f);
+        }
+        let i = self.pending.iter().position(|&f| fits(f))?;
+        Some(self.pending.remove(i))
     }
 }
 

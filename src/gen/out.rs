@@ -384,6 +384,11 @@ impl CsvOut {
         Ok(out)
     }
 
+    /// Data records written so far.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
     pub fn decimal_comma(&self) -> bool {
         self.layout.decimal_comma
     }

@@ -61,8 +61,8 @@ impl Rng {
         self.below(1000) < u64::from(per_mille)
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.index(items.len())]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.index(items.len())]
     }
 
     /// A random v4 UUID, lower-case hex with dashes, appended to `out`.

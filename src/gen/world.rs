@@ -28,6 +28,7 @@ pub const PATH_ID0: u64 = 41;
 pub const PULSE_ID0: u64 = 11;
 pub const QUESTION_ID0: u64 = 1_101;
 pub const FILE_ID0: u64 = 600_001;
+pub const POST_ID0: u64 = 77_001;
 
 pub const DAY: i64 = 86_400;
 
@@ -355,10 +356,9 @@ impl World {
             let hi = (u64::from(i + 1) * u64::from(self.n) / u64::from(nws)) as u32;
             let brand = (i as usize % BRANDS.len()) as u8;
             let country = [0u8, 0, 1, 0, 2, 0, 0][i as usize % 7];
-            let round = i as usize / (BRANDS.len() * 7);
             let mut name = format!("{} – {}", BRANDS[brand as usize].0, COUNTRIES[country as usize].0);
             if i as usize >= BRANDS.len() {
-                name = format!("{name} {}", i as usize / BRANDS.len() + 1 + round);
+                name = format!("{name} {}", i as usize / BRANDS.len() + 1);
             }
             let created = (self.today - 8 * 365 + rng.range(0, 2 * 365)) * DAY + rng.range(0, DAY);
             let mut depts = [0u8; WS_DEPTS];
@@ -454,7 +454,7 @@ impl World {
                 let created_day = if lo_day < self.today - 1 { rng.range(lo_day, self.today - 1) } else { self.today - 1 };
                 let created = created_day * DAY + rng.range(6 * 3600, 18 * 3600);
                 let updated = rng.range(created, self.taken_at - 3600);
-                let deleted_at = if deleted { rng.range(created + DAY, self.taken_at - 3600).max(created + 60) } else { 0 };
+                let deleted_at = if deleted { rng.range(created + 60, self.taken_at - 60) } else { 0 };
                 let source_roll = rng.below(100);
                 let source = match source_roll {
                     0..83 => hr_source,
@@ -696,7 +696,7 @@ impl World {
                     _ => 4,
                 }
             };
-            let channels = *rng.pick(&[0b011u8, 0b011, 0b011, 0b011, 0b001, 0b001, 0b010, 0b100, 0b101, 0b001]);
+            let channels = rng.pick(&[0b011u8, 0b011, 0b011, 0b011, 0b001, 0b001, 0b010, 0b100, 0b101, 0b001]);
             let mut flags = 0;
             for (f, p) in [
                 (mflag::PUBLIC, 80),
@@ -775,9 +775,9 @@ impl World {
                 let t = match (kind, p) {
                     (_, 0) => M_TEXT,
                     (K_TRAINING, 1) => M_QUIZ,
-                    (K_SURVEY | K_PULSE, 1) => *rng.pick(&[M_SURVEY, M_SLIDER, M_NPS, M_FEEDBACK]),
+                    (K_SURVEY | K_PULSE, 1) => rng.pick(&[M_SURVEY, M_SLIDER, M_NPS, M_FEEDBACK]),
                     (K_TRAINING, _) if rng.chance(400) => M_QUIZ,
-                    _ => *rng.pick(&[1u8, M_BUTTON, 3, 5, 6, 8, M_BUTTON, 1]),
+                    _ => rng.pick(&[1u8, M_BUTTON, 3, 5, 6, 8, M_BUTTON, 1]),
                 };
                 self.module_types.push(t);
             }
@@ -817,7 +817,7 @@ impl World {
             self.paths.push(LearningPath {
                 ws: wi,
                 messages,
-                due_days: *rng.pick(&[14, 30, 60]),
+                due_days: rng.pick(&[14, 30, 60]),
                 created: self.ws[wi as usize].created + rng.range(30 * DAY, 600 * DAY),
             });
         }
@@ -938,6 +938,17 @@ impl World {
     pub fn contact_of(&self, rng: &mut Rng, w: u32) -> u32 {
         let ws = &self.ws[w as usize];
         ws.lo + rng.below(u64::from(ws.size())) as u32
+    }
+
+    /// Rows of the small [S] files, linear in N.
+    pub fn task_count(&self) -> u32 {
+        self.n / 3
+    }
+    pub fn feedback_count(&self) -> u32 {
+        self.n / 4
+    }
+    pub fn activity_count(&self) -> u32 {
+        self.n / 2
     }
 
     pub fn quiz_points(module: u32) -> i64 {

@@ -203,7 +203,11 @@ impl Dataset {
         let mut data = Dataset {
             objects: tables,
             taken_at: None,
-            names: plan.sources.iter().map(|s| Arc::from(s.name.as_str())).collect(),
+            names: plan
+                .sources
+                .iter()
+                .map(|s| Arc::from(s.name.as_str()))
+                .collect(),
             primary_keys: plan.sources.iter().map(|s| s.primary_key.clone()).collect(),
             rels: Vec::new(),
             lookups: Lookups::new(plan),
@@ -250,7 +254,8 @@ impl Dataset {
 
     /// File and 1-based line a record was read from.
     pub fn origin(&self, r: RecRef) -> (&str, u32) {
-        self.table(r.object).map_or(("?", 0), |t| (&*t.file, t.line(r.row)))
+        self.table(r.object)
+            .map_or(("?", 0), |t| (&*t.file, t.line(r.row)))
     }
 
     /// `contacts:1042`: the record's object and primary key (parts joined
@@ -265,7 +270,10 @@ impl Dataset {
         out.push_str(self.object_name(r.object));
         out.push(':');
         let mut scratch = String::new();
-        let pk = self.primary_keys.get(r.object as usize).map_or(&[][..], |p| p);
+        let pk = self
+            .primary_keys
+            .get(r.object as usize)
+            .map_or(&[][..], |p| p);
         for (i, &c) in pk.iter().enumerate() {
             if i > 0 {
                 out.push('|');
@@ -309,7 +317,9 @@ impl Dataset {
                     column,
                     target_column,
                 } => (*column, column_index(r.to, *target_column)),
-                RelKind::Reverse { column, key_column } => (*key_column, column_index(r.to, *column)),
+                RelKind::Reverse { column, key_column } => {
+                    (*key_column, column_index(r.to, *column))
+                }
                 RelKind::Link {
                     via,
                     from_column,
@@ -320,7 +330,14 @@ impl Dataset {
                     many,
                 } => {
                     let targets = column_index(r.to, *target_column);
-                    let link = self.index_link(*via, *from_column, *to_column, filter.as_ref(), &targets, *many);
+                    let link = self.index_link(
+                        *via,
+                        *from_column,
+                        *to_column,
+                        filter.as_ref(),
+                        &targets,
+                        *many,
+                    );
                     (*key_column, Arc::new(link))
                 }
             };
@@ -368,12 +385,18 @@ impl Dataset {
                         continue;
                     }
                 }
-                let Some(k) = key_text(t.cell(row, from_column), &mut s1) else { continue };
+                let Some(k) = key_text(t.cell(row, from_column), &mut s1) else {
+                    continue;
+                };
                 if !many && seen.contains(k) {
                     continue;
                 }
-                let Some(tk) = key_text(t.cell(row, to_column), &mut s2) else { continue };
-                let Some(&target) = targets.get(tk).first() else { continue };
+                let Some(tk) = key_text(t.cell(row, to_column), &mut s2) else {
+                    continue;
+                };
+                let Some(&target) = targets.get(tk).first() else {
+                    continue;
+                };
                 if !many {
                     seen.insert(k.to_string());
                 }
@@ -390,8 +413,12 @@ fn bool_like_eq(cell: &Value, want: &Value) -> bool {
     match (cell, want) {
         (Value::Text(s), Value::Bool(b)) => {
             let s = s.trim();
-            let t = ["true", "1", "yes", "ja", "x"].iter().any(|w| s.eq_ignore_ascii_case(w));
-            let f = ["false", "0", "no", "nej"].iter().any(|w| s.eq_ignore_ascii_case(w));
+            let t = ["true", "1", "yes", "ja", "x"]
+                .iter()
+                .any(|w| s.eq_ignore_ascii_case(w));
+            let f = ["false", "0", "no", "nej"]
+                .iter()
+                .any(|w| s.eq_ignore_ascii_case(w));
             (*b && t) || (!*b && f)
         }
         _ => false,
@@ -443,7 +470,9 @@ mod tests {
     fn relation_from_the_wrong_object_is_none() {
         let plan = crm_plan();
         let data = crm_data(&plan);
-        assert!(data.related(REL_MANAGER, rec(COMPANIES, 0), &mut String::new()).is_none());
+        assert!(data
+            .related(REL_MANAGER, rec(COMPANIES, 0), &mut String::new())
+            .is_none());
     }
 
     #[test]
@@ -451,11 +480,15 @@ mod tests {
         let plan = crm_plan();
         let data = crm_data(&plan);
         let mut s = String::new();
-        let (to, rows) = data.related(REL_PRIMARY_COMPANY, rec(CONTACTS, 0), &mut s).unwrap();
+        let (to, rows) = data
+            .related(REL_PRIMARY_COMPANY, rec(CONTACTS, 0), &mut s)
+            .unwrap();
         assert_eq!(to, COMPANIES);
         // Contact 1 links to companies 10 (not primary) and 20 (primary).
         assert_eq!(rows, &[1]);
-        let (_, rows) = data.related(REL_COMPANIES, rec(CONTACTS, 0), &mut s).unwrap();
+        let (_, rows) = data
+            .related(REL_COMPANIES, rec(CONTACTS, 0), &mut s)
+            .unwrap();
         assert_eq!(rows, &[0, 1]);
     }
 
@@ -469,7 +502,9 @@ mod tests {
         let data = data.retain(&plan, &keep);
         assert_eq!(data.len(CONTACTS), n - 1);
         // The manager (old row 0) is gone, so contact 2 has no manager now.
-        let (_, rows) = data.related(REL_MANAGER, rec(CONTACTS, 0), &mut String::new()).unwrap();
+        let (_, rows) = data
+            .related(REL_MANAGER, rec(CONTACTS, 0), &mut String::new())
+            .unwrap();
         assert!(rows.is_empty());
     }
 

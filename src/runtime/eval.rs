@@ -49,7 +49,9 @@ impl Frame<'_> {
     pub fn record(&self) -> Option<RecRef> {
         match *self {
             Frame::Rec(r) => Some(r),
-            Frame::Group { object, members, .. } => members.first().map(|&row| RecRef { object, row }),
+            Frame::Group {
+                object, members, ..
+            } => members.first().map(|&row| RecRef { object, row }),
         }
     }
 }
@@ -95,7 +97,8 @@ impl Coverage {
     /// Adds another context's counts (parallel runs merge per-thread counts).
     pub fn merge(&mut self, other: &Coverage) {
         if self.maps.len() < other.maps.len() {
-            self.maps.resize_with(other.maps.len(), MapCoverage::default);
+            self.maps
+                .resize_with(other.maps.len(), MapCoverage::default);
         }
         for (mine, theirs) in self.maps.iter_mut().zip(&other.maps) {
             if mine.hits.len() < theirs.hits.len() {
@@ -196,7 +199,12 @@ impl<'a> Ctx<'a> {
                 }
             }
             K::Call { func, args } => builtins::call(self, *func, args, frame, e.span)?,
-            K::Agg { func, list, by, extra } => {
+            K::Agg {
+                func,
+                list,
+                by,
+                extra,
+            } => {
                 let list = self.arg(list, frame)?;
                 let by = match by {
                     Some(b) => Some(self.arg(b, frame)?),
@@ -209,13 +217,17 @@ impl<'a> Ctx<'a> {
                 builtins::aggregates::agg(*func, &list, by.as_deref(), sep.as_deref(), e.span)?
             }
             K::Not(x) => Value::Bool(!truthy(&self.eval(x, frame)?)),
-            K::Neg(x) => ops::neg(&self.arg(x, frame)?, e.span)?,
+            K::Neg(x) => ops::neg(&*self.arg(x, frame)?, e.span)?,
             K::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, frame, e.span)?,
             K::Coalesce(a, b) => match self.eval(a, frame) {
                 Ok(Value::Null) | Err(Fault::Error(_)) => self.eval(b, frame)?,
                 other => other?,
             },
-            K::If { cond, then, otherwise } => {
+            K::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 if truthy(&self.eval(cond, frame)?) {
                     self.eval(then, frame)?
                 } else {
@@ -263,14 +275,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn nav(&mut self, rel: u32, then: Option<&TExpr>, frame: Frame<'_>, span: Span) -> Result<Value, Fault> {
+    fn nav(
+        &mut self,
+        rel: u32,
+        then: Option<&TExpr>,
+        frame: Frame<'_>,
+        span: Span,
+    ) -> Result<Value, Fault> {
         let from = self.record(frame, span)?;
         let data: &'a Dataset = self.data;
         let Some(rp) = self.plan.relations.get(rel as usize) else {
             return bug(span, format!("relation {rel} does not exist"));
         };
         let Some((to, rows)) = data.related(rel, from, &mut self.scratch) else {
-            return bug(span, format!("relation `{}` followed from the wrong object", rp.name));
+            return bug(
+                span,
+                format!("relation `{}` followed from the wrong object", rp.name),
+            );
         };
         let many = match rp.kind {
             RelKind::Forward { .. } => false,
@@ -298,10 +319,15 @@ impl<'a> Ctx<'a> {
     fn members(&mut self, inner: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
         let mut out = Vec::new();
         match frame {
-            Frame::Group { object, members, .. } => {
+            Frame::Group {
+                object, members, ..
+            } => {
                 out.reserve(members.len());
                 for &row in members {
-                    push_flat(&mut out, self.eval(inner, Frame::Rec(RecRef { object, row }))?);
+                    push_flat(
+                        &mut out,
+                        self.eval(inner, Frame::Rec(RecRef { object, row }))?,
+                    );
                 }
             }
             Frame::Rec(_) => push_flat(&mut out, self.eval(inner, frame)?),
@@ -331,7 +357,14 @@ impl<'a> Ctx<'a> {
         Ok(Value::List(Arc::from(out)))
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &TExpr, rhs: &TExpr, frame: Frame<'_>, span: Span) -> Result<Value, Fault> {
+    fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: &TExpr,
+        rhs: &TExpr,
+        frame: Frame<'_>,
+        span: Span,
+    ) -> Result<Value, Fault> {
         match op {
             BinOp::And => {
                 let ok = truthy(&self.eval(lhs, frame)?) && truthy(&self.eval(rhs, frame)?);
@@ -409,7 +442,9 @@ impl<'a> Ctx<'a> {
             return Ok(Value::Owner(normalize_email(email, v)));
         }
         match self.plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
-            Some(OwnerFallback::Owner(email)) => Ok(Value::Owner(Arc::from(email.trim().to_lowercase()))),
+            Some(OwnerFallback::Owner(email)) => {
+                Ok(Value::Owner(Arc::from(email.trim().to_lowercase())))
+            }
             Some(OwnerFallback::Skip(reason)) => Err(Fault::Skip {
                 reason: reason.clone(),
                 span,
@@ -446,3 +481,6 @@ fn push_flat(out: &mut Vec<Value>, v: Value) {
         other => out.push(other),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -65,7 +65,10 @@ mod tests {
         let n = Value::Num(Decimal::from_str("77.0").unwrap());
         assert_eq!(key(&Value::text(" 77 ")), key(&Value::Int(77)));
         assert_eq!(key(&n), key(&Value::Int(77)));
-        assert_eq!(key(&Value::Num(Decimal::from_str("77.50").unwrap())).as_deref(), Some("77.5"));
+        assert_eq!(
+            key(&Value::Num(Decimal::from_str("77.50").unwrap())).as_deref(),
+            Some("77.5")
+        );
     }
 
     #[test]

@@ -61,7 +61,9 @@ impl MapIndex {
                 match k {
                     Value::Text(s) => {
                         m.exact.entry(s.trim().into()).or_insert(arm);
-                        m.folded.entry(s.trim().to_lowercase().into()).or_insert(arm);
+                        m.folded
+                            .entry(s.trim().to_lowercase().into())
+                            .or_insert(arm);
                     }
                     Value::Int(_) | Value::Num(_) => {
                         if let Some(d) = k.as_decimal() {
@@ -90,8 +92,14 @@ impl MapIndex {
                 scratch.extend(t.chars().flat_map(char::to_lowercase));
                 self.folded.get(scratch.as_str()).copied()
             }
-            Value::Int(_) | Value::Num(_) => key.as_decimal().and_then(|d| self.numbers.get(&d).copied()),
-            other => self.others.iter().find(|(k, _)| k.loose_eq(other)).map(|&(_, arm)| arm),
+            Value::Int(_) | Value::Num(_) => {
+                key.as_decimal().and_then(|d| self.numbers.get(&d).copied())
+            }
+            other => self
+                .others
+                .iter()
+                .find(|(k, _)| k.loose_eq(other))
+                .map(|&(_, arm)| arm),
         }
     }
 }
@@ -138,7 +146,8 @@ impl TableIndex {
 
     /// `table[key]`: the row as a list of cells, or null.
     pub(crate) fn row(&self, key: &Value, scratch: &mut String) -> Value {
-        self.find(key, scratch).map_or(Value::Null, |r| self.whole[r].clone())
+        self.find(key, scratch)
+            .map_or(Value::Null, |r| self.whole[r].clone())
     }
 }
 
@@ -183,10 +192,16 @@ mod tests {
             vec!["Acme".to_string(), "Duplicate".to_string()],
         ];
         let (t, mut s) = (TableIndex::new(&rows, 0, 2), String::new());
-        assert_eq!(t.cell(&Value::text("Acme "), 1, &mut s), Value::text("Manufacturing"));
+        assert_eq!(
+            t.cell(&Value::text("Acme "), 1, &mut s),
+            Value::text("Manufacturing")
+        );
         assert_eq!(t.cell(&Value::text("acme"), 1, &mut s), Value::Null);
         assert_eq!(t.cell(&Value::text("Nordisk"), 1, &mut s), Value::Null);
-        assert_eq!(t.row(&Value::text("Nordisk"), &mut s), Value::List(Arc::from(vec![Value::text("Nordisk"), Value::Null])));
+        assert_eq!(
+            t.row(&Value::text("Nordisk"), &mut s),
+            Value::List(Arc::from(vec![Value::text("Nordisk"), Value::Null]))
+        );
         assert_eq!(t.row(&Value::Null, &mut s), Value::Null);
     }
 }

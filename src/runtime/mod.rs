@@ -25,8 +25,8 @@ pub mod data;
 pub mod eval;
 pub mod exec;
 mod keys;
-mod ops;
 mod lookups;
+mod ops;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

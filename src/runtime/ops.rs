@@ -35,7 +35,11 @@ pub(crate) fn binary(op: BinOp, l: &Value, r: &Value, span: Span) -> Result<Valu
         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arith(op, l, r, span)?,
         BinOp::And | BinOp::Or => {
             let t = |v: &Value| matches!(v, Value::Bool(true));
-            Value::Bool(if op == BinOp::And { t(l) && t(r) } else { t(l) || t(r) })
+            Value::Bool(if op == BinOp::And {
+                t(l) && t(r)
+            } else {
+                t(l) || t(r)
+            })
         }
     })
 }
@@ -77,7 +81,13 @@ fn arith(op: BinOp, l: &Value, r: &Value, span: Span) -> Result<Value, Fault> {
         BinOp::Mul => "*",
         _ => "/",
     };
-    let overflow = || fail(codes::E0903, span, format!("{} {sym} {} is too large", show(l), show(r)));
+    let overflow = || {
+        fail(
+            codes::E0903,
+            span,
+            format!("{} {sym} {} is too large", show(l), show(r)),
+        )
+    };
     match (l, r) {
         (Null, _) | (_, Null) => Ok(Null),
         (Int(a), Int(b)) if op != BinOp::Div => {
@@ -93,13 +103,20 @@ fn arith(op: BinOp, l: &Value, r: &Value, span: Span) -> Result<Value, Fault> {
             let Some(days) = Duration::try_days(*n) else {
                 return overflow();
             };
-            let moved = if op == BinOp::Add { d.checked_add_signed(days) } else { d.checked_sub_signed(days) };
+            let moved = if op == BinOp::Add {
+                d.checked_add_signed(days)
+            } else {
+                d.checked_sub_signed(days)
+            };
             moved.map_or_else(overflow, |d| Ok(Date(d)))
         }
         (Date(a), Date(b)) if op == BinOp::Sub => Ok(Int((*a - *b).num_days())),
         _ => {
             let (Some(a), Some(b)) = (l.as_decimal(), r.as_decimal()) else {
-                return bug(span, format!("cannot compute {} {sym} {}", show(l), show(r)));
+                return bug(
+                    span,
+                    format!("cannot compute {} {sym} {}", show(l), show(r)),
+                );
             };
             let v = match op {
                 BinOp::Add => a.checked_add(b),
@@ -107,7 +124,11 @@ fn arith(op: BinOp, l: &Value, r: &Value, span: Span) -> Result<Value, Fault> {
                 BinOp::Mul => a.checked_mul(b),
                 _ => {
                     if b.is_zero() {
-                        return fail(codes::E0902, span, format!("{} / {} divides by zero", show(l), show(r)));
+                        return fail(
+                            codes::E0902,
+                            span,
+                            format!("{} / {} divides by zero", show(l), show(r)),
+                        );
                     }
                     a.checked_div(b)
                 }
@@ -147,11 +168,26 @@ mod tests {
 
     #[test]
     fn equality_is_null_aware_and_numeric() {
-        assert_eq!(b(BinOp::Eq, Value::Null, Value::Null), Ok(Value::Bool(true)));
-        assert_eq!(b(BinOp::Eq, Value::text("a"), Value::Null), Ok(Value::Bool(false)));
-        assert_eq!(b(BinOp::Ne, Value::text("a"), Value::Null), Ok(Value::Bool(true)));
-        assert_eq!(b(BinOp::Eq, Value::Int(1), num("1.00")), Ok(Value::Bool(true)));
-        assert_eq!(b(BinOp::Eq, Value::text("a"), Value::text("A")), Ok(Value::Bool(false)));
+        assert_eq!(
+            b(BinOp::Eq, Value::Null, Value::Null),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            b(BinOp::Eq, Value::text("a"), Value::Null),
+            Ok(Value::Bool(false))
+        );
+        assert_eq!(
+            b(BinOp::Ne, Value::text("a"), Value::Null),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            b(BinOp::Eq, Value::Int(1), num("1.00")),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            b(BinOp::Eq, Value::text("a"), Value::text("A")),
+            Ok(Value::Bool(false))
+        );
     }
 
     #[test]
@@ -160,35 +196,68 @@ mod tests {
             assert_eq!(b(op, Value::Null, Value::Int(1)), Ok(Value::Bool(false)));
             assert_eq!(b(op, Value::Int(1), Value::Null), Ok(Value::Bool(false)));
         }
-        assert_eq!(b(BinOp::Lt, Value::Int(1), num("1.5")), Ok(Value::Bool(true)));
-        assert_eq!(b(BinOp::Ge, Value::text("b"), Value::text("a")), Ok(Value::Bool(true)));
+        assert_eq!(
+            b(BinOp::Lt, Value::Int(1), num("1.5")),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            b(BinOp::Ge, Value::text("b"), Value::text("a")),
+            Ok(Value::Bool(true))
+        );
     }
 
     #[test]
     fn membership_uses_loose_equality() {
         let list = Value::List(vec![Value::text("invited"), Value::Int(2)].into());
-        assert_eq!(b(BinOp::In, Value::text("invited"), list.clone()), Ok(Value::Bool(true)));
-        assert_eq!(b(BinOp::In, num("2.0"), list.clone()), Ok(Value::Bool(true)));
-        assert_eq!(b(BinOp::NotIn, Value::text("active"), list), Ok(Value::Bool(true)));
-        assert_eq!(b(BinOp::In, Value::text("x"), Value::Null), Ok(Value::Bool(false)));
+        assert_eq!(
+            b(BinOp::In, Value::text("invited"), list.clone()),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            b(BinOp::In, num("2.0"), list.clone()),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            b(BinOp::NotIn, Value::text("active"), list),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            b(BinOp::In, Value::text("x"), Value::Null),
+            Ok(Value::Bool(false))
+        );
     }
 
     #[test]
     fn arithmetic_keeps_ints_and_goes_decimal() {
-        assert_eq!(b(BinOp::Add, Value::Int(2), Value::Int(3)), Ok(Value::Int(5)));
+        assert_eq!(
+            b(BinOp::Add, Value::Int(2), Value::Int(3)),
+            Ok(Value::Int(5))
+        );
         assert_eq!(b(BinOp::Mul, Value::Int(2), num("1.5")), Ok(num("3.0")));
         assert_eq!(b(BinOp::Div, Value::Int(7), Value::Int(2)), Ok(num("3.5")));
         assert_eq!(b(BinOp::Sub, Value::Null, Value::Int(2)), Ok(Value::Null));
         assert_eq!(code(b(BinOp::Div, Value::Int(1), Value::Int(0))), "E0902");
-        assert_eq!(code(b(BinOp::Add, Value::Int(i64::MAX), Value::Int(1))), "E0903");
-        assert_eq!(code(b(BinOp::Add, Value::text("a"), Value::Int(1))), "E0912");
+        assert_eq!(
+            code(b(BinOp::Add, Value::Int(i64::MAX), Value::Int(1))),
+            "E0903"
+        );
+        assert_eq!(
+            code(b(BinOp::Add, Value::text("a"), Value::Int(1))),
+            "E0912"
+        );
         assert_eq!(code(neg(&Value::Int(i64::MIN), Span::default())), "E0903");
     }
 
     #[test]
     fn dates_move_by_days() {
         let d = |s: &str| Value::Date(chrono::NaiveDate::from_str(s).unwrap());
-        assert_eq!(b(BinOp::Add, d("2024-02-28"), Value::Int(2)), Ok(d("2024-03-01")));
-        assert_eq!(b(BinOp::Sub, d("2024-03-01"), d("2024-02-28")), Ok(Value::Int(2)));
+        assert_eq!(
+            b(BinOp::Add, d("2024-02-28"), Value::Int(2)),
+            Ok(d("2024-03-01"))
+        );
+        assert_eq!(
+            b(BinOp::Sub, d("2024-03-01"), d("2024-02-28")),
+            Ok(Value::Int(2))
+        );
     }
 }

@@ -49,8 +49,18 @@ impl Ctx<'_> {
         self.tree.key_span(path).unwrap_or_else(|| self.span(path))
     }
 
-    pub fn error(&mut self, code: codes::Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::new(code, message).in_file(self.file).label(span, label));
+    pub fn error(
+        &mut self,
+        code: codes::Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push(
+            Diagnostic::new(code, message)
+                .in_file(self.file)
+                .label(span, label),
+        );
         let last = self.diags.0.len() - 1;
         &mut self.diags.0[last]
     }
@@ -67,19 +77,31 @@ const NAMINGS: &str = "`suffix:__c`, `prefix:cf_`, `hash`, `api_name` or `camelC
 
 fn naming_is_known(n: &str) -> bool {
     matches!(n, "hash" | "api_name" | "camelCase")
-        || n.strip_prefix("suffix:").or_else(|| n.strip_prefix("prefix:")).is_some_and(|a| !a.is_empty())
+        || n.strip_prefix("suffix:")
+            .or_else(|| n.strip_prefix("prefix:"))
+            .is_some_and(|a| !a.is_empty())
 }
 
 /// Builds the descriptor of one file. `base` is the descriptor named by `extends:`.
-pub fn descriptor(ctx: &mut Ctx<'_>, raw: RawDescriptor, base: Option<&Descriptor>) -> (Descriptor, Own) {
+pub fn descriptor(
+    ctx: &mut Ctx<'_>,
+    raw: RawDescriptor,
+    base: Option<&Descriptor>,
+) -> (Descriptor, Own) {
     let kind = match (raw.kind, base) {
         (Some(RawKind::Source), _) => Kind::Source,
         (Some(RawKind::Destination), _) => Kind::Destination,
         (None, Some(b)) => b.kind,
         (None, None) => {
             let span = Span::new(0, 0);
-            ctx.error(codes::E0704, "the descriptor does not say its `kind`", span, "expected `kind: source` or `kind: destination` here")
-                .help = Some("add `kind: source` (an export bundle) or `kind: destination` (a CRM)".into());
+            ctx.error(
+                codes::E0704,
+                "the descriptor does not say its `kind`",
+                span,
+                "expected `kind: source` or `kind: destination` here",
+            )
+            .help =
+                Some("add `kind: source` (an export bundle) or `kind: destination` (a CRM)".into());
             Kind::Destination
         }
     };
@@ -88,7 +110,11 @@ pub fn descriptor(ctx: &mut Ctx<'_>, raw: RawDescriptor, base: Option<&Descripto
             let span = ctx.span(&[Seg::Key("kind")]);
             ctx.error(
                 codes::E0704,
-                format!("`{}` is a {} descriptor; an override cannot change its kind", b.system, kind_word(b.kind)),
+                format!(
+                    "`{}` is a {} descriptor; an override cannot change its kind",
+                    b.system,
+                    kind_word(b.kind)
+                ),
                 span,
                 "different from the extended descriptor",
             );
@@ -98,8 +124,13 @@ pub fn descriptor(ctx: &mut Ctx<'_>, raw: RawDescriptor, base: Option<&Descripto
         (Some(s), _) => s,
         (None, Some(b)) => b.system.clone(),
         (None, None) => {
-            ctx.error(codes::E0703, "the descriptor has no `system` name", Span::new(0, 0), "expected `system: <name>`")
-                .help = Some("add `system: salesforce` (the name `migration actimo -> …` uses)".into());
+            ctx.error(
+                codes::E0703,
+                "the descriptor has no `system` name",
+                Span::new(0, 0),
+                "expected `system: <name>`",
+            )
+            .help = Some("add `system: salesforce` (the name `migration actimo -> …` uses)".into());
             String::new()
         }
     };
@@ -124,17 +155,29 @@ pub fn descriptor(ctx: &mut Ctx<'_>, raw: RawDescriptor, base: Option<&Descripto
         (Some(s), Kind::Source) => desc.source = Some(source_defaults(s)),
         (Some(_), Kind::Destination) => {
             let span = ctx.key(&[Seg::Key("source")]);
-            ctx.error(codes::E0704, "`source:` reading conventions belong to a source descriptor", span, "not allowed with `kind: destination`");
+            ctx.error(
+                codes::E0704,
+                "`source:` reading conventions belong to a source descriptor",
+                span,
+                "not allowed with `kind: destination`",
+            );
         }
-        (None, Kind::Source) if desc.source.is_none() => desc.source = Some(source_defaults(RawSourceDefaults::empty())),
+        (None, Kind::Source) if desc.source.is_none() => {
+            desc.source = Some(source_defaults(RawSourceDefaults::empty()))
+        }
         (None, _) => {}
     }
     match (raw.api, kind) {
         (Some(a), Kind::Destination) => {
             if !naming_is_known(&a.custom_field_naming) {
                 let span = ctx.span(&[Seg::Key("api"), Seg::Key("custom_field_naming")]);
-                ctx.error(codes::E0703, format!("unknown custom field naming `{}`", a.custom_field_naming), span, "not a naming ferry knows")
-                    .help = Some(format!("use {NAMINGS}"));
+                ctx.error(
+                    codes::E0703,
+                    format!("unknown custom field naming `{}`", a.custom_field_naming),
+                    span,
+                    "not a naming ferry knows",
+                )
+                .help = Some(format!("use {NAMINGS}"));
             }
             desc.api = Some(DestinationApi {
                 base_url: a.base_url,
@@ -149,7 +192,12 @@ pub fn descriptor(ctx: &mut Ctx<'_>, raw: RawDescriptor, base: Option<&Descripto
         }
         (Some(_), Kind::Source) => {
             let span = ctx.key(&[Seg::Key("api")]);
-            ctx.error(codes::E0704, "`api:` facts belong to a destination descriptor", span, "not allowed with `kind: source`");
+            ctx.error(
+                codes::E0704,
+                "`api:` facts belong to a destination descriptor",
+                span,
+                "not allowed with `kind: source`",
+            );
         }
         (None, Kind::Destination) if desc.api.is_none() => {
             ctx.error(codes::E0703, "a destination descriptor needs an `api:` section", Span::new(0, 0), "no `api:` in this file")
@@ -188,10 +236,19 @@ impl RawSourceDefaults {
 }
 
 fn source_defaults(s: RawSourceDefaults) -> SourceDefaults {
-    let or = |v: Vec<String>, d: &[&str]| if v.is_empty() { d.iter().map(|s| s.to_string()).collect() } else { v };
+    let or = |v: Vec<String>, d: &[&str]| {
+        if v.is_empty() {
+            d.iter().map(|s| s.to_string()).collect()
+        } else {
+            v
+        }
+    };
     SourceDefaults {
         date_formats: or(s.date_formats, &["%Y-%m-%d"]),
-        datetime_formats: or(s.datetime_formats, &["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+        datetime_formats: or(
+            s.datetime_formats,
+            &["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"],
+        ),
         timezone: s.timezone.unwrap_or_else(|| "UTC".into()),
         multi_value_separator: s.multi_value_separator.unwrap_or_else(|| ";".into()),
         true_values: or(s.true_values, &["true", "1", "yes"]),
@@ -253,7 +310,12 @@ fn object(
                     own_obj.primary_key = true;
                     if obj.primary_key.is_empty() {
                         let span = ctx.span(&at("primary_key"));
-                        ctx.error(codes::E0703, format!("object `{name}` has an empty primary key"), span, "names no column");
+                        ctx.error(
+                            codes::E0703,
+                            format!("object `{name}` has an empty primary key"),
+                            span,
+                            "names no column",
+                        );
                     }
                 }
                 None if is_new => {
@@ -289,16 +351,29 @@ fn object(
         }
     }
     for (fname, raw_field) in raw.fields {
-        let path = [Seg::Key("objects"), Seg::Key(name), Seg::Key("fields"), Seg::Key(&fname)];
-        if let Some(f) = field(ctx, &path, &fname, raw_field, kind) {
-            obj.fields.insert(fname.clone(), f);
-        }
+        let path = [
+            Seg::Key("objects"),
+            Seg::Key(name),
+            Seg::Key("fields"),
+            Seg::Key(&fname),
+        ];
+        // A field that failed still gets a placeholder, so relations and keys
+        // naming it do not add follow-on errors (the file fails anyway).
+        let f = field(ctx, &path, &fname, raw_field, kind)
+            .unwrap_or_else(|| Field::new(fname.clone(), FieldType::Text { max: None }));
+        obj.fields.insert(fname.clone(), f);
         own_obj.fields.push(fname);
     }
     if kind == Kind::Source {
         for (rname, raw_rel) in raw.relations {
-            let path = [Seg::Key("objects"), Seg::Key(name), Seg::Key("relations"), Seg::Key(&rname)];
-            obj.relations.insert(rname.clone(), relation(ctx, &path, &rname, raw_rel));
+            let path = [
+                Seg::Key("objects"),
+                Seg::Key(name),
+                Seg::Key("relations"),
+                Seg::Key(&rname),
+            ];
+            obj.relations
+                .insert(rname.clone(), relation(ctx, &path, &rname, raw_rel));
             own_obj.relations.push(rname);
         }
     }
@@ -327,17 +402,37 @@ fn relation(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, r: RawRelation) -> 
         if given && !allowed.contains(&key) {
             let span = ctx.key(&[path, &[Seg::Key(key)]].concat());
             let kind = format!("{:?}", r.kind).to_lowercase();
-            ctx.error(codes::E0703, format!("`{key}` does not apply to a {kind} relation (`{name}`)"), span, format!("not used by `kind: {kind}`"))
-                .help = Some(format!("a {kind} relation takes `target`, `description` and {}", allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
+            ctx.error(
+                codes::E0703,
+                format!("`{key}` does not apply to a {kind} relation (`{name}`)"),
+                span,
+                format!("not used by `kind: {kind}`"),
+            )
+            .help = Some(format!(
+                "a {kind} relation takes `target`, `description` and {}",
+                allowed
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
     if let Some(w) = &r.r#where {
         if w.len() != 1 {
             let span = ctx.span(&[path, &[Seg::Key("where")]].concat());
-            ctx.error(codes::E0703, format!("relation `{name}`: `where` takes exactly one `column: value`"), span, format!("{} conditions", w.len()));
+            ctx.error(
+                codes::E0703,
+                format!("relation `{name}`: `where` takes exactly one `column: value`"),
+                span,
+                format!("{} conditions", w.len()),
+            );
         }
     }
-    let filter = r.r#where.and_then(|w| w.into_iter().next()).map(|(k, v)| (k, v.0));
+    let filter = r
+        .r#where
+        .and_then(|w| w.into_iter().next())
+        .map(|(k, v)| (k, v.0));
     let kind = match r.kind {
         RawRelationKind::Forward => RelationKind::Forward {
             column: r.column.unwrap_or_default(),
@@ -366,7 +461,13 @@ fn relation(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, r: RawRelation) -> 
 }
 
 /// One field (recursively for composite sub-fields).
-fn field(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, raw: RawField, kind: Kind) -> Option<Field> {
+fn field(
+    ctx: &mut Ctx<'_>,
+    path: &[Seg<'_>],
+    name: &str,
+    raw: RawField,
+    kind: Kind,
+) -> Option<Field> {
     let sub = |k: &'static str| {
         let mut p = path.to_vec();
         p.push(Seg::Key(k));
@@ -374,22 +475,48 @@ fn field(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, raw: RawField, kind: K
     };
     let Some(ty_text) = raw.r#type.clone() else {
         let span = ctx.key(path);
-        ctx.error(codes::E0703, format!("field `{name}` has no `type`"), span, "needs `type:`")
-            .help = Some("write `{ type: text(80) }` or just `text(80)`".into());
+        ctx.error(
+            codes::E0703,
+            format!("field `{name}` has no `type`"),
+            span,
+            "needs `type:`",
+        )
+        .help = Some("write `{ type: text(80) }` or just `text(80)`".into());
         return None;
     };
-    let type_path = if ctx.tree.at(path).is_some_and(|n| n.as_str().is_some()) { path.to_vec() } else { sub("type") };
+    let type_path = if ctx.tree.at(path).is_some_and(|n| n.as_str().is_some()) {
+        path.to_vec()
+    } else {
+        sub("type")
+    };
     let mut ty = match parse_type_detailed(&ty_text) {
         Ok(t) => t,
         Err(e) => {
             let span = inner_span(ctx, &type_path, &ty_text, e.at.clone());
-            let d = ctx.error(codes::E0705, format!("field `{name}`: {}", e.message), span, "not a type ferry knows");
-            with_help(d, e.help.or_else(|| Some(format!("types are {}", super::types::TYPE_NAMES.join(", ")))));
+            let unknown = e.message.starts_with("unknown type");
+            let label = if unknown {
+                "not a type ferry knows"
+            } else {
+                "cannot be read"
+            };
+            let d = ctx.error(
+                codes::E0705,
+                format!("field `{name}`: {}", e.message),
+                span,
+                label,
+            );
+            let list =
+                unknown.then(|| format!("types are {}", super::types::TYPE_NAMES.join(", ")));
+            with_help(d, e.help.or(list));
             return None;
         }
     };
     let wrong_kind = |ctx: &mut Ctx<'_>, key: &'static str, span: Span| {
-        let other = if kind == Kind::Source { "destination" } else { "source" };
+        let other = if kind == Kind::Source {
+            "destination"
+        } else {
+            "source"
+        };
         ctx.error(
             codes::E0704,
             format!("`{key}` on field `{name}` belongs to a {other} descriptor"),
@@ -438,20 +565,30 @@ fn field(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, raw: RawField, kind: K
         (Some(vals), Some(slot)) => {
             if !slot.is_empty() {
                 let span = ctx.key(&values_path);
-                ctx.error(codes::E0703, format!("field `{name}` lists values both in its type and in `values:`"), span, "second list of values")
-                    .help = Some("keep one: the `values:` list can carry aliases".into());
+                ctx.error(
+                    codes::E0703,
+                    format!("field `{name}` lists values both in its type and in `values:`"),
+                    span,
+                    "second list of values",
+                )
+                .help = Some("keep one: the `values:` list can carry aliases".into());
             }
             let mut seen: IndexMap<String, usize> = IndexMap::new();
             for (i, v) in vals.into_iter().enumerate() {
                 if let Some(first) = seen.get(&v.value.0) {
                     let a = ctx.span(&[values_path.as_slice(), &[Seg::Index(*first)]].concat());
                     let b = ctx.span(&[values_path.as_slice(), &[Seg::Index(i)]].concat());
-                    ctx.error(codes::E0706, format!("field `{name}` lists the value `{}` twice", v.value.0), b, "listed again here")
-                        .labels
-                        .push(crate::diagnostics::Label {
-                            span: a,
-                            message: "first listed here".into(),
-                        });
+                    ctx.error(
+                        codes::E0706,
+                        format!("field `{name}` lists the value `{}` twice", v.value.0),
+                        b,
+                        "listed again here",
+                    )
+                    .labels
+                    .push(crate::diagnostics::Label {
+                        span: a,
+                        message: "first listed here".into(),
+                    });
                     continue;
                 }
                 seen.insert(v.value.0.clone(), i);
@@ -462,20 +599,36 @@ fn field(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, raw: RawField, kind: K
             }
             if slot.is_empty() {
                 let span = ctx.span(&values_path);
-                ctx.error(codes::E0707, format!("picklist `{name}` has no values"), span, "empty list");
+                ctx.error(
+                    codes::E0707,
+                    format!("picklist `{name}` has no values"),
+                    span,
+                    "empty list",
+                );
             }
         }
         (None, Some(slot)) => {
             if slot.is_empty() {
                 let span = ctx.span(&type_path);
-                ctx.error(codes::E0707, format!("picklist `{name}` has no values"), span, "a picklist needs its values")
-                    .help = Some("add `values: [a, b]` (or `{ value: a, aliases: [A] }` items)".into());
+                ctx.error(
+                    codes::E0707,
+                    format!("picklist `{name}` has no values"),
+                    span,
+                    "a picklist needs its values",
+                )
+                .help = Some("add `values: [a, b]` (or `{ value: a, aliases: [A] }` items)".into());
             }
         }
         (Some(_), None) => {
             let span = ctx.key(&values_path);
-            ctx.error(codes::E0707, format!("field `{name}` has values but its type `{ty_text}` is not a picklist"), span, "values need a picklist type")
-                .help = Some("use `type: picklist` (or `enum`, `multipicklist`, `list<picklist>`)".into());
+            ctx.error(
+                codes::E0707,
+                format!("field `{name}` has values but its type `{ty_text}` is not a picklist"),
+                span,
+                "values need a picklist type",
+            )
+            .help =
+                Some("use `type: picklist` (or `enum`, `multipicklist`, `list<picklist>`)".into());
         }
         (None, None) => {}
     }
@@ -491,17 +644,32 @@ fn field(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, raw: RawField, kind: K
             }
             if slot.is_empty() {
                 let span = ctx.span(&fields_path);
-                ctx.error(codes::E0703, format!("composite field `{name}` has no sub-fields"), span, "empty");
+                ctx.error(
+                    codes::E0703,
+                    format!("composite field `{name}` has no sub-fields"),
+                    span,
+                    "empty",
+                );
             }
         }
         (None, Some(_)) => {
             let span = ctx.span(&type_path);
-            ctx.error(codes::E0703, format!("composite field `{name}` has no `fields:`"), span, "a composite needs its sub-fields")
-                .help = Some("add `fields: { firstName: text, lastName: text }`".into());
+            ctx.error(
+                codes::E0703,
+                format!("composite field `{name}` has no `fields:`"),
+                span,
+                "a composite needs its sub-fields",
+            )
+            .help = Some("add `fields: { firstName: text, lastName: text }`".into());
         }
         (Some(_), None) => {
             let span = ctx.key(&fields_path);
-            ctx.error(codes::E0703, format!("field `{name}` has sub-fields but its type `{ty_text}` is not composite"), span, "sub-fields need `type: composite`");
+            ctx.error(
+                codes::E0703,
+                format!("field `{name}` has sub-fields but its type `{ty_text}` is not composite"),
+                span,
+                "sub-fields need `type: composite`",
+            );
         }
         (None, None) => {}
     }
@@ -529,12 +697,29 @@ fn field(ctx: &mut Ctx<'_>, path: &[Seg<'_>], name: &str, raw: RawField, kind: K
 /// written plainly, else the whole value.
 fn inner_span(ctx: &Ctx<'_>, path: &[Seg<'_>], ty: &str, at: std::ops::Range<usize>) -> Span {
     let whole = ctx.span(path);
-    let written = ctx.file.text.get(whole.start..whole.end);
-    if written == Some(ty) && at.end <= ty.len() {
-        let end = if at.end > at.start { at.end } else { (at.start + 1).min(ty.len()) };
-        Span::new(whole.start + at.start, whole.start + end)
+    let written = ctx
+        .file
+        .text
+        .get(whole.start..whole.end)
+        .unwrap_or_default();
+    // Plain, or quoted without escapes: the type string sits at a fixed offset.
+    let offset = if written == ty {
+        Some(0)
+    } else if written.len() == ty.len() + 2 && written.get(1..written.len() - 1) == Some(ty) {
+        Some(1)
     } else {
-        whole
+        None
+    };
+    match offset {
+        Some(o) if at.end <= ty.len() => {
+            let end = if at.end > at.start {
+                at.end
+            } else {
+                (at.start + 1).min(ty.len())
+            };
+            Span::new(whole.start + o + at.start, whole.start + o + end)
+        }
+        _ => whole,
     }
 }
 

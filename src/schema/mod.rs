@@ -69,7 +69,10 @@ impl Registry {
                 .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
                 .collect::<Vec<_>>(),
             Err(e) => {
-                diags.push(Diagnostic::new(codes::E1001, format!("cannot read the schema folder `{}`: {e}", dir.display())));
+                diags.push(Diagnostic::new(
+                    codes::E1001,
+                    format!("cannot read the schema folder `{}`: {e}", dir.display()),
+                ));
                 return Err(diags);
             }
         };
@@ -78,11 +81,18 @@ impl Registry {
         for path in paths {
             match std::fs::read_to_string(&path) {
                 Ok(text) => files.push(SourceFile::new(path.display().to_string(), text)),
-                Err(e) => diags.push(Diagnostic::new(codes::E1001, format!("cannot read `{}`: {e}", path.display()))),
+                Err(e) => diags.push(Diagnostic::new(
+                    codes::E1001,
+                    format!("cannot read `{}`: {e}", path.display()),
+                )),
             }
         }
         // A cheap look at `extends:` decides the order; the loader reads it properly.
-        let extends = |f: &Arc<SourceFile>| f.text.lines().any(|l| l.trim_start().starts_with("extends:") && !l.starts_with(' '));
+        let extends = |f: &Arc<SourceFile>| {
+            f.text
+                .lines()
+                .any(|l| l.trim_start().starts_with("extends:") && !l.starts_with(' '))
+        };
         let (ext, plain): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| extends(f));
         for file in plain.iter().chain(ext.iter()) {
             if let Err(d) = reg.add(file) {
@@ -127,26 +137,37 @@ pub fn load(file: &Arc<SourceFile>) -> Result<Descriptor, Diagnostics> {
     load_with(file, standard.as_ref())
 }
 
-fn load_with(file: &Arc<SourceFile>, registry: Option<&Registry>) -> Result<Descriptor, Diagnostics> {
+fn load_with(
+    file: &Arc<SourceFile>,
+    registry: Option<&Registry>,
+) -> Result<Descriptor, Diagnostics> {
     let mut diags = Diagnostics::new();
     let tree = match spans::parse(&file.text) {
         Ok(t) => t,
         Err(e) => {
             let at = widen(&file.text, e.at.start);
             diags.push(
-                Diagnostic::new(codes::E0701, format!("the descriptor is not valid YAML: {}", e.message))
-                    .in_file(file)
-                    .label(at, "here")
-                    .help("check indentation, unclosed `[`/`{` and quotes around values with `:` or `#`"),
+                Diagnostic::new(
+                    codes::E0701,
+                    format!("the descriptor is not valid YAML: {}", e.message),
+                )
+                .in_file(file)
+                .label(at, "here")
+                .help(
+                    "check indentation, unclosed `[`/`{` and quotes around values with `:` or `#`",
+                ),
             );
             return Err(diags);
         }
     };
     for d in spans::duplicates(&tree) {
-        let mut diag = Diagnostic::new(codes::E0706, format!("`{}` is listed twice in the same mapping", d.key))
-            .in_file(file)
-            .label(d.second, "listed again here")
-            .help("YAML keeps only the last one; remove or rename one of them");
+        let mut diag = Diagnostic::new(
+            codes::E0706,
+            format!("`{}` is listed twice in the same mapping", d.key),
+        )
+        .in_file(file)
+        .label(d.second, "listed again here")
+        .help("YAML keeps only the last one; remove or rename one of them");
         diag.labels.push(Label {
             span: d.first,
             message: "first listed here".into(),
@@ -159,7 +180,7 @@ fn load_with(file: &Arc<SourceFile>, registry: Option<&Registry>) -> Result<Desc
     let raw: yaml::RawDescriptor = match serde_yaml::from_str(&file.text) {
         Ok(r) => r,
         Err(e) => {
-            diags.push(serde_error(file, &e));
+            diags.push(serde_error(file, &tree, &e));
             return Err(diags);
         }
     };
@@ -171,12 +192,16 @@ fn load_with(file: &Arc<SourceFile>, registry: Option<&Registry>) -> Result<Desc
                 let span = tree.best_span(&[spans::Seg::Key("extends")]);
                 let names: Vec<&str> = registry.map(|r| r.names().collect()).unwrap_or_default();
                 diags.push(
-                    Diagnostic::new(codes::E0711, format!("`extends: {name}` names no loaded descriptor"))
-                        .in_file(file)
-                        .label(span, "unknown system")
-                        .maybe_help(did_you_mean(name, names.iter().copied()).or_else(|| {
-                            Some(format!("loaded descriptors: {}", names.join(", ")))
-                        })),
+                    Diagnostic::new(
+                        codes::E0711,
+                        format!("`extends: {name}` names no loaded descriptor"),
+                    )
+                    .in_file(file)
+                    .label(span, "unknown system")
+                    .maybe_help(
+                        did_you_mean(name, names.iter().copied())
+                            .or_else(|| Some(format!("loaded descriptors: {}", names.join(", ")))),
+                    ),
                 );
                 return Err(diags);
             }
@@ -196,6 +221,23 @@ fn load_with(file: &Arc<SourceFile>, registry: Option<&Registry>) -> Result<Desc
     }
 }
 
+/// serde_yaml's error path (`objects.Contact.fields[2]`) as tree steps.
+fn path_segs(path: &str) -> Vec<spans::Seg<'_>> {
+    let mut segs = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let mut pieces = part.split('[');
+        if let Some(key) = pieces.next().filter(|k| !k.is_empty()) {
+            segs.push(spans::Seg::Key(key));
+        }
+        for idx in pieces {
+            if let Ok(i) = idx.trim_end_matches(']').parse() {
+                segs.push(spans::Seg::Index(i));
+            }
+        }
+    }
+    segs
+}
+
 /// A one-token span at `at` (to the end of the word), so a caret has width.
 fn widen(text: &str, at: usize) -> Span {
     let at = at.min(text.len());
@@ -204,13 +246,17 @@ fn widen(text: &str, at: usize) -> Span {
         .char_indices()
         .find(|(_, c)| c.is_whitespace() || matches!(c, ':' | ',' | '[' | ']' | '{' | '}'))
         .map_or(rest.len(), |(i, _)| i);
-    let len = if len == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { len };
+    let len = if len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
     Span::new(at, at + len)
 }
 
 /// A serde_yaml error as a coded diagnostic: unknown keys (E0702) and kinds
 /// (E0704) get "did you mean"; wrong shapes and missing keys are E0703.
-fn serde_error(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
+fn serde_error(file: &Arc<SourceFile>, tree: &spans::Node, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
     // serde_yaml prints "path: message at line L column C"; the label carries the position.
     let no_pos = full.split(" at line ").next().unwrap_or(&full);
@@ -218,14 +264,36 @@ fn serde_error(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
         Some((p, m)) if !p.contains(' ') && !p.contains('`') => (p, m),
         _ => ("", no_pos),
     };
-    let span = e.location().map_or(Span::new(0, 0), |l| widen(&file.text, l.index()));
-    let quoted = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
-    let place = if path.is_empty() { String::new() } else { format!(" (at `{path}`)") };
+    let span = e
+        .location()
+        .map_or(Span::new(0, 0), |l| widen(&file.text, l.index()));
+    let quoted = |s: &str| -> Vec<String> {
+        s.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    let place = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" (at `{path}`)")
+    };
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let names = quoted(rest);
-        let (bad, expected) = names.split_first().map_or(("", &[][..]), |(b, e)| (b.as_str(), e));
-        let help = did_you_mean(bad, expected.iter().map(String::as_str))
-            .unwrap_or_else(|| format!("known keys here: {}", expected.join(", ")));
+        let (bad, expected) = names
+            .split_first()
+            .map_or(("", &[][..]), |(b, e)| (b.as_str(), e));
+        let help = if bad.ends_with(')') || bad.ends_with(")>") {
+            // `{ type: number(18, 2) }`: in a flow mapping the comma ends the value.
+            "inside `{ … }` a comma ends the value: quote a type that has one, e.g. `type: \"number(18, 2)\"`".to_string()
+        } else {
+            did_you_mean(bad, expected.iter().map(String::as_str))
+                .unwrap_or_else(|| format!("known keys here: {}", expected.join(", ")))
+        };
+        let mut segs = path_segs(path);
+        segs.push(spans::Seg::Key(bad));
+        let span = tree.key_span(&segs).unwrap_or(span);
         return Diagnostic::new(codes::E0702, format!("unknown key `{bad}`{place}"))
             .in_file(file)
             .label(span, "not a descriptor key")
@@ -233,24 +301,47 @@ fn serde_error(file: &Arc<SourceFile>, e: &serde_yaml::Error) -> Diagnostic {
     }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let names = quoted(rest);
-        let (bad, expected) = names.split_first().map_or(("", &[][..]), |(b, e)| (b.as_str(), e));
+        let (bad, expected) = names
+            .split_first()
+            .map_or(("", &[][..]), |(b, e)| (b.as_str(), e));
         let help = did_you_mean(bad, expected.iter().map(String::as_str))
             .unwrap_or_else(|| format!("expected one of: {}", expected.join(", ")));
-        let code = if path == "kind" { codes::E0704 } else { codes::E0703 };
+        let code = if path == "kind" {
+            codes::E0704
+        } else {
+            codes::E0703
+        };
+        let span = tree.at(&path_segs(path)).map_or(span, |n| n.span);
         return Diagnostic::new(code, format!("unknown value `{bad}`{place}"))
             .in_file(file)
             .label(span, format!("expected {}", expected.join(" or ")))
             .help(help);
     }
     if msg.starts_with("duplicate field") {
-        return Diagnostic::new(codes::E0706, format!("{msg}{place}")).in_file(file).label(span, "listed again");
+        return Diagnostic::new(codes::E0706, format!("{msg}{place}"))
+            .in_file(file)
+            .label(span, "listed again");
     }
-    let code = if msg.starts_with("missing field") || msg.starts_with("invalid type") || msg.starts_with("invalid value") || msg.starts_with("invalid length") {
+    let wrong_value = msg.starts_with("invalid type")
+        || msg.starts_with("invalid value")
+        || msg.starts_with("invalid length");
+    if wrong_value {
+        let span = tree.at(&path_segs(path)).map_or(span, |n| n.span);
+        let label = msg
+            .split_once(", expected ")
+            .map_or("here".to_string(), |(_, e)| format!("expected {e}"));
+        return Diagnostic::new(codes::E0703, format!("{msg}{place}"))
+            .in_file(file)
+            .label(span, label);
+    }
+    let code = if msg.starts_with("missing field") {
         codes::E0703
     } else {
         codes::E0701
     };
-    Diagnostic::new(code, format!("{msg}{place}")).in_file(file).label(span, "here")
+    Diagnostic::new(code, format!("{msg}{place}"))
+        .in_file(file)
+        .label(span, "here")
 }
 
 #[cfg(test)]
@@ -265,10 +356,27 @@ mod tests {
     fn standard_descriptors_load() {
         let reg = match Registry::standard() {
             Ok(r) => r,
-            Err(d) => panic!("{}", crate::diagnostics::render::render(&d.0, crate::diagnostics::render::Format::Human, crate::diagnostics::render::HumanStyle::PLAIN)),
+            Err(d) => panic!(
+                "{}",
+                crate::diagnostics::render::render(
+                    &d.0,
+                    crate::diagnostics::render::Format::Human,
+                    crate::diagnostics::render::HumanStyle::PLAIN
+                )
+            ),
         };
         let names: Vec<&str> = reg.names().collect();
-        assert_eq!(names, ["actimo", "twenty", "zoho", "pipedrive", "freshsales", "salesforce"]);
+        assert_eq!(
+            names,
+            [
+                "actimo",
+                "twenty",
+                "zoho",
+                "pipedrive",
+                "freshsales",
+                "salesforce"
+            ]
+        );
     }
 
     #[test]
@@ -280,6 +388,9 @@ mod tests {
         assert_eq!(e.0[0].code, codes::E0702);
         assert_eq!(e.0[0].help.as_deref(), Some("did you mean `title`?"));
         let span = e.0[0].labels[0].span;
-        assert_eq!(&"system: x\nkind: source\ntitel: X\n"[span.start..span.end], "titel");
+        assert_eq!(
+            &"system: x\nkind: source\ntitel: X\n"[span.start..span.end],
+            "titel"
+        );
     }
 }

@@ -50,7 +50,11 @@ impl Node {
     /// The key node and value node of `key` (the last occurrence).
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().rev().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v)),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -129,12 +133,20 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     };
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| err(e, &offsets))?;
-        let span = Span::new(offsets.byte(span.start.index()), offsets.byte(span.end.index()));
+        let span = Span::new(
+            offsets.byte(span.start.index()),
+            offsets.byte(span.end.index()),
+        );
         let done = match event {
-            Event::Scalar(value, ..) => Some(Node {
-                span,
-                kind: NodeKind::Scalar(value.into_owned()),
-            }),
+            Event::Scalar(value, ..) => {
+                // Quoted scalars in flow context can end with trailing blanks.
+                let raw = text.get(span.start..span.end).unwrap_or_default();
+                let span = Span::new(span.start, span.start + raw.trim_end().len());
+                Some(Node {
+                    span,
+                    kind: NodeKind::Scalar(value.into_owned()),
+                })
+            }
             Event::Alias(_) => Some(Node {
                 span,
                 kind: NodeKind::Alias,
@@ -144,7 +156,9 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 None
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                let Some((start, is_map, children)) = stack.pop() else { continue };
+                let Some((start, is_map, children)) = stack.pop() else {
+                    continue;
+                };
                 let span = Span::new(start.start, span.end.max(start.end));
                 let kind = if is_map {
                     let mut entries = Vec::with_capacity(children.len() / 2);
@@ -187,7 +201,8 @@ fn collect_duplicates(node: &Node, out: &mut Vec<Duplicate>) {
         NodeKind::Map(entries) => {
             for (i, (k, _)) in entries.iter().enumerate() {
                 let Some(key) = k.as_str() else { continue };
-                if let Some((first, _)) = entries[..i].iter().find(|(p, _)| p.as_str() == Some(key)) {
+                if let Some((first, _)) = entries[..i].iter().find(|(p, _)| p.as_str() == Some(key))
+                {
                     out.push(Duplicate {
                         key: key.to_string(),
                         first: first.span,
@@ -216,9 +231,15 @@ impl ByteOffsets {
         let table = if text.is_ascii() {
             Vec::new()
         } else {
-            text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect()
+            text.char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(text.len()))
+                .collect()
         };
-        ByteOffsets { table, len: text.len() }
+        ByteOffsets {
+            table,
+            len: text.len(),
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
@@ -238,11 +259,22 @@ mod tests {
     fn spans_point_at_keys_and_values() {
         let text = "a:\n  bø: { type: text(80) }\n  c: [x, y]\n";
         let root = parse(text).unwrap();
-        let v = root.at(&[Seg::Key("a"), Seg::Key("bø"), Seg::Key("type")]).unwrap();
+        let v = root
+            .at(&[Seg::Key("a"), Seg::Key("bø"), Seg::Key("type")])
+            .unwrap();
         assert_eq!(&text[v.span.start..v.span.end], "text(80)");
         let k = root.key_span(&[Seg::Key("a"), Seg::Key("bø")]).unwrap();
         assert_eq!(&text[k.start..k.end], "bø");
-        let y = root.at(&[Seg::Key("a"), Seg::Key("c"), Seg::Index(1)]).unwrap();
+        let text = "a: { t: \"x, y\" }\n";
+        let q = parse(text)
+            .unwrap()
+            .at(&[Seg::Key("a"), Seg::Key("t")])
+            .unwrap()
+            .span;
+        assert_eq!(&text[q.start..q.end], "\"x, y\"");
+        let y = root
+            .at(&[Seg::Key("a"), Seg::Key("c"), Seg::Index(1)])
+            .unwrap();
         assert_eq!(&text[y.span.start..y.span.end], "y");
     }
 

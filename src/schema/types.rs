@@ -182,7 +182,11 @@ impl<'a> Parser<'a> {
                 item: Box::new(item),
             });
         }
-        let args = if self.eat('(') { Some(self.args()?) } else { None };
+        let args = if self.eat('(') {
+            Some(self.args()?)
+        } else {
+            None
+        };
         self.build(&lower, name, at, args)
     }
 
@@ -232,7 +236,10 @@ impl<'a> Parser<'a> {
                 loop {
                     let Some((n, _)) = self.ident() else {
                         let end = self.pos + self.peek().map_or(0, char::len_utf8);
-                        return Err(self.error(self.pos..end, "expected a number, a \"string\" or an object name"));
+                        return Err(self.error(
+                            self.pos..end,
+                            "expected a number, a \"string\" or an object name",
+                        ));
                     };
                     names.push(n.to_string());
                     if !self.eat('|') {
@@ -244,10 +251,18 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn build(&self, lower: &str, name: &str, at: Range<usize>, args: Option<Vec<Arg>>) -> Result<FieldType, TypeError> {
+    fn build(
+        &self,
+        lower: &str,
+        name: &str,
+        at: Range<usize>,
+        args: Option<Vec<Arg>>,
+    ) -> Result<FieldType, TypeError> {
         let none = |ty: FieldType| -> Result<FieldType, TypeError> {
             match &args {
-                Some(a) if !a.is_empty() => Err(self.error(at.clone(), format!("`{lower}` takes no arguments"))),
+                Some(a) if !a.is_empty() => {
+                    Err(self.error(at.clone(), format!("`{lower}` takes no arguments")))
+                }
                 _ => Ok(ty),
             }
         };
@@ -256,7 +271,11 @@ impl<'a> Parser<'a> {
                 let max = match args.as_deref() {
                     None | Some([]) => None,
                     Some([Arg::Int(n, r)]) => Some(self.length(*n, r)?),
-                    Some(_) => return Err(self.error(at, format!("`{lower}` takes one length: `{lower}(80)`"))),
+                    Some(_) => {
+                        return Err(
+                            self.error(at, format!("`{lower}` takes one length: `{lower}(80)`"))
+                        )
+                    }
                 };
                 Ok(if lower == "text" {
                     FieldType::Text { max }
@@ -275,16 +294,21 @@ impl<'a> Parser<'a> {
                 }),
                 Some([Arg::Int(p, pr), Arg::Int(s, sr)]) => {
                     let p = self.digits(*p, pr)?;
-                    let s = u8::try_from(*s)
-                        .ok()
-                        .filter(|s| *s <= p)
-                        .ok_or_else(|| self.error(sr.clone(), format!("scale must be between 0 and the precision ({p})")))?;
+                    let s = u8::try_from(*s).ok().filter(|s| *s <= p).ok_or_else(|| {
+                        self.error(
+                            sr.clone(),
+                            format!("scale must be between 0 and the precision ({p})"),
+                        )
+                    })?;
                     Ok(FieldType::Number {
                         precision: Some(p),
                         scale: Some(s),
                     })
                 }
-                Some(_) => Err(self.error(at, format!("`{lower}` takes a precision and a scale: `number(18, 2)`"))),
+                Some(_) => Err(self.error(
+                    at,
+                    format!("`{lower}` takes a precision and a scale: `number(18, 2)`"),
+                )),
             },
             "picklist" | "enum" | "multipicklist" => {
                 let mut values = Vec::new();
@@ -295,7 +319,10 @@ impl<'a> Parser<'a> {
                             aliases: Vec::new(),
                         }),
                         Arg::Int(_, r) | Arg::Names(_, r) => {
-                            return Err(self.error(r, "picklist values are quoted strings (or a `values:` list)"))
+                            return Err(self.error(
+                                r,
+                                "picklist values are quoted strings (or a `values:` list)",
+                            ))
                         }
                     }
                 }
@@ -310,7 +337,9 @@ impl<'a> Parser<'a> {
                 for a in args.unwrap_or_default() {
                     match a {
                         Arg::Names(ns, _) => objects.extend(ns),
-                        Arg::Int(_, r) => return Err(self.error(r, "a lookup names objects: `lookup(Account)`")),
+                        Arg::Int(_, r) => {
+                            return Err(self.error(r, "a lookup names objects: `lookup(Account)`"))
+                        }
                         Arg::Str(s) => objects.push(s),
                     }
                 }
@@ -369,7 +398,10 @@ mod tests {
 
     #[test]
     fn parses_the_vocabulary() {
-        assert_eq!(parse_type("text(80)"), Ok(FieldType::Text { max: Some(80) }));
+        assert_eq!(
+            parse_type("text(80)"),
+            Ok(FieldType::Text { max: Some(80) })
+        );
         assert_eq!(parse_type("text"), Ok(FieldType::Text { max: None }));
         assert_eq!(
             parse_type("number(18, 2)"),
@@ -397,14 +429,26 @@ mod tests {
                 item: Box::new(FieldType::Text { max: None })
             })
         );
-        assert_eq!(parse_type("enum"), Ok(FieldType::Picklist { values: vec![] }));
+        assert_eq!(
+            parse_type("enum"),
+            Ok(FieldType::Picklist { values: vec![] })
+        );
         let inline = parse_type(r#"picklist("a", "b c")"#).unwrap();
         assert_eq!(inline.to_string(), r#"picklist("a", "b c")"#);
     }
 
     #[test]
     fn display_round_trips() {
-        for s in ["text(80)", "textarea", "number(5, 2)", "number", "list<id>", "lookup(A|B)", "owner", "date"] {
+        for s in [
+            "text(80)",
+            "textarea",
+            "number(5, 2)",
+            "number",
+            "list<id>",
+            "lookup(A|B)",
+            "owner",
+            "date",
+        ] {
             let t = parse_type(s).unwrap();
             assert_eq!(parse_type(&t.to_string()).unwrap(), t, "{s}");
         }
@@ -416,7 +460,10 @@ mod tests {
         assert_eq!(e.at, 0..3);
         assert_eq!(e.help.as_deref(), Some("did you mean `text`?"));
         let e = parse_type_detailed("string").unwrap_err();
-        assert_eq!(e.help.as_deref(), Some("descriptors spell this type `text`"));
+        assert_eq!(
+            e.help.as_deref(),
+            Some("descriptors spell this type `text`")
+        );
         let e = parse_type_detailed("number(5, 7)").unwrap_err();
         assert_eq!(e.at, 10..11);
         assert!(parse_type("lookup()").is_err());

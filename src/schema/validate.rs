@@ -16,11 +16,18 @@ use crate::diagnostics::{codes, Label};
 pub fn check(ctx: &mut Ctx<'_>, desc: &mut Descriptor, own: &Own) {
     let names: Vec<String> = desc.objects.keys().cloned().collect();
     for (oname, own_obj) in &own.objects {
-        let Some(obj) = desc.objects.get(oname) else { continue };
+        let Some(obj) = desc.objects.get(oname) else {
+            continue;
+        };
         // Lookups.
         for fname in &own_obj.fields {
             if let Some(f) = obj.fields.get(fname) {
-                let path = [Seg::Key("objects"), Seg::Key(oname), Seg::Key("fields"), Seg::Key(fname)];
+                let path = [
+                    Seg::Key("objects"),
+                    Seg::Key(oname),
+                    Seg::Key("fields"),
+                    Seg::Key(fname),
+                ];
                 lookups(ctx, &path, &f.ty, &names);
             }
         }
@@ -28,10 +35,23 @@ pub fn check(ctx: &mut Ctx<'_>, desc: &mut Descriptor, own: &Own) {
         if own_obj.primary_key {
             for (i, col) in obj.primary_key.iter().enumerate() {
                 if !obj.fields.contains_key(col) {
-                    let pk = [Seg::Key("objects"), Seg::Key(oname), Seg::Key("primary_key")];
+                    let pk = [
+                        Seg::Key("objects"),
+                        Seg::Key(oname),
+                        Seg::Key("primary_key"),
+                    ];
                     let item = [pk.as_slice(), &[Seg::Index(i)]].concat();
-                    let span = if ctx.tree.at(&item).is_some() { ctx.span(&item) } else { ctx.span(&pk) };
-                    let d = ctx.error(codes::E0710, format!("primary key column `{col}` is not a field of `{oname}`"), span, "no such column");
+                    let span = if ctx.tree.at(&item).is_some() {
+                        ctx.span(&item)
+                    } else {
+                        ctx.span(&pk)
+                    };
+                    let d = ctx.error(
+                        codes::E0710,
+                        format!("primary key column `{col}` is not a field of `{oname}`"),
+                        span,
+                        "no such column",
+                    );
                     with_help(d, suggest(col, obj.fields.keys()));
                 }
             }
@@ -40,7 +60,14 @@ pub fn check(ctx: &mut Ctx<'_>, desc: &mut Descriptor, own: &Own) {
     // Relations (resolving defaults needs a mutable pass).
     for (oname, own_obj) in &own.objects {
         for rname in &own_obj.relations {
-            let Some(rel) = desc.objects.get(oname).and_then(|o| o.relations.get(rname)).cloned() else { continue };
+            let Some(rel) = desc
+                .objects
+                .get(oname)
+                .and_then(|o| o.relations.get(rname))
+                .cloned()
+            else {
+                continue;
+            };
             if let Some(resolved) = relation(ctx, desc, oname, rel) {
                 if let Some(o) = desc.objects.get_mut(oname) {
                     o.relations.insert(rname.clone(), resolved);
@@ -56,9 +83,18 @@ fn lookups(ctx: &mut Ctx<'_>, path: &[Seg<'_>], ty: &FieldType, names: &[String]
             for target in objects {
                 if !names.contains(target) {
                     let type_path = [path, &[Seg::Key("type")]].concat();
-                    let span = if ctx.tree.at(&type_path).is_some() { ctx.span(&type_path) } else { ctx.span(path) };
+                    let span = if ctx.tree.at(&type_path).is_some() {
+                        ctx.span(&type_path)
+                    } else {
+                        ctx.span(path)
+                    };
                     let span = narrow(ctx, span, target);
-                    let d = ctx.error(codes::E0708, format!("lookup to `{target}`, which is not an object of this descriptor"), span, "unknown object");
+                    let d = ctx.error(
+                        codes::E0708,
+                        format!("lookup to `{target}`, which is not an object of this descriptor"),
+                        span,
+                        "unknown object",
+                    );
                     with_help(d, suggest(target, names.iter()));
                 }
             }
@@ -84,21 +120,39 @@ fn narrow(ctx: &Ctx<'_>, span: crate::span::Span, word: &str) -> crate::span::Sp
 }
 
 /// Checks one relation and fills in its defaulted columns.
-fn relation(ctx: &mut Ctx<'_>, desc: &Descriptor, oname: &str, mut rel: Relation) -> Option<Relation> {
-    let base = [Seg::Key("objects"), Seg::Key(oname), Seg::Key("relations"), Seg::Key(rel.name.as_str())];
+fn relation(
+    ctx: &mut Ctx<'_>,
+    desc: &Descriptor,
+    oname: &str,
+    mut rel: Relation,
+) -> Option<Relation> {
+    let base = [
+        Seg::Key("objects"),
+        Seg::Key(oname),
+        Seg::Key("relations"),
+        Seg::Key(rel.name.as_str()),
+    ];
     let at = |k: &'static str| [base.as_slice(), &[Seg::Key(k)]].concat();
     let obj = desc.objects.get(oname)?;
     let names: Vec<String> = desc.objects.keys().cloned().collect();
     let mut ok = true;
     if obj.fields.contains_key(&rel.name) {
-        let col = [Seg::Key("objects"), Seg::Key(oname), Seg::Key("fields"), Seg::Key(rel.name.as_str())];
+        let col = [
+            Seg::Key("objects"),
+            Seg::Key(oname),
+            Seg::Key("fields"),
+            Seg::Key(rel.name.as_str()),
+        ];
         let first = ctx.tree.key_span(&col);
         let span = ctx.key(&base);
         let d = ctx.error(
             codes::E0706,
-            format!("relation `{}` has the same name as a column of `{oname}`", rel.name),
+            format!(
+                "relation `{}` has the same name as a column of `{oname}`",
+                rel.name
+            ),
             span,
-            "a path like `{name}.x` would be ambiguous",
+            format!("a path like `{}.x` would be ambiguous", rel.name),
         );
         if let Some(first) = first {
             d.labels.push(Label {
@@ -106,17 +160,31 @@ fn relation(ctx: &mut Ctx<'_>, desc: &Descriptor, oname: &str, mut rel: Relation
                 message: "the column".into(),
             });
         }
-        d.help = Some("rename the relation (paths use relations and columns in one namespace)".into());
+        d.help =
+            Some("rename the relation (paths use relations and columns in one namespace)".into());
         ok = false;
     }
     let Some(target) = desc.objects.get(&rel.target) else {
         let span = ctx.span(&at("target"));
-        let d = ctx.error(codes::E0709, format!("relation `{}` leads to `{}`, which is not an object of this descriptor", rel.name, rel.target), span, "unknown object");
+        let d = ctx.error(
+            codes::E0709,
+            format!(
+                "relation `{}` leads to `{}`, which is not an object of this descriptor",
+                rel.name, rel.target
+            ),
+            span,
+            "unknown object",
+        );
         with_help(d, suggest(&rel.target, names.iter()));
         return None;
     };
     // A column that must exist on `on`; `key` is the YAML key it was written under.
-    let need = |ctx: &mut Ctx<'_>, on: &Object, col: &mut String, key: &'static str, default_pk: bool| -> bool {
+    let need = |ctx: &mut Ctx<'_>,
+                on: &Object,
+                col: &mut String,
+                key: &'static str,
+                default_pk: bool|
+     -> bool {
         if col.is_empty() {
             if default_pk {
                 match on.primary_key.as_slice() {
@@ -137,19 +205,35 @@ fn relation(ctx: &mut Ctx<'_>, desc: &Descriptor, oname: &str, mut rel: Relation
                 }
             }
             let span = ctx.key(&base);
-            ctx.error(codes::E0703, format!("relation `{}` needs `{key}`", rel.name), span, format!("missing `{key}:`"));
+            ctx.error(
+                codes::E0703,
+                format!("relation `{}` needs `{key}`", rel.name),
+                span,
+                format!("missing `{key}:`"),
+            );
             return false;
         }
         if on.fields.contains_key(col.as_str()) {
             return true;
         }
         let span = ctx.span(&at(key));
-        let d = ctx.error(codes::E0710, format!("relation `{}`: `{col}` is not a column of `{}`", rel.name, on.name), span, "no such column");
+        let d = ctx.error(
+            codes::E0710,
+            format!(
+                "relation `{}`: `{col}` is not a column of `{}`",
+                rel.name, on.name
+            ),
+            span,
+            "no such column",
+        );
         with_help(d, suggest(col, on.fields.keys()));
         false
     };
     match &mut rel.kind {
-        RelationKind::Forward { column, target_column } => {
+        RelationKind::Forward {
+            column,
+            target_column,
+        } => {
             ok &= need(ctx, obj, column, "column", false);
             ok &= need(ctx, target, target_column, "target_column", true);
         }
@@ -171,7 +255,15 @@ fn relation(ctx: &mut Ctx<'_>, desc: &Descriptor, oname: &str, mut rel: Relation
             match desc.objects.get(via.as_str()) {
                 None if via.is_empty() => {
                     let span = ctx.key(&base);
-                    ctx.error(codes::E0703, format!("link relation `{}` needs `via:` (the link object)", rel.name), span, "missing `via:`");
+                    ctx.error(
+                        codes::E0703,
+                        format!(
+                            "link relation `{}` needs `via:` (the link object)",
+                            rel.name
+                        ),
+                        span,
+                        "missing `via:`",
+                    );
                     ok = false;
                 }
                 None => {
@@ -186,7 +278,10 @@ fn relation(ctx: &mut Ctx<'_>, desc: &Descriptor, oname: &str, mut rel: Relation
                     if let Some((col, _)) = filter {
                         if !link.fields.contains_key(col.as_str()) {
                             let w = at("where");
-                            let span = ctx.tree.key_span(&[w.as_slice(), &[Seg::Key(col.as_str())]].concat()).unwrap_or_else(|| ctx.span(&w));
+                            let span = ctx
+                                .tree
+                                .key_span(&[w.as_slice(), &[Seg::Key(col.as_str())]].concat())
+                                .unwrap_or_else(|| ctx.span(&w));
                             let d = ctx.error(codes::E0710, format!("relation `{}` filters on `{col}`, which is not a column of `{via}`", rel.name), span, "no such column");
                             with_help(d, suggest(col, link.fields.keys()));
                             ok = false;

@@ -41,10 +41,16 @@ impl<'f> Ctx<'f> {
         }
     }
 
-    /// The file span of a pair.
+    /// The file span of a pair, without the blanks and comments pest
+    /// includes after a rule that ends in an optional part: it ends where
+    /// the pair's last token ends (tokens are atomic, so exact).
     pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        let s = pair.as_span();
-        Span::new(self.base + s.start(), self.base + s.end())
+        let start = pair.as_span().start();
+        let mut last = pair.clone();
+        while let Some(child) = last.clone().into_inner().last() {
+            last = child;
+        }
+        Span::new(self.base + start, self.base + last.as_span().end())
     }
 
     pub fn push(&self, d: Diagnostic) {
@@ -66,16 +72,37 @@ impl<'f> Ctx<'f> {
     /// Stands in for a child the grammar guarantees; never reached on pairs
     /// pest produced, but cheaper than a panic if the grammar changes.
     pub fn missing(&self, span: Span) -> Expr {
-        Expr { kind: ExprKind::Literal(Literal::Null), span }
+        Expr {
+            kind: ExprKind::Literal(Literal::Null),
+            span,
+        }
     }
 }
 
+/// "did you mean …?": close spellings, or a known word that `name` starts
+/// (`uniq` → `unique`).
+pub(crate) fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<String> {
+    did_you_mean(name, candidates.iter().copied()).or_else(|| {
+        let lower = name.to_lowercase();
+        candidates
+            .iter()
+            .find(|c| lower.len() >= 3 && c.starts_with(lower.as_str()))
+            .map(|c| format!("did you mean `{c}`?"))
+    })
+}
+
 pub(crate) fn ident(ctx: &Ctx, pair: &Pair<'_, Rule>) -> Ident {
-    Ident { name: pair.as_str().to_string(), span: ctx.span(pair) }
+    Ident {
+        name: pair.as_str().to_string(),
+        span: ctx.span(pair),
+    }
 }
 
 fn empty_ident(span: Span) -> Ident {
-    Ident { name: String::new(), span }
+    Ident {
+        name: String::new(),
+        span,
+    }
 }
 
 /// A string token, unescaped; E0103 for each invalid escape.
@@ -98,10 +125,19 @@ pub(crate) fn item(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Item> {
     let inner = pair.into_inner().next()?;
     let kind = match inner.as_rule() {
         Rule::migration => {
-            let mut names = inner.into_inner().filter(|p| p.as_rule() == Rule::system_name);
-            let source = names.next().map_or_else(|| empty_ident(span), |p| ident(ctx, &p));
-            let destination = names.next().map_or_else(|| empty_ident(span), |p| ident(ctx, &p));
-            ItemKind::Migration(Migration { source, destination })
+            let mut names = inner
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::system_name);
+            let source = names
+                .next()
+                .map_or_else(|| empty_ident(span), |p| ident(ctx, &p));
+            let destination = names
+                .next()
+                .map_or_else(|| empty_ident(span), |p| ident(ctx, &p));
+            ItemKind::Migration(Migration {
+                source,
+                destination,
+            })
         }
         Rule::options => ItemKind::Options(Options {
             entries: inner
@@ -115,7 +151,10 @@ pub(crate) fn item(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Item> {
                 .into_inner()
                 .find(|p| p.as_rule() == Rule::string)
                 .map(|p| str_lit(ctx, &p))
-                .unwrap_or(StrLit { value: String::new(), span });
+                .unwrap_or(StrLit {
+                    value: String::new(),
+                    span,
+                });
             ItemKind::Import(Import { path })
         }
         Rule::source => source(ctx, inner, span),
@@ -131,7 +170,10 @@ pub(crate) fn item(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Item> {
                     _ => {}
                 }
             }
-            let file = file.unwrap_or(StrLit { value: String::new(), span });
+            let file = file.unwrap_or(StrLit {
+                value: String::new(),
+                span,
+            });
             ItemKind::Table(Table { name, file, key })
         }
         Rule::owners => ItemKind::Owners(Owners {
@@ -156,7 +198,8 @@ pub(crate) fn item(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Item> {
         Rule::split => split(ctx, inner, span),
         Rule::merge => merge(ctx, inner, span),
         Rule::reference => {
-            let (mut source, mut title, mut filter, mut fields) = (empty_ident(span), None, None, Vec::new());
+            let (mut source, mut title, mut filter, mut fields) =
+                (empty_ident(span), None, None, Vec::new());
             for p in inner.into_inner() {
                 match p.as_rule() {
                     Rule::object_name => source = ident(ctx, &p),
@@ -166,8 +209,16 @@ pub(crate) fn item(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Item> {
                     _ => {}
                 }
             }
-            let title = title.unwrap_or(StrLit { value: String::new(), span });
-            ItemKind::Reference(Reference { source, title, filter, fields })
+            let title = title.unwrap_or(StrLit {
+                value: String::new(),
+                span,
+            });
+            ItemKind::Reference(Reference {
+                source,
+                title,
+                filter,
+                fields,
+            })
         }
         Rule::test => test(ctx, inner, span),
         _ => return None,
@@ -194,7 +245,11 @@ fn option_entry(ctx: &Ctx, pair: Pair<'_, Rule>) -> OptionEntry {
             _ => {}
         }
     }
-    OptionEntry { key, value: value.unwrap_or_else(|| ctx.missing(span)), span }
+    OptionEntry {
+        key,
+        value: value.unwrap_or_else(|| ctx.missing(span)),
+        span,
+    }
 }
 
 fn source(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
@@ -217,7 +272,11 @@ fn source(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
                         _ => {}
                     }
                 }
-                let ty = ty.unwrap_or_else(|| TypeExpr { name: empty_ident(rspan), args: Vec::new(), span: rspan });
+                let ty = ty.unwrap_or_else(|| TypeExpr {
+                    name: empty_ident(rspan),
+                    args: Vec::new(),
+                    span: rspan,
+                });
                 SourceRuleKind::Column { name, ty, from }
             }
             Rule::where_rule => SourceRuleKind::Where(first_expr(ctx, p, rspan)),
@@ -262,10 +321,19 @@ fn keep_policy(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Keep> {
         ("last", None) => KeepKind::Last,
         (n @ ("latest" | "earliest"), None) => {
             ctx.push(
-                Diagnostic::new(codes::E0113, format!("`keep {n}` needs the column to compare"))
-                    .label(span, "no column given")
-                    .help(format!("write `keep {n}(updated_at)`: the record with the {} value wins",
-                        if n == "latest" { "greatest" } else { "smallest" })),
+                Diagnostic::new(
+                    codes::E0113,
+                    format!("`keep {n}` needs the column to compare"),
+                )
+                .label(span, "no column given")
+                .help(format!(
+                    "write `keep {n}(updated_at)`: the record with the {} value wins",
+                    if n == "latest" {
+                        "greatest"
+                    } else {
+                        "smallest"
+                    }
+                )),
             );
             return None;
         }
@@ -281,7 +349,7 @@ fn keep_policy(ctx: &Ctx, pair: Pair<'_, Rule>) -> Option<Keep> {
             return None;
         }
         (n, _) => {
-            let help = did_you_mean(n, policies).map_or_else(
+            let help = suggest(n, &policies).map_or_else(
                 || "the policies are `latest(column)`, `earliest(column)`, `first` and `last`".to_string(),
                 |d| format!("{d} The policies are `latest(column)`, `earliest(column)`, `first` and `last`."),
             );
@@ -308,7 +376,11 @@ fn custom(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
             _ => {}
         }
     }
-    ItemKind::Custom(Custom { object, new_object, fields })
+    ItemKind::Custom(Custom {
+        object,
+        new_object,
+        fields,
+    })
 }
 
 fn custom_field(ctx: &Ctx, pair: Pair<'_, Rule>) -> CustomField {
@@ -321,17 +393,24 @@ fn custom_field(ctx: &Ctx, pair: Pair<'_, Rule>) -> CustomField {
             Rule::field_name => name = ident(ctx, &p),
             Rule::type_expr => ty = Some(type_expr(ctx, p)),
             Rule::modifier => {
-                let Some(m) = p.into_inner().next() else { continue };
+                let Some(m) = p.into_inner().next() else {
+                    continue;
+                };
                 let m = ident(ctx, &m);
                 if !MODIFIERS.contains(&m.name.as_str()) {
-                    let help = did_you_mean(&m.name, MODIFIERS.iter().copied()).map_or_else(
+                    let help = suggest(&m.name, MODIFIERS).map_or_else(
                         || "the modifiers are `required`, `unique` and `external_id`".to_string(),
-                        |d| format!("{d} The modifiers are `required`, `unique` and `external_id`."),
+                        |d| {
+                            format!("{d} The modifiers are `required`, `unique` and `external_id`.")
+                        },
                     );
                     ctx.push(
-                        Diagnostic::new(codes::E0109, format!("`{}` is not a field modifier", m.name))
-                            .label(m.span, "unknown modifier")
-                            .help(help),
+                        Diagnostic::new(
+                            codes::E0109,
+                            format!("`{}` is not a field modifier", m.name),
+                        )
+                        .label(m.span, "unknown modifier")
+                        .help(help),
                     );
                 }
                 modifiers.push(m);
@@ -339,8 +418,17 @@ fn custom_field(ctx: &Ctx, pair: Pair<'_, Rule>) -> CustomField {
             _ => {}
         }
     }
-    let ty = ty.unwrap_or_else(|| TypeExpr { name: empty_ident(span), args: Vec::new(), span });
-    CustomField { name, ty, modifiers, span }
+    let ty = ty.unwrap_or_else(|| TypeExpr {
+        name: empty_ident(span),
+        args: Vec::new(),
+        span,
+    });
+    CustomField {
+        name,
+        ty,
+        modifiers,
+        span,
+    }
 }
 
 fn type_expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> TypeExpr {
@@ -352,7 +440,10 @@ fn type_expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> TypeExpr {
             Rule::type_name => name = ident(ctx, &p),
             Rule::int => {
                 let s = ctx.span(&p);
-                args.push(TypeArg::Int { value: int_value(ctx, p.as_str(), s), span: s });
+                args.push(TypeArg::Int {
+                    value: int_value(ctx, p.as_str(), s),
+                    span: s,
+                });
             }
             Rule::string => args.push(TypeArg::Str(str_lit(ctx, &p))),
             Rule::type_expr => args.push(TypeArg::Type(type_expr(ctx, p))),
@@ -376,24 +467,39 @@ fn values(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
                 for q in p.into_inner() {
                     match q.as_rule() {
                         Rule::outcome => outcome = map_outcome(ctx, q),
-                        Rule::string | Rule::key_int | Rule::key_float | Rule::kw_true | Rule::kw_false
+                        Rule::string
+                        | Rule::key_int
+                        | Rule::key_float
+                        | Rule::kw_true
+                        | Rule::kw_false
                         | Rule::kw_null => keys.push(literal(ctx, q)),
                         _ => {}
                     }
                 }
-                arms.push(ValueArm { keys, outcome, span: aspan });
+                arms.push(ValueArm {
+                    keys,
+                    outcome,
+                    span: aspan,
+                });
             }
             Rule::else_arm => {
                 let outcome = p
                     .into_inner()
                     .find(|q| q.as_rule() == Rule::outcome)
                     .map_or(MapOutcome::Keep, |q| map_outcome(ctx, q));
-                else_arm = Some(ElseArm { outcome, span: aspan });
+                else_arm = Some(ElseArm {
+                    outcome,
+                    span: aspan,
+                });
             }
             _ => {}
         }
     }
-    ItemKind::Values(ValueMap { name, arms, else_arm })
+    ItemKind::Values(ValueMap {
+        name,
+        arms,
+        else_arm,
+    })
 }
 
 fn map_outcome(ctx: &Ctx, pair: Pair<'_, Rule>) -> MapOutcome {
@@ -420,7 +526,12 @@ fn target(ctx: &Ctx, pair: Pair<'_, Rule>) -> Target {
             _ => {}
         }
     }
-    Target { object, alias, body, span }
+    Target {
+        object,
+        alias,
+        body,
+        span,
+    }
 }
 
 fn route(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
@@ -435,12 +546,21 @@ fn route(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
             Rule::target => targets.push(target(ctx, p)),
             Rule::fan_out => {
                 fan_out = true;
-                targets.extend(p.into_inner().filter(|q| q.as_rule() == Rule::target).map(|q| target(ctx, q)));
+                targets.extend(
+                    p.into_inner()
+                        .filter(|q| q.as_rule() == Rule::target)
+                        .map(|q| target(ctx, q)),
+                );
             }
             _ => {}
         }
     }
-    ItemKind::Route(Route { source, filter, targets, fan_out })
+    ItemKind::Route(Route {
+        source,
+        filter,
+        targets,
+        fan_out,
+    })
 }
 
 fn split(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
@@ -467,7 +587,11 @@ fn split(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
                     body: Vec::new(),
                     span: aspan,
                 });
-                arms.push(SplitArm { cond, target, span: aspan });
+                arms.push(SplitArm {
+                    cond,
+                    target,
+                    span: aspan,
+                });
             }
             Rule::split_else => {
                 let kind = p.into_inner().find_map(|q| match q.as_rule() {
@@ -482,7 +606,11 @@ fn split(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
             _ => {}
         }
     }
-    ItemKind::Split(Split { source, arms, else_arm })
+    ItemKind::Split(Split {
+        source,
+        arms,
+        else_arm,
+    })
 }
 
 fn merge(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
@@ -501,12 +629,25 @@ fn merge(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
             _ => {}
         }
     }
-    let target = tgt.unwrap_or_else(|| Target { object: empty_ident(span), alias: None, body: Vec::new(), span });
-    ItemKind::Merge(Merge { source, filter, by, target })
+    let target = tgt.unwrap_or_else(|| Target {
+        object: empty_ident(span),
+        alias: None,
+        body: Vec::new(),
+        span,
+    });
+    ItemKind::Merge(Merge {
+        source,
+        filter,
+        by,
+        target,
+    })
 }
 
 fn test(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
-    let mut name = StrLit { value: String::new(), span };
+    let mut name = StrLit {
+        value: String::new(),
+        span,
+    };
     let mut givens = Vec::new();
     let mut expects = Vec::new();
     for p in pair.into_inner() {
@@ -523,7 +664,11 @@ fn test(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
                         _ => {}
                     }
                 }
-                givens.push(Given { object, fields, span: pspan });
+                givens.push(Given {
+                    object,
+                    fields,
+                    span: pspan,
+                });
             }
             Rule::expect => {
                 let mut object = None;
@@ -547,7 +692,11 @@ fn test(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> ItemKind {
             _ => {}
         }
     }
-    ItemKind::Test(TestBlock { name, givens, expects })
+    ItemKind::Test(TestBlock {
+        name,
+        givens,
+        expects,
+    })
 }
 
 fn field_path(ctx: &Ctx, pair: Pair<'_, Rule>) -> FieldPath {
@@ -572,7 +721,10 @@ fn path_and_value(ctx: &Ctx, pair: Pair<'_, Rule>, span: Span) -> (FieldPath, Ex
         }
     }
     (
-        field.unwrap_or(FieldPath { segments: Vec::new(), span }),
+        field.unwrap_or(FieldPath {
+            segments: Vec::new(),
+            span,
+        }),
         value.unwrap_or_else(|| ctx.missing(span)),
     )
 }
@@ -587,12 +739,22 @@ fn stmt(ctx: &Ctx, pair: Pair<'_, Rule>) -> Stmt {
     let span = ctx.span(&pair);
     let Some(inner) = pair.into_inner().next() else {
         return Stmt {
-            kind: StmtKind::Assign { field: FieldPath { segments: Vec::new(), span }, value: ctx.missing(span) },
+            kind: StmtKind::Assign {
+                field: FieldPath {
+                    segments: Vec::new(),
+                    span,
+                },
+                value: ctx.missing(span),
+            },
             span,
         };
     };
     let is_key = inner.as_rule() == Rule::key_stmt;
     let (field, value) = path_and_value(ctx, inner, span);
-    let kind = if is_key { StmtKind::Key { field, value } } else { StmtKind::Assign { field, value } };
+    let kind = if is_key {
+        StmtKind::Key { field, value }
+    } else {
+        StmtKind::Assign { field, value }
+    };
     Stmt { kind, span }
 }

@@ -9,14 +9,29 @@
 
 use super::parser::Rule;
 use super::scan::{self, Issue, IssueKind, Scan, ITEM_KEYWORDS};
-use crate::diagnostics::{codes, did_you_mean, Diagnostic, SourceFile};
+use crate::diagnostics::{codes, Diagnostic, SourceFile};
 use crate::span::Span;
 use std::sync::Arc;
 
 /// Reserved words: never names.
 pub(crate) const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "if", "then", "else", "true", "false", "null", "clear", "skip",
-    "flag", "placeholder", "where", "by", "keep",
+    "and",
+    "or",
+    "not",
+    "in",
+    "if",
+    "then",
+    "else",
+    "true",
+    "false",
+    "null",
+    "clear",
+    "skip",
+    "flag",
+    "placeholder",
+    "where",
+    "by",
+    "keep",
 ];
 
 /// What the expectation is about, to order and filter the list.
@@ -26,6 +41,9 @@ enum Kind {
     Thing,
     /// A keyword or punctuation.
     Token,
+    /// A token that would continue what came before (`(` of a call, `.`
+    /// of a path, `[` of an index): only said when nothing else is.
+    Continuation,
     /// An operator: only said when nothing else is expected.
     Operator,
 }
@@ -47,17 +65,27 @@ fn expected_prose(rule: Rule) -> Option<(Kind, &'static str)> {
         R::table_name => (Thing, "a table name"),
         R::alias_name => (Thing, "an alias"),
         R::attr_name => (Thing, "a user attribute such as `email`"),
-        R::keep_name | R::keep_policy => {
-            (Thing, "a keep policy (`latest(…)`, `earliest(…)`, `first` or `last`)")
-        }
+        R::keep_name | R::keep_policy => (
+            Thing,
+            "a keep policy (`latest(…)`, `earliest(…)`, `first` or `last`)",
+        ),
         R::stmt | R::key_stmt | R::assign_stmt => (Thing, "a field assignment (`Field = value`)"),
         R::field_init => (Thing, "a field assignment (`field = value`)"),
         R::value_arm => (Thing, "a value map arm (`\"a\" => \"b\"`)"),
         R::outcome => (Thing, "a value, `keep` or `skip(\"reason\")`"),
-        R::expr | R::expr_nw | R::primary | R::arg | R::func_name | R::path_name | R::path
-        | R::paren | R::list | R::if_expr | R::call | R::placeholder | R::clear => {
-            (Thing, "an expression")
-        }
+        R::expr
+        | R::expr_nw
+        | R::primary
+        | R::arg
+        | R::func_name
+        | R::path_name
+        | R::path
+        | R::paren
+        | R::list
+        | R::if_expr
+        | R::call
+        | R::placeholder
+        | R::clear => (Thing, "an expression"),
         R::string => (Thing, "a string"),
         R::int | R::float | R::key_int | R::key_float => (Thing, "a number"),
         R::skip_expr => (Token, "`skip(\"reason\")`"),
@@ -100,9 +128,9 @@ fn expected_prose(rule: Rule) -> Option<(Kind, &'static str)> {
         R::kw_null => (Token, "`null`"),
         R::lbrace | R::fan_out => (Token, "`{`"),
         R::rbrace => (Token, "`}`"),
-        R::lparen => (Token, "`(`"),
+        R::lparen => (Continuation, "`(`"),
         R::rparen => (Token, "`)`"),
-        R::lbracket => (Token, "`[`"),
+        R::lbracket => (Continuation, "`[`"),
         R::rbracket => (Token, "`]`"),
         R::langle => (Token, "`<`"),
         R::rangle => (Token, "`>`"),
@@ -111,10 +139,23 @@ fn expected_prose(rule: Rule) -> Option<(Kind, &'static str)> {
         R::assign => (Token, "`=`"),
         R::colon => (Token, "`:`"),
         R::comma => (Token, "`,`"),
-        R::dot => (Token, "`.`"),
-        R::op_where | R::op_coalesce | R::op_or | R::op_and | R::op_not_in | R::op_in | R::op_eq
-        | R::op_ne | R::op_le | R::op_lt | R::op_ge | R::op_gt | R::op_add | R::op_sub
-        | R::op_mul | R::op_div => (Operator, "an operator"),
+        R::dot => (Continuation, "`.`"),
+        R::op_where
+        | R::op_coalesce
+        | R::op_or
+        | R::op_and
+        | R::op_not_in
+        | R::op_in
+        | R::op_eq
+        | R::op_ne
+        | R::op_le
+        | R::op_lt
+        | R::op_ge
+        | R::op_gt
+        | R::op_add
+        | R::op_sub
+        | R::op_mul
+        | R::op_div => (Operator, "an operator"),
         _ => return None,
     })
 }
@@ -170,12 +211,21 @@ fn token_at(text: &str, pos: usize) -> (Found, Span) {
         return (Found::Eof, Span::new(pos, pos));
     };
     if b.is_ascii_alphabetic() || b == b'_' {
-        let n = bytes.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+        let n = bytes
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
         return (Found::Word(rest[..n].to_string()), Span::new(pos, pos + n));
     }
     if b.is_ascii_digit() {
-        let n = bytes.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'.').count();
-        return (Found::Number(rest[..n].to_string()), Span::new(pos, pos + n));
+        let n = bytes
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'.')
+            .count();
+        return (
+            Found::Number(rest[..n].to_string()),
+            Span::new(pos, pos + n),
+        );
     }
     if b == b'"' {
         let end = scan::string_end(text.as_bytes(), pos).unwrap_or_else(|eol| eol);
@@ -194,6 +244,18 @@ fn item_word(text: &str, pos: usize) -> Option<&'static str> {
         Found::Word(w) => ITEM_KEYWORDS.iter().copied().find(|k| *k == w),
         _ => None,
     }
+}
+
+/// The word just before `at` (blanks skipped), if it is the first token
+/// of its line.
+fn word_starting_line_before(text: &str, at: usize) -> Option<(&str, Span)> {
+    let before = text.get(..at)?.trim_end_matches([' ', '\t']);
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let word = &before[start..];
+    let line = before[..start].rsplit('\n').next().unwrap_or("");
+    (!word.is_empty() && line.trim().is_empty()).then(|| (word, Span::new(start, before.len())))
 }
 
 /// What the previous item was, for E0115 at the start of the next.
@@ -280,11 +342,17 @@ pub(crate) fn item_failed(
             '[' => ']',
             _ => '}',
         };
-        let mut d = Diagnostic::new(codes::E0112, format!("this `{}` is never closed", u.open_char))
-            .label(u.open, format!("`{}` opened here", u.open_char));
+        let mut d = Diagnostic::new(
+            codes::E0112,
+            format!("this `{}` is never closed", u.open_char),
+        )
+        .label(u.open, format!("`{}` opened here", u.open_char));
         d = match u.wrong_closer {
             Some((span, c)) => d
-                .label(span, format!("`{c}` found before the `{close}` that closes it"))
+                .label(
+                    span,
+                    format!("`{c}` found before the `{close}` that closes it"),
+                )
                 .help(format!("add `{close}` before this `{c}`")),
             None => d.help(format!("add the missing `{close}`")),
         };
@@ -315,11 +383,18 @@ fn pest_error(
     let has = |r: Rule| positives.contains(&r);
     let item = item_word(text, pos);
 
-    let mut prose: Vec<(Kind, &str)> = positives.iter().filter_map(|r| expected_prose(*r)).collect();
+    let mut prose: Vec<(Kind, &str)> = positives
+        .iter()
+        .filter_map(|r| expected_prose(*r))
+        .collect();
     prose.sort();
     prose.dedup();
-    if prose.iter().any(|(k, _)| *k != Kind::Operator) {
-        prose.retain(|(k, _)| *k != Kind::Operator);
+    // Say the most useful expectations: operators and continuations only
+    // when nothing else was expected.
+    for hide in [Kind::Operator, Kind::Continuation] {
+        if prose.iter().any(|(k, _)| *k < hide) {
+            prose.retain(|(k, _)| *k != hide);
+        }
     }
     let words: Vec<&str> = prose.iter().map(|(_, p)| *p).collect();
     let expected = join_or(&words);
@@ -329,31 +404,68 @@ fn pest_error(
     if (at == pos && prev.single_route && found.is("->"))
         || (item == Some("route") && found.is("->") && (has(Rule::stmt) || has(Rule::field_name)))
     {
-        return Diagnostic::new(codes::E0115, "a route with one target cannot list further targets")
-            .label(span, "another target")
-            .help(
-                "for several targets per record, use the fan-out form: \
+        return Diagnostic::new(
+            codes::E0115,
+            "a route with one target cannot list further targets",
+        )
+        .label(span, "another target")
+        .help(
+            "for several targets per record, use the fan-out form: \
                  `route contacts { -> Contact as c { … }  -> Task { … } }`",
-            );
+        );
     }
     if at == pos && has(Rule::item) {
-        let mut d = Diagnostic::new(codes::E0101, format!("expected {expected}, found {found_text}"))
-            .label(span, "not the start of an item");
+        let mut d = Diagnostic::new(
+            codes::E0101,
+            format!("expected {expected}, found {found_text}"),
+        )
+        .label(span, "not the start of an item");
         d = match &found {
-            Found::Word(w) => d.maybe_help(did_you_mean(w, ITEM_KEYWORDS.iter().copied()).map(|m| {
-                format!("{m} Each item starts with one of: {}.", ITEM_KEYWORDS.join(", "))
+            Found::Word(w) => d.maybe_help(super::build::suggest(w, ITEM_KEYWORDS).map(|m| {
+                format!(
+                    "{m} Each item starts with one of: {}.",
+                    ITEM_KEYWORDS.join(", ")
+                )
             })),
             Found::Punct("}") => d.help("this `}` closes nothing: is there one too many above?"),
             _ => d,
         };
         return d;
     }
-    if has(Rule::fat_arrow) && ["=", "->", ":", "==", ">="].iter().any(|p| found.is(p)) {
-        return Diagnostic::new(codes::E0104, format!("expected `=>` in this value map arm, found {found_text}"))
-            .label(span, "use `=>` here")
-            .help("a value map arm is written `\"a\" => \"b\"` (several keys: `\"a\", \"b\" => \"c\"`)");
+    // A reserved word at the start of a line, taken as an operator
+    // continuing the previous statement: `in = x` reads as `… in = x`.
+    if found.is("=") {
+        if let Some((w, wspan)) = word_starting_line_before(text, at) {
+            if matches!(w, "in" | "and" | "or" | "where") && !has(Rule::fat_arrow) {
+                return Diagnostic::new(
+                    codes::E0106,
+                    format!("the reserved word `{w}` cannot be used as a name"),
+                )
+                .label(wspan, "reserved word")
+                .help(format!(
+                    "`{w}` is a reserved word; choose another name (such as `{w}_value`)"
+                ));
+            }
+        }
     }
-    if matches!(item, Some("route" | "split" | "merge")) && (has(Rule::arrow) || has(Rule::target)) && !found.is("->") {
+    let operator_expected = positives
+        .iter()
+        .any(|r| expected_prose(*r).is_some_and(|(k, _)| k == Kind::Operator));
+    if has(Rule::fat_arrow) && ["=", "->", ":", "==", ">="].iter().any(|p| found.is(p)) {
+        return Diagnostic::new(
+            codes::E0104,
+            format!("expected `=>` in this value map arm, found {found_text}"),
+        )
+        .label(span, "use `=>` here")
+        .help(
+            "a value map arm is written `\"a\" => \"b\"` (several keys: `\"a\", \"b\" => \"c\"`)",
+        );
+    }
+    if matches!(item, Some("route" | "split" | "merge"))
+        && (has(Rule::arrow) || has(Rule::target))
+        && !found.is("->")
+        && !(found.is("=") && operator_expected)
+    {
         let help = match item {
             Some("route") if has(Rule::rbrace) => {
                 "inside a fan-out block, each target is written `-> Object [as alias] { … }`"
@@ -362,25 +474,46 @@ fn pest_error(
             Some("split") => "each arm is written `when condition -> Object { … }`",
             _ => "write the target after the keys: `merge events by message_id -> Task { … }`",
         };
-        return Diagnostic::new(codes::E0105, format!("expected `->` before the target object, found {found_text}"))
-            .label(span, "expected `->` here")
-            .help(help);
+        return Diagnostic::new(
+            codes::E0105,
+            format!("expected `->` before the target object, found {found_text}"),
+        )
+        .label(span, "expected `->` here")
+        .help(help);
     }
     if let Found::Word(w) = &found {
         let wants_name = positives.iter().any(|r| {
             matches!(
                 r,
-                Rule::system_name | Rule::object_name | Rule::field_name | Rule::field_path
-                    | Rule::column_name | Rule::option_name | Rule::type_name | Rule::map_name
-                    | Rule::table_name | Rule::alias_name | Rule::attr_name | Rule::member_name
-                    | Rule::stmt | Rule::field_init | Rule::option_entry
+                Rule::system_name
+                    | Rule::object_name
+                    | Rule::field_name
+                    | Rule::field_path
+                    | Rule::column_name
+                    | Rule::option_name
+                    | Rule::type_name
+                    | Rule::map_name
+                    | Rule::table_name
+                    | Rule::alias_name
+                    | Rule::attr_name
+                    | Rule::member_name
+                    | Rule::stmt
+                    | Rule::field_init
+                    | Rule::option_entry
             )
-        }) || (matches!(w.as_str(), "and" | "or" | "in" | "then" | "else" | "where" | "by" | "keep")
-            && (has(Rule::expr) || has(Rule::expr_nw) || has(Rule::primary)));
+        }) || (matches!(
+            w.as_str(),
+            "and" | "or" | "in" | "then" | "else" | "where" | "by" | "keep"
+        ) && (has(Rule::expr) || has(Rule::expr_nw) || has(Rule::primary)));
         if RESERVED.contains(&w.as_str()) && wants_name {
-            return Diagnostic::new(codes::E0106, format!("the reserved word `{w}` cannot be used as a name"))
-                .label(span, "reserved word")
-                .help(format!("`{w}` is a reserved word; choose another name (such as `{w}_value`)"));
+            return Diagnostic::new(
+                codes::E0106,
+                format!("the reserved word `{w}` cannot be used as a name"),
+            )
+            .label(span, "reserved word")
+            .help(format!(
+                "`{w}` is a reserved word; choose another name (such as `{w}_value`)"
+            ));
         }
     }
 
@@ -389,12 +522,16 @@ fn pest_error(
     } else {
         format!("expected {expected}, found {found_text}")
     };
-    let label = if expected.is_empty() { "unexpected".to_string() } else { format!("expected {expected}") };
+    let label = if expected.is_empty() {
+        "unexpected".to_string()
+    } else {
+        format!("expected {expected}")
+    };
     let help = if found.is(":") && has(Rule::assign) {
         Some("fields are assigned with `=`; `:` is only used to give a type".to_string())
     } else if found.is("==") && has(Rule::assign) {
         Some("assign with a single `=`; `==` compares".to_string())
-    } else if found.is("=") && positives.iter().any(|r| expected_prose(*r).is_some_and(|(k, _)| k == Kind::Operator)) {
+    } else if found.is("=") && operator_expected {
         Some("to compare two values, write `==`".to_string())
     } else if found.is(",") && (has(Rule::stmt) || has(Rule::kw_column) || has(Rule::field_name)) {
         Some("statements and fields need no separator: remove the `,`".to_string())
@@ -407,5 +544,7 @@ fn pest_error(
     } else {
         None
     };
-    Diagnostic::new(codes::E0101, message).label(span, label).maybe_help(help)
+    Diagnostic::new(codes::E0101, message)
+        .label(span, label)
+        .maybe_help(help)
 }

@@ -72,9 +72,16 @@ pub(crate) fn expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
         .map_primary(|p| primary(ctx, p))
         .map_prefix(|op, operand| {
             let span = ctx.span(&op).to(operand.span);
-            let op = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+            let op = if op.as_rule() == Rule::op_not {
+                UnaryOp::Not
+            } else {
+                UnaryOp::Neg
+            };
             Expr {
-                kind: ExprKind::Unary { op, operand: Box::new(operand) },
+                kind: ExprKind::Unary {
+                    op,
+                    operand: Box::new(operand),
+                },
                 span,
             }
         })
@@ -86,14 +93,23 @@ pub(crate) fn expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
                     .find(|p| p.as_rule() == Rule::expr)
                     .map(|p| expr(ctx, p))
                     .unwrap_or_else(|| ctx.missing(span));
-                ExprKind::Index { base: Box::new(base), index: Box::new(index) }
+                ExprKind::Index {
+                    base: Box::new(base),
+                    index: Box::new(index),
+                }
             } else {
                 let name = op
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::member_name)
                     .map(|p| ident(ctx, &p))
-                    .unwrap_or_else(|| Ident { name: String::new(), span });
-                ExprKind::Member { base: Box::new(base), name }
+                    .unwrap_or_else(|| Ident {
+                        name: String::new(),
+                        span,
+                    });
+                ExprKind::Member {
+                    base: Box::new(base),
+                    name,
+                }
             };
             Expr { kind, span }
         })
@@ -101,7 +117,10 @@ pub(crate) fn expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
             let span = lhs.span.to(rhs.span);
             if op.as_rule() == Rule::op_where {
                 return Expr {
-                    kind: ExprKind::Filter { list: Box::new(lhs), cond: Box::new(rhs) },
+                    kind: ExprKind::Filter {
+                        list: Box::new(lhs),
+                        cond: Box::new(rhs),
+                    },
                     span,
                 };
             }
@@ -113,7 +132,10 @@ pub(crate) fn expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
                     if is_comparison(*inner) && !ctx.is_parenthesised(lhs.span) {
                         ctx.push(
                             Diagnostic::new(codes::E0116, "comparisons cannot be chained")
-                                .label(ctx.span(&op), format!("second comparison `{}`", bop.symbol()))
+                                .label(
+                                    ctx.span(&op),
+                                    format!("second comparison `{}`", bop.symbol()),
+                                )
                                 .label(lhs.span, "this is already a comparison")
                                 .help(format!(
                                     "write two comparisons joined by `and` (`a {} b and b {} c`), \
@@ -126,7 +148,11 @@ pub(crate) fn expr(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
                 }
             }
             Expr {
-                kind: ExprKind::Binary { op: bop, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+                kind: ExprKind::Binary {
+                    op: bop,
+                    lhs: Box::new(lhs),
+                    rhs: Box::new(rhs),
+                },
                 span,
             }
         })
@@ -153,8 +179,17 @@ fn primary(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
         Rule::list => ExprKind::List(exprs(ctx, inner)),
         Rule::if_expr => {
             let mut parts = exprs(ctx, inner).into_iter();
-            let mut next = || parts.next().map(Box::new).unwrap_or_else(|| Box::new(ctx.missing(span)));
-            ExprKind::If { cond: next(), then: next(), otherwise: next() }
+            let mut next = || {
+                parts
+                    .next()
+                    .map(Box::new)
+                    .unwrap_or_else(|| Box::new(ctx.missing(span)))
+            };
+            ExprKind::If {
+                cond: next(),
+                then: next(),
+                otherwise: next(),
+            }
         }
         Rule::skip_expr => ExprKind::Skip(reason(ctx, inner, "skip")),
         Rule::flag_expr => ExprKind::Flag(reason(ctx, inner, "flag")),
@@ -168,7 +203,10 @@ fn primary(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
                     _ => {}
                 }
             }
-            let object = object.unwrap_or_else(|| Ident { name: String::new(), span });
+            let object = object.unwrap_or_else(|| Ident {
+                name: String::new(),
+                span,
+            });
             ExprKind::Placeholder { object, fields }
         }
         Rule::clear => ExprKind::Clear,
@@ -182,7 +220,10 @@ fn primary(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
                     _ => {}
                 }
             }
-            let func = func.unwrap_or_else(|| Ident { name: String::new(), span });
+            let func = func.unwrap_or_else(|| Ident {
+                name: String::new(),
+                span,
+            });
             ExprKind::Call { func, args }
         }
         Rule::path => ExprKind::Path(
@@ -209,7 +250,11 @@ fn arg(ctx: &Ctx, pair: Pair<'_, Rule>) -> Arg {
     let span = ctx.span(&pair);
     let mut parts = exprs(ctx, pair).into_iter();
     let value = parts.next().unwrap_or_else(|| ctx.missing(span));
-    Arg { value, by: parts.next(), span }
+    Arg {
+        value,
+        by: parts.next(),
+        span,
+    }
 }
 
 /// A literal token: `string`, `int`, `float`, `key_int`, `key_float`,
@@ -241,14 +286,17 @@ pub(crate) fn literal(ctx: &Ctx, pair: Pair<'_, Rule>) -> Literal {
 pub(crate) fn int_value(ctx: &Ctx, text: &str, span: Span) -> i64 {
     text.parse::<i64>().unwrap_or_else(|_| {
         ctx.push(
-            Diagnostic::new(codes::E0108, format!("the integer `{text}` does not fit in 64 bits"))
-                .label(span, "out of range")
-                .help(format!(
-                    "integers range from {} to {}; write a decimal number such as `{text}.0` if \
+            Diagnostic::new(
+                codes::E0108,
+                format!("the integer `{text}` does not fit in 64 bits"),
+            )
+            .label(span, "out of range")
+            .help(format!(
+                "integers range from {} to {}; write a decimal number such as `{text}.0` if \
                      you need a larger value",
-                    i64::MIN,
-                    i64::MAX
-                )),
+                i64::MIN,
+                i64::MAX
+            )),
         );
         0
     })
@@ -270,7 +318,9 @@ fn suggest_code(text: &str) -> Option<String> {
             out.push('_');
         }
     }
-    let out = out.trim_end_matches('_').trim_start_matches(|c: char| c.is_ascii_digit() || c == '_');
+    let out = out
+        .trim_end_matches('_')
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '_');
     (!out.is_empty()).then(|| out.to_string())
 }
 
@@ -281,8 +331,17 @@ pub(crate) fn reason(ctx: &Ctx, pair: Pair<'_, Rule>, word: &str) -> Reason {
     let args = exprs(ctx, pair);
     let example = format!("{word}(\"missing_last_name\")");
     match args.as_slice() {
-        [Expr { kind: ExprKind::Literal(Literal::Str(code)), span }] => {
-            if !is_reason_code(code) {
+        [Expr {
+            kind: ExprKind::Literal(Literal::Str(code)),
+            span,
+        }] => {
+            if code.is_empty() {
+                ctx.push(
+                    Diagnostic::new(codes::E0111, format!("`{word}` needs a reason code"))
+                        .label(*span, "empty reason")
+                        .help(format!("give the reason as a code such as `{example}`")),
+                );
+            } else if !is_reason_code(code) {
                 let help = match suggest_code(code) {
                     Some(s) => format!(
                         "a reason code is lower-case letters, digits and `_`, starting with a \
@@ -299,7 +358,10 @@ pub(crate) fn reason(ctx: &Ctx, pair: Pair<'_, Rule>, word: &str) -> Reason {
                         .help(help),
                 );
             }
-            Reason { code: code.clone(), span: *span }
+            Reason {
+                code: code.clone(),
+                span: *span,
+            }
         }
         [] => {
             ctx.push(
@@ -307,23 +369,43 @@ pub(crate) fn reason(ctx: &Ctx, pair: Pair<'_, Rule>, word: &str) -> Reason {
                     .label(whole, "no reason given")
                     .help(format!("give the reason as one quoted code: `{example}`")),
             );
-            Reason { code: String::new(), span: whole }
+            Reason {
+                code: String::new(),
+                span: whole,
+            }
         }
         [one] => {
             ctx.push(
-                Diagnostic::new(codes::E0111, format!("the reason of `{word}` must be a quoted code"))
-                    .label(one.span, "not a string literal")
-                    .help(format!("reasons are fixed codes, not computed values: `{example}`")),
+                Diagnostic::new(
+                    codes::E0111,
+                    format!("the reason of `{word}` must be a quoted code"),
+                )
+                .label(one.span, "not a string literal")
+                .help(format!(
+                    "reasons are fixed codes, not computed values: `{example}`"
+                )),
             );
-            Reason { code: String::new(), span: one.span }
+            Reason {
+                code: String::new(),
+                span: one.span,
+            }
         }
         [first, .., last] => {
             ctx.push(
-                Diagnostic::new(codes::E0111, format!("`{word}` takes exactly one reason code"))
-                    .label(first.span.to(last.span), format!("{} arguments", args.len()))
-                    .help(format!("give one quoted code: `{example}`")),
+                Diagnostic::new(
+                    codes::E0111,
+                    format!("`{word}` takes exactly one reason code"),
+                )
+                .label(
+                    first.span.to(last.span),
+                    format!("{} arguments", args.len()),
+                )
+                .help(format!("give one quoted code: `{example}`")),
             );
-            Reason { code: String::new(), span: first.span }
+            Reason {
+                code: String::new(),
+                span: first.span,
+            }
         }
     }
 }

@@ -78,7 +78,15 @@ pub fn parse(file: &Arc<SourceFile>) -> (ast::Spec, Diagnostics) {
                 pos = end.max(pos + 1);
             }
             Err(e) => {
-                diags.extend(errors::item_failed(file, &scan, pos, region_end, &e, prev, &mut reported));
+                diags.extend(errors::item_failed(
+                    file,
+                    &scan,
+                    pos,
+                    region_end,
+                    &e,
+                    prev,
+                    &mut reported,
+                ));
                 first.get_or_insert((pos, false));
                 prev = errors::Previous::default();
                 pos = region_end;
@@ -96,7 +104,10 @@ pub fn parse(file: &Arc<SourceFile>) -> (ast::Spec, Diagnostics) {
     if let Some(d) = migration_first(file, &items, first) {
         diags.push(d);
     }
-    let spec = ast::Spec { items, span: Span::new(0, text.len()) };
+    let spec = ast::Spec {
+        items,
+        span: Span::new(0, text.len()),
+    };
     (spec, diags.sorted())
 }
 
@@ -111,7 +122,9 @@ fn skip_trivia(text: &str, mut pos: usize) -> usize {
                 pos = text[pos..].find('\n').map_or(text.len(), |n| pos + n);
             }
             b'/' if bytes.get(pos + 1) == Some(&b'*') => {
-                pos = text[pos + 2..].find("*/").map_or(text.len(), |n| pos + 2 + n + 2);
+                pos = text[pos + 2..]
+                    .find("*/")
+                    .map_or(text.len(), |n| pos + 2 + n + 2);
             }
             _ => break,
         }
@@ -124,15 +137,26 @@ fn skip_trivia(text: &str, mut pos: usize) -> usize {
 fn is_library_item(kind: &ItemKind) -> bool {
     matches!(
         kind,
-        ItemKind::Values(_) | ItemKind::Table(_) | ItemKind::Custom(_) | ItemKind::Owners(_) | ItemKind::Import(_)
+        ItemKind::Values(_)
+            | ItemKind::Table(_)
+            | ItemKind::Custom(_)
+            | ItemKind::Owners(_)
+            | ItemKind::Import(_)
     )
 }
 
 /// E0110: the `migration` line must come first (a file of shared
 /// declarations, as brought in by `import`, needs none).
-fn migration_first(file: &Arc<SourceFile>, items: &[Item], first: Option<(usize, bool)>) -> Option<Diagnostic> {
+fn migration_first(
+    file: &Arc<SourceFile>,
+    items: &[Item],
+    first: Option<(usize, bool)>,
+) -> Option<Diagnostic> {
     let text = file.text.as_str();
-    let migrations: Vec<&Item> = items.iter().filter(|i| matches!(i.kind, ItemKind::Migration(_))).collect();
+    let migrations: Vec<&Item> = items
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::Migration(_)))
+        .collect();
     // The first item failed to parse: it was reported, and it may well have
     // been the migration line.
     if first.is_some_and(|(_, parsed)| !parsed) {
@@ -172,6 +196,9 @@ fn migration_first(file: &Arc<SourceFile>, items: &[Item], first: Option<(usize,
 /// The span of the first word of an item (its keyword), for labels.
 fn keyword_span(text: &str, item: Span) -> Span {
     let rest = text.get(item.start..item.end).unwrap_or("");
-    let n = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+    let n = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
     Span::new(item.start, item.start + n)
 }

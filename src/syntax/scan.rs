@@ -12,8 +12,19 @@ use crate::span::Span;
 
 /// Item keywords that may start a line where recovery resumes.
 pub(crate) const ITEM_KEYWORDS: &[&str] = &[
-    "migration", "options", "import", "source", "custom", "values", "table", "owners", "route",
-    "split", "merge", "reference", "test",
+    "migration",
+    "options",
+    "import",
+    "source",
+    "custom",
+    "values",
+    "table",
+    "owners",
+    "route",
+    "split",
+    "merge",
+    "reference",
+    "test",
 ];
 
 /// Deepest expression nesting (operators and brackets along one path) that
@@ -110,7 +121,9 @@ fn looks_like_item(bytes: &[u8], i: usize) -> bool {
         while bytes.get(j).is_some_and(|&b| b == b' ' || b == b'\t') {
             j += 1;
         }
-        bytes.get(j).is_some_and(|&b| is_ident_start(b) || b == b'"' || b == b'{')
+        bytes
+            .get(j)
+            .is_some_and(|&b| is_ident_start(b) || b == b'"' || b == b'{')
     })
 }
 
@@ -123,6 +136,8 @@ pub(crate) fn scan(text: &str) -> Scan {
     // tree along the current path; `bases` remembers it at each open bracket.
     let mut depth = 0usize;
     let mut bases: Vec<usize> = Vec::new();
+    // Once an expression is reported too deep, stay quiet until its item ends.
+    let mut deep_reported = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -138,19 +153,24 @@ pub(crate) fn scan(text: &str) -> Scan {
         let at_line_start = std::mem::replace(&mut line_start, false);
         if at_line_start && looks_like_item(bytes, i) {
             out.item_starts.push(i);
+            deep_reported = false;
+            depth = 0;
+            bases.clear();
         }
         let mut bump = 0usize;
         let next = match b {
-            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => match comment_end(text, i) {
-                Ok(end) => end,
-                Err(()) => {
-                    out.issues.push(Issue {
-                        kind: IssueKind::UnterminatedComment,
-                        span: Span::new(i, i + 2),
-                    });
-                    bytes.len()
+            b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
+                match comment_end(text, i) {
+                    Ok(end) => end,
+                    Err(()) => {
+                        out.issues.push(Issue {
+                            kind: IssueKind::UnterminatedComment,
+                            span: Span::new(i, i + 2),
+                        });
+                        bytes.len()
+                    }
                 }
-            },
+            }
             b'"' => match string_end(bytes, i) {
                 Ok(end) => end,
                 Err(eol) => {
@@ -185,6 +205,9 @@ pub(crate) fn scan(text: &str) -> Scan {
             }
             b')' | b']' | b'}' => {
                 depth = bases.pop().map_or(0, |d| d + 1);
+                if bases.is_empty() {
+                    deep_reported = false;
+                }
                 i + 1
             }
             b'=' | b'!' | b'<' | b'>' if bytes.get(i + 1) == Some(&b'=') => {
@@ -221,14 +244,12 @@ pub(crate) fn scan(text: &str) -> Scan {
         };
         if bump > 0 {
             depth += bump;
-            if depth > MAX_DEPTH {
+            if depth > MAX_DEPTH && !deep_reported {
                 out.issues.push(Issue {
                     kind: IssueKind::TooDeep,
                     span: Span::new(i, next.min(bytes.len())),
                 });
-                // Report once per expression, not once per further token.
-                depth = bases.last().map_or(0, |d| d + 1);
-                bases.clear();
+                deep_reported = true;
             }
         }
         i = next;
@@ -314,7 +335,11 @@ mod tests {
         let kinds: Vec<&IssueKind> = s.issues.iter().map(|i| &i.kind).collect();
         assert_eq!(
             kinds,
-            [&IssueKind::UnterminatedString, &IssueKind::InvalidChar(';'), &IssueKind::UnterminatedComment]
+            [
+                &IssueKind::UnterminatedString,
+                &IssueKind::InvalidChar(';'),
+                &IssueKind::UnterminatedComment
+            ]
         );
         assert_eq!(s.issues[0].span, Span::new(4, 5));
     }

@@ -93,17 +93,27 @@ fn unicode_escape(rest: &str) -> Result<(char, usize), (usize, String)> {
         return Err((0, help("`\\u` must be followed by `{`")));
     }
     let Some(close) = rest.find('}') else {
-        let used = rest.chars().take_while(|c| c.is_ascii_hexdigit() || *c == '{').map(char::len_utf8).sum();
+        let used = rest
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit() || *c == '{')
+            .map(char::len_utf8)
+            .sum();
         return Err((used, help("this Unicode escape has no closing `}`")));
     };
     let digits = &rest[1..close];
     if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err((close + 1, help(&format!("`{digits}` is not 1 to 6 hex digits"))));
+        return Err((
+            close + 1,
+            help(&format!("`{digits}` is not 1 to 6 hex digits")),
+        ));
     }
     let value = u32::from_str_radix(digits, 16).unwrap_or(u32::MAX);
     match char::from_u32(value) {
         Some(ch) => Ok((ch, close + 1)),
-        None => Err((close + 1, format!("`{digits}` (hex) is not a Unicode scalar value"))),
+        None => Err((
+            close + 1,
+            format!("`{digits}` (hex) is not a Unicode scalar value"),
+        )),
     }
 }
 

@@ -33,7 +33,11 @@ pub fn date(ctx: &Ctx<'_>, x: &Value, span: Span) -> Result<Value, Fault> {
         Value::Text(s) if s.trim().is_empty() => Ok(Value::Null),
         Value::Text(s) => match parse_date(s, &ctx.plan.options.date_formats, ctx.timezone) {
             Some(d) => Ok(Value::Date(d)),
-            None => fail(codes::E0901, span, format!("{s:?} is not a date ({})", expected(ctx))),
+            None => fail(
+                codes::E0901,
+                span,
+                format!("{s:?} is not a date ({})", expected(ctx)),
+            ),
         },
         other => fail(codes::E0901, span, format!("{other:?} is not a date")),
     }
@@ -44,13 +48,24 @@ pub fn datetime(ctx: &Ctx<'_>, x: &Value, span: Span) -> Result<Value, Fault> {
     match x {
         Value::Null => Ok(Value::Null),
         Value::DateTime(_) => Ok(x.clone()),
-        Value::Date(d) => Ok(Value::DateTime(local_to_utc(d.and_time(NaiveTime::MIN), ctx.timezone))),
+        Value::Date(d) => Ok(Value::DateTime(local_to_utc(
+            d.and_time(NaiveTime::MIN),
+            ctx.timezone,
+        ))),
         Value::Text(s) if s.trim().is_empty() => Ok(Value::Null),
         Value::Text(s) => match parse_datetime(s, &ctx.plan.options.date_formats, ctx.timezone) {
             Some(t) => Ok(Value::DateTime(t)),
-            None => fail(codes::E0901, span, format!("{s:?} is not a date and time ({})", expected(ctx))),
+            None => fail(
+                codes::E0901,
+                span,
+                format!("{s:?} is not a date and time ({})", expected(ctx)),
+            ),
         },
-        other => fail(codes::E0901, span, format!("{other:?} is not a date and time")),
+        other => fail(
+            codes::E0901,
+            span,
+            format!("{other:?} is not a date and time"),
+        ),
     }
 }
 
@@ -66,15 +81,21 @@ fn expected(ctx: &Ctx<'_>) -> String {
 /// literals, so this stays tiny).
 #[derive(Debug, Default)]
 pub(crate) struct FormatCache {
-    entries: Vec<(Box<str>, Option<Arc<[Item<'static>]>>)>,
+    entries: Vec<(Box<str>, Option<Pattern>)>,
 }
 
+/// A parsed strftime pattern (`None` in the cache: the pattern is invalid).
+type Pattern = Arc<[Item<'static>]>;
+
 impl FormatCache {
-    fn get(&mut self, pattern: &str) -> Option<Arc<[Item<'static>]>> {
+    fn get(&mut self, pattern: &str) -> Option<Pattern> {
         if let Some((_, items)) = self.entries.iter().find(|(p, _)| &**p == pattern) {
             return items.clone();
         }
-        let items: Option<Arc<[Item<'static>]>> = StrftimeItems::new(pattern).parse_to_owned().ok().map(Arc::from);
+        let items: Option<Pattern> = StrftimeItems::new(pattern)
+            .parse_to_owned()
+            .ok()
+            .map(Arc::from);
         if self.entries.len() >= 32 {
             self.entries.clear();
         }
@@ -94,20 +115,41 @@ pub fn format(ctx: &mut Ctx<'_>, x: &Value, pattern: &Value, span: Span) -> Resu
         return Ok(Value::Null);
     }
     let Some(items) = ctx.formats.get(pattern) else {
-        return fail(codes::E0905, span, format!("{pattern:?} is not a valid date pattern"));
+        return fail(
+            codes::E0905,
+            span,
+            format!("{pattern:?} is not a valid date pattern"),
+        );
     };
     let mut out = String::with_capacity(pattern.len() + 8);
     let written = match x {
         Value::Date(d) => write!(out, "{}", d.format_with_items(items.iter())),
-        Value::DateTime(t) => write!(out, "{}", t.with_timezone(&ctx.timezone).format_with_items(items.iter())),
-        other => return bug(span, format!("format needs a date or datetime, not {other:?}")),
+        Value::DateTime(t) => write!(
+            out,
+            "{}",
+            t.with_timezone(&ctx.timezone)
+                .format_with_items(items.iter())
+        ),
+        other => {
+            return bug(
+                span,
+                format!("format needs a date or datetime, not {other:?}"),
+            )
+        }
     };
     match written {
         Ok(()) => Ok(Value::Text(Arc::from(out))),
         Err(_) => fail(
             codes::E0905,
             span,
-            format!("{pattern:?} asks for a part a {} does not have", if matches!(x, Value::Date(_)) { "date" } else { "datetime" }),
+            format!(
+                "{pattern:?} asks for a part a {} does not have",
+                if matches!(x, Value::Date(_)) {
+                    "date"
+                } else {
+                    "datetime"
+                }
+            ),
         ),
     }
 }
@@ -139,7 +181,11 @@ const NAIVE_DATETIMES: &[&str] = &[
     "%Y-%m-%d %H:%M",
 ];
 
-const OFFSET_DATETIMES: &[&str] = &["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M%#z"];
+const OFFSET_DATETIMES: &[&str] = &[
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M%#z",
+];
 
 /// Reads a date: `YYYY-MM-DD`, then each of `formats` (a format with a
 /// time of day gives that local date), then a timestamp's local date.
@@ -164,7 +210,10 @@ pub fn parse_datetime(s: &str, formats: &[String], tz: Tz) -> Option<DateTime<Ut
         return Some(t.with_timezone(&Utc));
     }
     if let Some(rest) = s.strip_suffix(['Z', 'z']) {
-        if let Some(naive) = NAIVE_DATETIMES.iter().find_map(|f| NaiveDateTime::parse_from_str(rest, f).ok()) {
+        if let Some(naive) = NAIVE_DATETIMES
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(rest, f).ok())
+        {
             return Some(naive.and_utc());
         }
     }
@@ -186,9 +235,11 @@ pub fn parse_datetime(s: &str, formats: &[String], tz: Tz) -> Option<DateTime<Ut
             return Some(local_to_utc(naive, tz));
         }
     }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .or_else(|| formats.iter().find_map(|f| NaiveDate::parse_from_str(s, f).ok()))?;
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
+        formats
+            .iter()
+            .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+    })?;
     Some(local_to_utc(d.and_time(NaiveTime::MIN), tz))
 }
 
@@ -207,23 +258,51 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
     fn formats() -> Vec<String> {
-        vec!["%d-%m-%Y".into(), "%d.%m.%Y %H:%M".into(), "%d.%m.%Y".into()]
+        vec![
+            "%d-%m-%Y".into(),
+            "%d.%m.%Y %H:%M".into(),
+            "%d.%m.%Y".into(),
+        ]
     }
 
     #[test]
     fn dst_boundaries_in_copenhagen() {
         let local = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
         // Spring forward 2024-03-31 02:00 → 03:00: 02:30 never happened.
-        assert_eq!(local_to_utc(local("2024-03-31 01:30"), CPH), utc("2024-03-31T00:30:00Z"));
-        assert_eq!(local_to_utc(local("2024-03-31 02:30"), CPH), utc("2024-03-31T01:30:00Z"));
-        assert_eq!(local_to_utc(local("2024-03-31 03:30"), CPH), utc("2024-03-31T01:30:00Z"));
+        assert_eq!(
+            local_to_utc(local("2024-03-31 01:30"), CPH),
+            utc("2024-03-31T00:30:00Z")
+        );
+        assert_eq!(
+            local_to_utc(local("2024-03-31 02:30"), CPH),
+            utc("2024-03-31T01:30:00Z")
+        );
+        assert_eq!(
+            local_to_utc(local("2024-03-31 03:30"), CPH),
+            utc("2024-03-31T01:30:00Z")
+        );
         // Fall back 2024-10-27 03:00 → 02:00: 02:30 happened twice; the first wins.
-        assert_eq!(local_to_utc(local("2024-10-27 02:30"), CPH), utc("2024-10-27T00:30:00Z"));
-        assert_eq!(local_to_utc(local("2024-10-27 03:30"), CPH), utc("2024-10-27T02:30:00Z"));
+        assert_eq!(
+            local_to_utc(local("2024-10-27 02:30"), CPH),
+            utc("2024-10-27T00:30:00Z")
+        );
+        assert_eq!(
+            local_to_utc(local("2024-10-27 03:30"), CPH),
+            utc("2024-10-27T02:30:00Z")
+        );
         // Local midnight is UTC+2 in summer, UTC+1 in winter.
-        assert_eq!(local_date(utc("2024-03-30T23:30:00Z"), CPH), day("2024-03-31"));
-        assert_eq!(local_date(utc("2024-03-31T21:59:00Z"), CPH), day("2024-03-31"));
-        assert_eq!(local_date(utc("2024-03-31T22:00:00Z"), CPH), day("2024-04-01"));
+        assert_eq!(
+            local_date(utc("2024-03-30T23:30:00Z"), CPH),
+            day("2024-03-31")
+        );
+        assert_eq!(
+            local_date(utc("2024-03-31T21:59:00Z"), CPH),
+            day("2024-03-31")
+        );
+        assert_eq!(
+            local_date(utc("2024-03-31T22:00:00Z"), CPH),
+            day("2024-04-01")
+        );
     }
 
     #[test]
@@ -253,9 +332,15 @@ mod tests {
         assert_eq!(parse_date("2024-03-05", &f, CPH), Some(day("2024-03-05")));
         assert_eq!(parse_date(" 05-03-2024 ", &f, CPH), Some(day("2024-03-05")));
         assert_eq!(parse_date("05.03.2024", &f, CPH), Some(day("2024-03-05")));
-        assert_eq!(parse_date("05.03.2024 23:59", &f, CPH), Some(day("2024-03-05")));
+        assert_eq!(
+            parse_date("05.03.2024 23:59", &f, CPH),
+            Some(day("2024-03-05"))
+        );
         // A UTC timestamp late in the evening is the next day in Copenhagen.
-        assert_eq!(parse_date("2024-02-29T23:30:00Z", &f, CPH), Some(day("2024-03-01")));
+        assert_eq!(
+            parse_date("2024-02-29T23:30:00Z", &f, CPH),
+            Some(day("2024-03-01"))
+        );
         assert_eq!(parse_date("5/3/2024", &f, CPH), None);
     }
 
@@ -270,13 +355,25 @@ mod tests {
         assert_eq!(date(&ctx, &Value::text(""), s), Ok(Value::Null));
         assert_eq!(err_code(date(&ctx, &Value::text("31-02-2024"), s)), "E0901");
         let d = Value::Date(day("2024-10-27"));
-        assert_eq!(datetime(&ctx, &d, s), Ok(Value::DateTime(utc("2024-10-26T22:00:00Z"))));
+        assert_eq!(
+            datetime(&ctx, &d, s),
+            Ok(Value::DateTime(utc("2024-10-26T22:00:00Z")))
+        );
         assert_eq!(err_code(datetime(&ctx, &Value::text("N/A"), s)), "E0901");
         let pat = |p: &str| Value::text(p);
-        assert_eq!(format(&mut ctx, &d, &pat("%d.%m.%Y"), s), Ok(Value::text("27.10.2024")));
-        assert_eq!(format(&mut ctx, &t, &pat("%Y-%m-%d %H:%M %Z"), s), Ok(Value::text("2024-10-27 00:30 CEST")));
+        assert_eq!(
+            format(&mut ctx, &d, &pat("%d.%m.%Y"), s),
+            Ok(Value::text("27.10.2024"))
+        );
+        assert_eq!(
+            format(&mut ctx, &t, &pat("%Y-%m-%d %H:%M %Z"), s),
+            Ok(Value::text("2024-10-27 00:30 CEST"))
+        );
         assert_eq!(err_code(format(&mut ctx, &d, &pat("%Q"), s)), "E0905");
         assert_eq!(err_code(format(&mut ctx, &d, &pat("%H:%M"), s)), "E0905");
-        assert_eq!(format(&mut ctx, &Value::Null, &pat("%Y"), s), Ok(Value::Null));
+        assert_eq!(
+            format(&mut ctx, &Value::Null, &pat("%Y"), s),
+            Ok(Value::Null)
+        );
     }
 }

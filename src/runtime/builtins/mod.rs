@@ -33,9 +33,16 @@ pub(crate) fn call<'a>(
     }
     let (min, max) = arity(func);
     if args.len() < min || args.len() > max {
-        return bug(span, format!("{func:?} called with {} arguments", args.len()));
+        return bug(
+            span,
+            format!("{func:?} called with {} arguments", args.len()),
+        );
     }
-    let mut a: [Cow<'a, Value>; 3] = [Cow::Borrowed(&NULL), Cow::Borrowed(&NULL), Cow::Borrowed(&NULL)];
+    let mut a: [Cow<'a, Value>; 3] = [
+        Cow::Borrowed(&NULL),
+        Cow::Borrowed(&NULL),
+        Cow::Borrowed(&NULL),
+    ];
     for (slot, e) in a.iter_mut().zip(args) {
         *slot = ctx.arg(e, frame)?;
     }
@@ -46,7 +53,11 @@ pub(crate) fn call<'a>(
         Func::Upper => Ok(text::upper(x)),
         Func::Trim => Ok(text::trim(x)),
         Func::Title => Ok(text::title(x)),
-        Func::Split => Ok(text::split(x, opt(1), &ctx.plan.options.multi_value_separator)),
+        Func::Split => Ok(text::split(
+            x,
+            opt(1),
+            &ctx.plan.options.multi_value_separator,
+        )),
         Func::Replace => Ok(text::replace(x, y, z)),
         Func::Truncate | Func::Left => text::left(x, y, span),
         Func::Len => Ok(text::len(x)),

@@ -62,14 +62,28 @@ pub fn integer(x: &Value, span: Span) -> Result<Value, Fault> {
             None if s.trim().is_empty() => return Ok(Value::Null),
             None => return not_a_number(s, span),
         },
-        other => return fail(codes::E0901, span, format!("{other:?} is not a whole number")),
+        other => {
+            return fail(
+                codes::E0901,
+                span,
+                format!("{other:?} is not a whole number"),
+            )
+        }
     };
     if !d.fract().is_zero() {
-        return fail(codes::E0901, span, format!("{} is not a whole number", d.normalize()));
+        return fail(
+            codes::E0901,
+            span,
+            format!("{} is not a whole number", d.normalize()),
+        );
     }
     match d.to_i64() {
         Some(i) => Ok(Value::Int(i)),
-        None => fail(codes::E0903, span, format!("{} is too large for a whole number", d.normalize())),
+        None => fail(
+            codes::E0903,
+            span,
+            format!("{} is too large for a whole number", d.normalize()),
+        ),
     }
 }
 
@@ -104,7 +118,12 @@ pub fn parse_number(s: &str) -> Option<Decimal> {
     if let Some(e) = body.find(['e', 'E']) {
         let (mantissa, exp) = (&body[..e], &body[e + 1..]);
         let mantissa = mantissa.replacen(',', ".", 1);
-        if !plain_decimal(&mantissa) || !exp.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit()) {
+        if !plain_decimal(&mantissa)
+            || !exp
+                .trim_start_matches(['+', '-'])
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         out.push_str(&mantissa);
@@ -112,7 +131,8 @@ pub fn parse_number(s: &str) -> Option<Decimal> {
         out.push_str(exp);
         return Decimal::from_scientific(&out).ok();
     }
-    let is_space = |c: char| c == ' ' || c == '\u{a0}' || c == '\u{2009}' || c == '\u{202f}' || c == '\'';
+    let is_space =
+        |c: char| c == ' ' || c == '\u{a0}' || c == '\u{2009}' || c == '\u{202f}' || c == '\'';
     let (dots, commas) = (body.matches('.').count(), body.matches(',').count());
     let decimal = match (dots, commas) {
         (0, 0) => None,
@@ -137,10 +157,17 @@ pub fn parse_number(s: &str) -> Option<Decimal> {
         None => (body, None),
     };
     // Thousands groups: first 1–3 digits, then exactly 3 per group.
-    let groups: Vec<&str> = int_part.split(|c: char| c == '.' || c == ',' || is_space(c)).collect();
+    let groups: Vec<&str> = int_part
+        .split(|c: char| c == '.' || c == ',' || is_space(c))
+        .collect();
     if groups.len() > 1 {
         let ok = groups.iter().enumerate().all(|(i, g)| {
-            g.bytes().all(|b| b.is_ascii_digit()) && if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 }
+            g.bytes().all(|b| b.is_ascii_digit())
+                && if i == 0 {
+                    (1..=3).contains(&g.len())
+                } else {
+                    g.len() == 3
+                }
         });
         if !ok {
             return None;
@@ -192,13 +219,24 @@ mod tests {
 
     #[test]
     fn round_is_half_away_from_zero_with_exact_scale() {
-        assert_eq!(round(&num("72.345"), Some(&Value::Int(2)), S), Ok(num("72.35")));
+        assert_eq!(
+            round(&num("72.345"), Some(&Value::Int(2)), S),
+            Ok(num("72.35"))
+        );
         assert_eq!(round(&num("2.5"), Some(&Value::Int(0)), S), Ok(num("3")));
         assert_eq!(round(&num("-2.5"), None, S), Ok(num("-3")));
-        let Ok(Value::Num(r)) = round(&num("72.3"), Some(&Value::Int(2)), S) else { panic!() };
+        let Ok(Value::Num(r)) = round(&num("72.3"), Some(&Value::Int(2)), S) else {
+            panic!()
+        };
         assert_eq!((r.to_string(), r.scale()), ("72.30".to_string(), 2));
-        assert_eq!(round(&Value::Int(7), Some(&Value::Int(1)), S), Ok(num("7.0")));
-        assert_eq!(round(&Value::Null, Some(&Value::Int(1)), S), Ok(Value::Null));
+        assert_eq!(
+            round(&Value::Int(7), Some(&Value::Int(1)), S),
+            Ok(num("7.0"))
+        );
+        assert_eq!(
+            round(&Value::Null, Some(&Value::Int(1)), S),
+            Ok(Value::Null)
+        );
         assert_eq!(code(round(&Value::text("abc"), None, S)), "E0901");
     }
 
@@ -224,7 +262,20 @@ mod tests {
 
     #[test]
     fn parse_number_rejects_non_numbers() {
-        for text in ["", "N/A", "45 %", "1h 15m", "1.2.3,4,5", "12,34,5", "1,2345.6", "5.", "-", "1e", "ca. 30", "1..2"] {
+        for text in [
+            "",
+            "N/A",
+            "45 %",
+            "1h 15m",
+            "1.2.3,4,5",
+            "12,34,5",
+            "1,2345.6",
+            "5.",
+            "-",
+            "1e",
+            "ca. 30",
+            "1..2",
+        ] {
             assert_eq!(parse_number(text), None, "{text}");
         }
     }
@@ -236,7 +287,10 @@ mod tests {
         assert_eq!(number(&Value::Int(3), S), Ok(Value::Int(3)));
         assert_eq!(code(number(&Value::text("ved ikke"), S)), "E0901");
         assert_eq!(integer(&num("3.0"), S), Ok(Value::Int(3)));
-        assert_eq!(integer(&Value::text("1.234.567"), S), Ok(Value::Int(1234567)));
+        assert_eq!(
+            integer(&Value::text("1.234.567"), S),
+            Ok(Value::Int(1234567))
+        );
         assert_eq!(code(integer(&num("3.7"), S)), "E0901");
         assert_eq!(code(integer(&num("100000000000000000000"), S)), "E0903");
         assert_eq!(integer(&Value::Null, S), Ok(Value::Null));

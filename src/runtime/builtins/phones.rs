@@ -26,17 +26,83 @@ struct Country {
 }
 
 const COUNTRIES: &[Country] = &[
-    Country { iso: "DK", code: "45", min: 8, max: 8, trunk_zero: false },
-    Country { iso: "SE", code: "46", min: 7, max: 9, trunk_zero: true },
-    Country { iso: "NO", code: "47", min: 8, max: 8, trunk_zero: false },
-    Country { iso: "FI", code: "358", min: 5, max: 10, trunk_zero: true },
-    Country { iso: "DE", code: "49", min: 6, max: 11, trunk_zero: true },
-    Country { iso: "PL", code: "48", min: 9, max: 9, trunk_zero: false },
-    Country { iso: "GB", code: "44", min: 9, max: 10, trunk_zero: true },
-    Country { iso: "US", code: "1", min: 10, max: 10, trunk_zero: false },
-    Country { iso: "NL", code: "31", min: 9, max: 9, trunk_zero: true },
-    Country { iso: "IS", code: "354", min: 7, max: 7, trunk_zero: false },
-    Country { iso: "EE", code: "372", min: 7, max: 8, trunk_zero: false },
+    Country {
+        iso: "DK",
+        code: "45",
+        min: 8,
+        max: 8,
+        trunk_zero: false,
+    },
+    Country {
+        iso: "SE",
+        code: "46",
+        min: 7,
+        max: 9,
+        trunk_zero: true,
+    },
+    Country {
+        iso: "NO",
+        code: "47",
+        min: 8,
+        max: 8,
+        trunk_zero: false,
+    },
+    Country {
+        iso: "FI",
+        code: "358",
+        min: 5,
+        max: 10,
+        trunk_zero: true,
+    },
+    Country {
+        iso: "DE",
+        code: "49",
+        min: 6,
+        max: 11,
+        trunk_zero: true,
+    },
+    Country {
+        iso: "PL",
+        code: "48",
+        min: 9,
+        max: 9,
+        trunk_zero: false,
+    },
+    Country {
+        iso: "GB",
+        code: "44",
+        min: 9,
+        max: 10,
+        trunk_zero: true,
+    },
+    Country {
+        iso: "US",
+        code: "1",
+        min: 10,
+        max: 10,
+        trunk_zero: false,
+    },
+    Country {
+        iso: "NL",
+        code: "31",
+        min: 9,
+        max: 9,
+        trunk_zero: true,
+    },
+    Country {
+        iso: "IS",
+        code: "354",
+        min: 7,
+        max: 7,
+        trunk_zero: false,
+    },
+    Country {
+        iso: "EE",
+        code: "372",
+        min: 7,
+        max: 8,
+        trunk_zero: false,
+    },
 ];
 
 /// E.164 allows at most 15 digits; the shortest real numbers have 7.
@@ -48,13 +114,25 @@ pub fn e164(phone: &Value, country: Option<&Value>, span: Span) -> Result<Value,
         Value::Null => return Ok(Value::Null),
         Value::Text(s) => s.to_string(),
         Value::Int(i) => i.to_string(),
-        other => return fail(codes::E0904, span, format!("{other:?} is not a phone number")),
+        other => {
+            return fail(
+                codes::E0904,
+                span,
+                format!("{other:?} is not a phone number"),
+            )
+        }
     };
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(Value::Null);
     }
-    let bad = |why: &str| fail(codes::E0904, span, format!("{raw:?} is not a phone number: {why}"));
+    let bad = |why: &str| {
+        fail(
+            codes::E0904,
+            span,
+            format!("{raw:?} is not a phone number: {why}"),
+        )
+    };
     if raw.chars().any(char::is_alphabetic) {
         return bad(if raw.contains(['E', 'e']) && raw.contains('.') {
             "it looks like a spreadsheet turned it into scientific notation, which loses digits"
@@ -63,7 +141,11 @@ pub fn e164(phone: &Value, country: Option<&Value>, span: Span) -> Result<Value,
         });
     }
     // `+44 (0)20 …`: the bracketed trunk zero is not dialled internationally.
-    let cleaned = if raw.starts_with('+') { raw.replace("(0)", "") } else { raw.to_string() };
+    let cleaned = if raw.starts_with('+') {
+        raw.replace("(0)", "")
+    } else {
+        raw.to_string()
+    };
     let mut plus = false;
     let mut digits = String::with_capacity(cleaned.len());
     for c in cleaned.chars() {
@@ -96,7 +178,10 @@ pub fn e164(phone: &Value, country: Option<&Value>, span: Span) -> Result<Value,
         }
     };
     if !(MIN_DIGITS..=MAX_DIGITS).contains(&full.len()) {
-        return bad(&format!("{} digits is not a valid international length", full.len()));
+        return bad(&format!(
+            "{} digits is not a valid international length",
+            full.len()
+        ));
     }
     Ok(Value::Text(Arc::from(format!("+{full}"))))
 }
@@ -109,7 +194,10 @@ fn country_of(v: &Value) -> Option<Result<&'static Country, String>> {
         other => other.to_text()?,
     };
     let t = text.trim();
-    let t = t.strip_prefix('+').or_else(|| t.strip_prefix("00")).unwrap_or(t);
+    let t = t
+        .strip_prefix('+')
+        .or_else(|| t.strip_prefix("00"))
+        .unwrap_or(t);
     if t.is_empty() {
         return None;
     }
@@ -120,7 +208,10 @@ fn country_of(v: &Value) -> Option<Result<&'static Country, String>> {
             None => return None,
         });
     }
-    COUNTRIES.iter().find(|c| c.iso.eq_ignore_ascii_case(t)).map(Ok)
+    COUNTRIES
+        .iter()
+        .find(|c| c.iso.eq_ignore_ascii_case(t))
+        .map(Ok)
 }
 
 /// Digits of a national (or unmarked international) number → full digits.
@@ -128,7 +219,11 @@ fn national(digits: &str, c: &Country) -> Result<String, String> {
     let fits = |n: &str| (c.min..=c.max).contains(&n.len());
     if c.trunk_zero {
         if let Some(n) = digits.strip_prefix('0') {
-            return if fits(n) { Ok(format!("{}{n}", c.code)) } else { Err(length(c, n)) };
+            return if fits(n) {
+                Ok(format!("{}{n}", c.code))
+            } else {
+                Err(length(c, n))
+            };
         }
         // Written without the trunk zero: already international if it starts
         // with the calling code and the rest fits.
@@ -137,7 +232,11 @@ fn national(digits: &str, c: &Country) -> Result<String, String> {
                 return Ok(digits.to_string());
             }
         }
-        return if fits(digits) { Ok(format!("{}{digits}", c.code)) } else { Err(length(c, digits)) };
+        return if fits(digits) {
+            Ok(format!("{}{digits}", c.code))
+        } else {
+            Err(length(c, digits))
+        };
     }
     if fits(digits) {
         return Ok(format!("{}{digits}", c.code));
@@ -149,8 +248,16 @@ fn national(digits: &str, c: &Country) -> Result<String, String> {
 }
 
 fn length(c: &Country, n: &str) -> String {
-    let want = if c.min == c.max { c.min.to_string() } else { format!("{} to {}", c.min, c.max) };
-    format!("{} national digits, but {} numbers have {want}", n.len(), c.iso)
+    let want = if c.min == c.max {
+        c.min.to_string()
+    } else {
+        format!("{} to {}", c.min, c.max)
+    };
+    format!(
+        "{} national digits, but {} numbers have {want}",
+        n.len(),
+        c.iso
+    )
 }
 
 #[cfg(test)]
@@ -158,7 +265,11 @@ mod tests {
     use super::*;
 
     fn e(phone: &str, country: &str) -> Result<Value, Fault> {
-        e164(&Value::text(phone), Some(&Value::text(country)), Span::default())
+        e164(
+            &Value::text(phone),
+            Some(&Value::text(country)),
+            Span::default(),
+        )
     }
     fn ok(phone: &str, country: &str) -> String {
         match e(phone, country) {
@@ -172,14 +283,26 @@ mod tests {
 
     #[test]
     fn danish_numbers_in_every_export_spelling() {
-        for p in ["+45 20 12 34 56", "4520123456", "20123456", "0045 20123456", "+4520123456", "20-12-34-56", "(+45) 20.12.34.56"] {
+        for p in [
+            "+45 20 12 34 56",
+            "4520123456",
+            "20123456",
+            "0045 20123456",
+            "+4520123456",
+            "20-12-34-56",
+            "(+45) 20.12.34.56",
+        ] {
             assert_eq!(ok(p, "DK"), "+4520123456", "{p}");
         }
         assert_eq!(ok("20123456", "45"), "+4520123456");
         assert_eq!(ok("20123456", "dk"), "+4520123456");
         // 8 digits starting with 45 are a national Danish number.
         assert_eq!(ok("45201234", "DK"), "+4545201234");
-        let n = e164(&Value::text("20123456"), Some(&Value::Int(45)), Span::default());
+        let n = e164(
+            &Value::text("20123456"),
+            Some(&Value::Int(45)),
+            Span::default(),
+        );
         assert_eq!(n, Ok(Value::text("+4520123456")));
     }
 
@@ -204,9 +327,20 @@ mod tests {
         assert!(is_e0904(e("ring mig", "DK")));
         assert!(is_e0904(e("2012345", "DK")));
         assert!(is_e0904(e("+45 20 12 34 56 78 90 12 34", "DK")));
-        assert!(is_e0904(e164(&Value::text("20123456"), None, Span::default())));
-        assert!(is_e0904(e164(&Value::text("20123456"), Some(&Value::Null), Span::default())));
+        assert!(is_e0904(e164(
+            &Value::text("20123456"),
+            None,
+            Span::default()
+        )));
+        assert!(is_e0904(e164(
+            &Value::text("20123456"),
+            Some(&Value::Null),
+            Span::default()
+        )));
         assert_eq!(e164(&Value::Null, None, Span::default()), Ok(Value::Null));
-        assert_eq!(e164(&Value::text("  "), None, Span::default()), Ok(Value::Null));
+        assert_eq!(
+            e164(&Value::text("  "), None, Span::default()),
+            Ok(Value::Null)
+        );
     }
 }

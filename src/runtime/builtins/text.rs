@@ -129,9 +129,17 @@ pub fn split(v: &Value, sep: Option<&Value>, default_sep: &str) -> Value {
         Some(other) => other.to_text().unwrap_or_default(),
     };
     let parts: Vec<Value> = if sep.is_empty() {
-        vec![text.trim()].into_iter().filter(|p| !p.is_empty()).map(Value::text).collect()
+        vec![text.trim()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .map(Value::text)
+            .collect()
     } else {
-        text.split(sep.as_str()).map(str::trim).filter(|p| !p.is_empty()).map(Value::text).collect()
+        text.split(sep.as_str())
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(Value::text)
+            .collect()
     };
     Value::List(Arc::from(parts))
 }
@@ -140,7 +148,9 @@ pub fn split(v: &Value, sep: Option<&Value>, default_sep: &str) -> Value {
 pub fn replace(v: &Value, from: &Value, to: &Value) -> Value {
     let from = from.to_text().unwrap_or_default();
     let to = to.to_text().unwrap_or_default();
-    map_text(v, &|s| (!from.is_empty() && s.contains(from.as_str())).then(|| s.replace(from.as_str(), &to)))
+    map_text(v, &|s| {
+        (!from.is_empty() && s.contains(from.as_str())).then(|| s.replace(from.as_str(), &to))
+    })
 }
 
 /// `truncate(text, n)` / `left(text, n)`: the first n characters.
@@ -148,7 +158,12 @@ pub fn left(v: &Value, n: &Value, span: Span) -> Result<Value, Fault> {
     let n = match n {
         Value::Null => return Ok(Value::Null),
         Value::Int(n) if *n >= 0 => usize::try_from(*n).unwrap_or(usize::MAX),
-        other => return bug(span, format!("a length must be a whole number ≥ 0, not {other:?}")),
+        other => {
+            return bug(
+                span,
+                format!("a length must be a whole number ≥ 0, not {other:?}"),
+            )
+        }
     };
     Ok(map_text(v, &|s| {
         if s.len() <= n {
@@ -193,8 +208,14 @@ mod tests {
     #[test]
     fn case_functions_map_over_lists() {
         let l = Value::List(vec![t("A"), Value::Null, t(" b ")].into());
-        assert_eq!(lower(&l), Value::List(vec![t("a"), Value::Null, t(" b ")].into()));
-        assert_eq!(trim(&l), Value::List(vec![t("A"), Value::Null, t("b")].into()));
+        assert_eq!(
+            lower(&l),
+            Value::List(vec![t("a"), Value::Null, t(" b ")].into())
+        );
+        assert_eq!(
+            trim(&l),
+            Value::List(vec![t("A"), Value::Null, t("b")].into())
+        );
     }
 
     #[test]
@@ -217,7 +238,10 @@ mod tests {
     fn split_trims_and_drops_empty_parts() {
         let parts = split(&t("store 12 ; Sales;"), Some(&t(";")), ",");
         assert_eq!(parts, Value::List(vec![t("store 12"), t("Sales")].into()));
-        assert_eq!(split(&t("a,b"), None, ","), Value::List(vec![t("a"), t("b")].into()));
+        assert_eq!(
+            split(&t("a,b"), None, ","),
+            Value::List(vec![t("a"), t("b")].into())
+        );
         assert_eq!(split(&Value::Null, None, ";"), Value::Null);
     }
 
@@ -225,7 +249,10 @@ mod tests {
     fn replace_left_and_len_count_characters() {
         assert_eq!(replace(&t("a-b-c"), &t("-"), &t("")), t("abc"));
         assert_eq!(replace(&t("abc"), &t(""), &t("x")), t("abc"));
-        assert_eq!(left(&t("Østergaard"), &Value::Int(3), Span::default()), Ok(t("Øst")));
+        assert_eq!(
+            left(&t("Østergaard"), &Value::Int(3), Span::default()),
+            Ok(t("Øst"))
+        );
         assert_eq!(left(&t("ab"), &Value::Int(5), Span::default()), Ok(t("ab")));
         assert!(left(&t("ab"), &Value::Int(-1), Span::default()).is_err());
         assert_eq!(len(&t("Åse")), Value::Int(3));

@@ -1,0 +1,46 @@
+//! `ferry gen --contacts N --seed S --out DIR [--messy]`.
+
+use super::exit;
+use crate::gen::{self, Options, MAX_CONTACTS, MIN_CONTACTS};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Number of contacts; every other file scales with it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(i64::from(MIN_CONTACTS)..=i64::from(MAX_CONTACTS)))]
+    contacts: u32,
+    /// Seed: the same seed and count give byte-identical bundles.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output folder (created if missing; bundle files in it are overwritten).
+    #[arg(long)]
+    out: PathBuf,
+    /// Inject the real-world defects of actimo-export.md §5 (listed in manifest.json).
+    #[arg(long)]
+    messy: bool,
+}
+
+pub fn run(args: Args) -> u8 {
+    let opts = Options { contacts: args.contacts, seed: args.seed, messy: args.messy };
+    let started = Instant::now();
+    match gen::generate(&opts, &args.out) {
+        Ok(m) => {
+            let rows: u64 = m.files.iter().map(|f| f.rows).sum();
+            let bytes: u64 = m.files.iter().map(|f| f.bytes).sum();
+            eprintln!(
+                "wrote {} files ({rows} rows, {:.1} MB{}) to {} in {:.1} s",
+                m.files.len(),
+                bytes as f64 / 1e6,
+                if m.messy { format!(", {} injected defects", m.injected.len()) } else { String::new() },
+                args.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the bundle to {}: {e}", args.out.display());
+            exit::USAGE
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `ferry gen`: a deterministic generator of Actimo export bundles.
+//!
+//! Input: [`Options`] (contact count, seed, messy or clean) and an output
+//! folder. Output: the 33 CSV files of actimo-export.md §4 plus
+//! `manifest.json` (bundle name, a seed-derived `taken_at`, per-file row
+//! counts and layout, and in messy mode every injected defect with its file,
+//! column, record and line numbers).
+//! Invariants: the same options give byte-identical files (seeded PCG
+//! streams, no clock, no hash-map iteration); clean bundles follow §4.0 and
+//! keep referential integrity; sizes scale linearly with the contact count;
+//! rows are streamed to disk, only the compact [`world::World`] is in memory.
+//! Two threads: `message_events.csv` (the largest file) on one, the rest on
+//! the other; they share the read-only world and never the same file.
+
+pub mod columns;
+mod comms;
+mod contacts;
+mod delivery;
+mod learning;
+mod mangle;
+pub mod messy;
+mod out;
+mod people;
+mod rng;
+mod words;
+mod work;
+pub mod world;
+
+pub use out::{FileReport, Injected};
+
+use columns::{spec, FILES};
+use messy::{Feature, Picker};
+use out::{CsvOut, Row};
+use rng::Rng;
+use serde::Serialize;
+use std::io;
+use std::path::Path;
+use world::World;
+
+/// Contact counts `ferry gen` accepts.
+pub const MIN_CONTACTS: u32 = 100;
+pub const MAX_CONTACTS: u32 = 2_000_000;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub contacts: u32,
+    pub seed: u64,
+    pub messy: bool,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub bundle: String,
+    pub generator: String,
+    pub seed: u64,
+    pub contacts: u32,
+    pub messy: bool,
+    /// When the export was "taken" (UTC), derived from the seed.
+    pub taken_at: String,
+    pub files: Vec<FileReport>,
+    /// Messy mode: every injected defect (empty for clean bundles).
+    pub injected: Vec<Injected>,
+}
+
+/// What every writer gets: the world and where to write.
+pub(crate) struct Ctx<'a> {
+    pub w: &'a World,
+    pub dir: &'a Path,
+}
+
+impl Ctx<'_> {
+    pub fn open(&self, name: &str) -> io::Result<CsvOut> {
+        messy::open(self.dir, self.w.seed, spec(name), FILES, self.w.messy)
+    }
+
+    /// The content stream of a file.
+    pub fn rng(&self, name: &str) -> Rng {
+        Rng::stream(self.w.seed, name, 0)
+    }
+
+    pub fn picker(&self, name: &str, expected: u64, table: &'static [(Feature, u32)]) -> Picker {
+        Picker::new(self.w.seed, name, self.w.messy, expected, table)
+    }
+
+    /// A row that writes decimals the way `out` expects.
+    pub fn row(&self, out: &CsvOut) -> Row {
+        let mut row = Row::default();
+        row.decimal_comma = out.decimal_comma();
+        row
+    }
+}
+
+/// Every file except `message_events.csv`, in dependency-free order.
+fn write_rest(ctx: &Ctx) -> io::Result<Vec<FileReport>> {
+    let mut r = Vec::new();
+    people::write(ctx, &mut r)?;
+    contacts::write(ctx, &mut r)?;
+    comms::write(ctx, &mut r)?;
+    // survey_responses.csv: pulse rounds first, then in-message surveys.
+    let mut responses = ctx.open("survey_responses.csv")?;
+    let mut respond = learning::Responder::new(ctx);
+    learning::write(ctx, &mut r, &mut responses, &mut respond)?;
+    delivery::write(ctx, &mut r, &mut responses, &mut respond)?;
+    r.push(responses.finish()?);
+    work::write(ctx, &mut r)?;
+    Ok(r)
+}
+
+/// Writes a complete bundle into `dir` (created if missing).
+pub fn generate(opts: &Options, dir: &Path) -> io::Result<Manifest> {
+    if !(MIN_CONTACTS..=MAX_CONTACTS).contains(&opts.contacts) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("--contacts must be between {MIN_CONTACTS} and {MAX_CONTACTS}"),
+        ));
+    }
+    std::fs::create_dir_all(dir)?;
+    let world = World::build(opts.contacts, opts.seed, opts.messy);
+    let ctx = Ctx { w: &world, dir };
+    let (rest, events) = std::thread::scope(|s| {
+        let events = s.spawn(|| delivery::events(&ctx));
+        let rest = write_rest(&ctx);
+        let events = events.join().unwrap_or_else(|_| Err(io::Error::other("event writer panicked")));
+        (rest, events)
+    });
+    let mut all = rest?;
+    all.push(events?);
+    all.sort_by_key(|r| FILES.iter().position(|f| f.name == r.name));
+    let injected = all.iter_mut().flat_map(|r| std::mem::take(&mut r.injected)).collect();
+    let (y, m, d) = out::civil(world.today);
+    let mut taken = Vec::new();
+    out::push_datetime(&mut taken, world.taken_at);
+    let manifest = Manifest {
+        bundle: format!("actimo_export_nordisk-retail_{y:04}{m:02}{d:02}"),
+        generator: format!("ferry gen {}", env!("CARGO_PKG_VERSION")),
+        seed: opts.seed,
+        contacts: opts.contacts,
+        messy: opts.messy,
+        taken_at: String::from_utf8(taken).unwrap_or_default(),
+        files: all,
+        injected,
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
+    std::fs::write(dir.join("manifest.json"), json)?;
+    Ok(manifest)
+}

@@ -1,0 +1,367 @@
+//! Running units: one source record (or merge group) through a route, split
+//! or merge → the destination records it becomes, or why it becomes none.
+//!
+//! Input: a [`Ctx`], a [`Unit`] of the plan, a row of the unit's source (or
+//! a [`Group`]). Output: an [`Outcome`].
+//!
+//! Invariants:
+//! - all or nothing per source record: a `skip` or an uncaught error in any
+//!   field of any target drops every target of that record;
+//! - bad data never aborts: an uncaught error becomes [`Outcome::Failed`],
+//!   reported as a skip whose reason is the error code (`E0906`);
+//! - payload ids are stable across runs: `<source object>:<primary key>`
+//!   (parts joined by `|`), a merge's `<source object>:<key values>`, and a
+//!   fan-out's later targets append `#<alias or object>` (or the plan's
+//!   `id_suffix`, when set, on any target);
+//! - field values: null → not sent; `clear` → sent as null; source records,
+//!   fan-out aliases, placeholders and owners → `refs` (`contacts:1007`,
+//!   `contacts:1042#note`, `placeholder:Account:1`, `owner:ane@x.example`).
+
+mod shape;
+mod staging;
+
+pub use shape::to_json;
+pub use staging::{apply_source_rules, group_rows, DropReason, Dropped, Group};
+
+use super::eval::{truthy, Ctx, Frame};
+use super::keys::key_text;
+use super::{bug, fail, Fault, RecordError};
+use crate::diagnostics::codes;
+use crate::plan::{FieldPlan, ReferencePlan, SplitOtherwise, TargetPlan, Unit, UnitKind};
+use crate::span::Span;
+use crate::value::{RecRef, Value};
+use indexmap::IndexMap;
+
+/// What one source record (or merge group) became.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// One record per target (a split arm emits one; a fan-out several).
+    Emitted(Vec<Emitted>),
+    /// `skip("reason")` fired.
+    Skipped { reason: String, span: Span },
+    /// A `where` was not true; `rule` names it (`route where`).
+    Filtered { rule: String },
+    /// An error nothing caught; the record is skipped with the error's code.
+    Failed(RecordError),
+}
+
+impl Outcome {
+    /// The reason code a report lists a dropped record under.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Outcome::Emitted(_) => None,
+            Outcome::Skipped { reason, .. } => Some(reason),
+            Outcome::Filtered { rule } => Some(rule),
+            Outcome::Failed(e) => Some(e.code.id),
+        }
+    }
+}
+
+/// One destination record, values not yet in JSON (see [`to_json`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Emitted {
+    /// Destination object (`Contact`).
+    pub object: String,
+    /// Which target of the unit: fan-out position, or split arm (`else` is
+    /// the arm after the last `when`).
+    pub target: u32,
+    /// Payload id (`contacts:1042`).
+    pub id: String,
+    /// Key field and value.
+    pub key: (String, Value),
+    /// Values to send; dotted names (`name.firstName`) stay dotted.
+    pub fields: IndexMap<String, Value>,
+    /// Lookup fields pointing at other payload records or owners.
+    pub refs: IndexMap<String, String>,
+    /// Self-references sent in the later update pass.
+    pub deferred: IndexMap<String, Value>,
+    pub deferred_refs: IndexMap<String, String>,
+    /// `flag(…)` reasons raised while evaluating the source record.
+    pub flags: Vec<String>,
+}
+
+/// Runs `unit` over row `row` of its source object.
+pub fn run_record(ctx: &mut Ctx<'_>, unit: &Unit, row: u32) -> Outcome {
+    let r = RecRef {
+        object: unit.source,
+        row,
+    };
+    ctx.begin(Some(r));
+    let base = ctx.data.record_id(r);
+    settle(run(ctx, unit, Frame::Rec(r), &base))
+}
+
+/// Runs a merge `unit` over one group (see [`group_rows`]).
+pub fn run_group(ctx: &mut Ctx<'_>, unit: &Unit, group: &Group) -> Outcome {
+    let first = group.members.first().map(|&row| RecRef {
+        object: unit.source,
+        row,
+    });
+    ctx.begin(first);
+    let mut base = String::with_capacity(32);
+    base.push_str(ctx.data.object_name(unit.source));
+    base.push(':');
+    let mut scratch = String::new();
+    for (i, k) in group.keys.iter().enumerate() {
+        if i > 0 {
+            base.push('|');
+        }
+        if let Some(t) = key_text(k, &mut scratch) {
+            base.push_str(t);
+        }
+    }
+    let frame = Frame::Group {
+        object: unit.source,
+        members: &group.members,
+        keys: &group.keys,
+    };
+    settle(run(ctx, unit, frame, &base))
+}
+
+/// What a whole unit was run over.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Subject {
+    Record(u32),
+    Group(Group),
+}
+
+/// Runs `unit` over every record of its source (grouping first for a
+/// merge), handing each outcome to `sink` in file order.
+pub fn run_unit(ctx: &mut Ctx<'_>, unit: &Unit, mut sink: impl FnMut(Subject, Outcome)) {
+    let n = ctx.data.len(unit.source) as u32;
+    match &unit.kind {
+        UnitKind::Merge { by, .. } => {
+            let (groups, failed) = group_rows(ctx, unit.source, by, 0..n);
+            for (row, fault) in failed {
+                sink(Subject::Record(row), settle(Err(fault)));
+            }
+            for g in groups {
+                let outcome = run_group(ctx, unit, &g);
+                sink(Subject::Group(g), outcome);
+            }
+        }
+        _ => {
+            for row in 0..n {
+                let outcome = run_record(ctx, unit, row);
+                sink(Subject::Record(row), outcome);
+            }
+        }
+    }
+}
+
+fn settle(r: Result<Outcome, Fault>) -> Outcome {
+    match r {
+        Ok(o) => o,
+        Err(Fault::Skip { reason, span }) => Outcome::Skipped { reason, span },
+        Err(Fault::Error(e)) => Outcome::Failed(e),
+    }
+}
+
+fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<Outcome, Fault> {
+    let kind = match unit.kind {
+        UnitKind::Route { .. } => "route",
+        UnitKind::Split { .. } => "split",
+        UnitKind::Merge { .. } => "merge",
+    };
+    if let Some(f) = &unit.filter {
+        if !truthy(&ctx.eval(f, frame)?) {
+            return Ok(Outcome::Filtered {
+                rule: format!("{kind} where"),
+            });
+        }
+    }
+    let emitted = match &unit.kind {
+        UnitKind::Route { targets } => {
+            let ids: Vec<String> = targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| target_id(base, t, i))
+                .collect();
+            let mut out = Vec::with_capacity(targets.len());
+            for (i, t) in targets.iter().enumerate() {
+                out.push(emit(ctx, t, i as u32, frame, &ids)?);
+            }
+            out
+        }
+        UnitKind::Merge { target, .. } => {
+            vec![emit(ctx, target, 0, frame, &[target_id(base, target, 0)])?]
+        }
+        UnitKind::Split { arms, otherwise } => {
+            let mut chosen = None;
+            for (i, (cond, t)) in arms.iter().enumerate() {
+                if truthy(&ctx.eval(cond, frame)?) {
+                    chosen = Some((i, t));
+                    break;
+                }
+            }
+            let (i, t) = match (chosen, otherwise) {
+                (Some(c), _) => c,
+                (None, Some(SplitOtherwise::Target(t))) => (arms.len(), t),
+                (None, Some(SplitOtherwise::Skip(reason))) => {
+                    return Ok(Outcome::Skipped {
+                        reason: reason.clone(),
+                        span: unit.span,
+                    })
+                }
+                (None, None) => {
+                    return fail(
+                        codes::E0910,
+                        unit.span,
+                        format!("no arm of `{}` matched", unit.label),
+                    )
+                }
+            };
+            vec![emit(ctx, t, i as u32, frame, &[target_id(base, t, 0)])?]
+        }
+    };
+    let mut emitted = emitted;
+    if !ctx.flags.is_empty() {
+        for e in &mut emitted {
+            e.flags.clone_from(&ctx.flags);
+        }
+    }
+    Ok(Outcome::Emitted(emitted))
+}
+
+/// The payload id of target `i` of a unit whose subject has id `base`.
+fn target_id(base: &str, t: &TargetPlan, i: usize) -> String {
+    match (&t.id_suffix, i) {
+        (Some(s), _) => format!("{base}#{}", s.trim_start_matches('#')),
+        (None, 0) => base.to_string(),
+        (None, _) => format!("{base}#{}", t.alias.as_deref().unwrap_or(&t.object)),
+    }
+}
+
+fn emit(
+    ctx: &mut Ctx<'_>,
+    t: &TargetPlan,
+    index: u32,
+    frame: Frame<'_>,
+    ids: &[String],
+) -> Result<Emitted, Fault> {
+    let key = ctx.eval(&t.key.expr, frame)?;
+    let key = match key {
+        Value::Null => {
+            return fail(
+                codes::E0909,
+                t.key.expr.span,
+                format!("the key `{}` is null", t.key.field),
+            )
+        }
+        Value::Rec(_)
+        | Value::Produced(_)
+        | Value::Placeholder(_)
+        | Value::Owner(_)
+        | Value::Clear => return bug(t.key.expr.span, "a key must be a plain value"),
+        v => shape::conform(v, &t.key.dest, t.key.expr.span)?,
+    };
+    let id = ids
+        .get(index as usize)
+        .or(ids.first())
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Emitted {
+        object: t.object.clone(),
+        target: index,
+        id,
+        key: (t.key.field.clone(), key),
+        fields: IndexMap::with_capacity(t.fields.len()),
+        refs: IndexMap::new(),
+        deferred: IndexMap::new(),
+        deferred_refs: IndexMap::new(),
+        flags: Vec::new(),
+    };
+    for f in &t.fields {
+        let v = ctx.eval(&f.expr, frame)?;
+        assign(ctx, f, v, ids, &mut out.fields, &mut out.refs)?;
+    }
+    for f in &t.deferred {
+        let v = ctx.eval(&f.expr, frame)?;
+        assign(ctx, f, v, ids, &mut out.deferred, &mut out.deferred_refs)?;
+    }
+    Ok(out)
+}
+
+fn assign(
+    ctx: &Ctx<'_>,
+    f: &FieldPlan,
+    v: Value,
+    ids: &[String],
+    fields: &mut IndexMap<String, Value>,
+    refs: &mut IndexMap<String, String>,
+) -> Result<(), Fault> {
+    let span = f.expr.span;
+    let reference = match v {
+        Value::Null => return Ok(()),
+        Value::Rec(r) => ctx.data.record_id(r),
+        Value::Produced(i) => match ids.get(i as usize) {
+            Some(id) => id.clone(),
+            None => return bug(span, format!("fan-out target {i} does not exist")),
+        },
+        Value::Placeholder(i) => match ctx.plan.placeholders.get(i as usize) {
+            Some(p) => p.id.clone(),
+            None => return bug(span, format!("placeholder {i} does not exist")),
+        },
+        Value::Owner(email) => format!("owner:{email}"),
+        Value::List(items)
+            if items
+                .iter()
+                .any(|i| matches!(i, Value::Rec(_) | Value::Produced(_))) =>
+        {
+            return bug(
+                span,
+                format!("`{}` got a list of records; a lookup takes one", f.field),
+            )
+        }
+        v => {
+            fields.insert(f.field.clone(), shape::conform(v, &f.dest, span)?);
+            return Ok(());
+        }
+    };
+    refs.insert(f.field.clone(), reference);
+    Ok(())
+}
+
+/// One record of a `reference` document: field name → JSON (records as
+/// their ids), or `None` when the reference's `where` is not true.
+pub fn run_reference(
+    ctx: &mut Ctx<'_>,
+    reference: &ReferencePlan,
+    row: u32,
+) -> Result<Option<IndexMap<String, serde_json::Value>>, Fault> {
+    let r = RecRef {
+        object: reference.source,
+        row,
+    };
+    ctx.begin(Some(r));
+    let frame = Frame::Rec(r);
+    if let Some(f) = &reference.filter {
+        if !truthy(&ctx.eval(f, frame)?) {
+            return Ok(None);
+        }
+    }
+    let mut out = IndexMap::with_capacity(reference.fields.len());
+    for (name, e) in &reference.fields {
+        let v = ctx.eval(e, frame)?;
+        out.insert(name.clone(), reference_json(ctx, &v));
+    }
+    Ok(Some(out))
+}
+
+fn reference_json(ctx: &Ctx<'_>, v: &Value) -> serde_json::Value {
+    match v {
+        Value::Rec(r) => serde_json::Value::String(ctx.data.record_id(*r)),
+        Value::Placeholder(i) => ctx
+            .plan
+            .placeholders
+            .get(*i as usize)
+            .map_or(serde_json::Value::Null, |p| p.id.clone().into()),
+        Value::List(items) => {
+            serde_json::Value::Array(items.iter().map(|i| reference_json(ctx, i)).collect())
+        }
+        other => to_json(other),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1134 @@
+//! Schema descriptors: the six standard ones (snapshots, required fields and
+//! picklist values from the reference, every Actimo export column), overrides,
+//! malformed descriptors (`tests/schemas/err/*.yaml`, each with a
+//! `# expect: E07xx` header) and `ferry schema`.
+
+use ferry::diagnostics::render::{render, Format, HumanStyle};
+use ferry::diagnostics::{Diagnostics, SourceFile};
+use ferry::schema::model::{Descriptor, FieldType, Kind, RelationKind};
+use ferry::schema::{load, parse_type, Registry};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn standard() -> Registry {
+    match Registry::standard() {
+        Ok(r) => r,
+        Err(d) => panic!("the standard descriptors do not load:\n{}", human(&d)),
+    }
+}
+
+fn human(d: &Diagnostics) -> String {
+    render(&d.0, Format::Human, HumanStyle::PLAIN)
+}
+
+fn desc<'a>(reg: &'a Registry, system: &str) -> &'a Descriptor {
+    reg.get(system)
+        .unwrap_or_else(|| panic!("no descriptor `{system}`"))
+}
+
+// ── the standard descriptors ────────────────────────────────────────────
+
+#[test]
+fn standard_descriptors_snapshot() {
+    let reg = standard();
+    let names: Vec<&str> = reg.names().collect();
+    assert_eq!(
+        names,
+        [
+            "actimo",
+            "twenty",
+            "zoho",
+            "pipedrive",
+            "freshsales",
+            "salesforce"
+        ]
+    );
+    for d in reg.systems() {
+        insta::assert_yaml_snapshot!(format!("descriptor_{}", d.system), d);
+    }
+}
+
+#[test]
+fn standard_descriptors_are_parsed_once() {
+    let a = standard();
+    let b = standard();
+    // Same Arc'd descriptors: the embedded YAML is not parsed again.
+    assert!(std::ptr::eq(desc(&a, "salesforce"), desc(&b, "salesforce")));
+}
+
+/// Required fields per destination object, from destination-apis.md (and the
+/// OpenAPI contracts): exactly these, no more.
+#[test]
+fn required_fields_match_the_reference() {
+    let reg = standard();
+    let expect: &[(&str, &str, &[&str])] = &[
+        // §2.5: Contact LastName; Lead LastName + Company; Account Name;
+        // CampaignMember CampaignId (+ ContactId or LeadId); Campaign Name [UNVERIFIED];
+        // Task: none (Status/Priority defaulted).
+        ("salesforce", "Contact", &["LastName"]),
+        ("salesforce", "Lead", &["LastName", "Company"]),
+        ("salesforce", "Account", &["Name"]),
+        ("salesforce", "CampaignMember", &["CampaignId"]),
+        ("salesforce", "Campaign", &["Name"]),
+        ("salesforce", "Task", &[]),
+        // §4.2/4.3: Last_Name, Company; Notes need their parent and content.
+        ("zoho", "Contacts", &["Last_Name"]),
+        ("zoho", "Leads", &["Last_Name", "Company"]),
+        ("zoho", "Accounts", &["Account_Name"]),
+        ("zoho", "Notes", &["Note_Content", "Parent_Id"]),
+        ("zoho", "Tasks", &["Subject"]),
+        // §3.2: person `name` effectively required; note `content`.
+        ("pipedrive", "persons", &["name"]),
+        ("pipedrive", "organizations", &["name"]),
+        ("pipedrive", "notes", &["content"]),
+        ("pipedrive", "activities", &[]),
+        // §5.2: notes need description + targetable_*; contacts have no single required field.
+        ("freshsales", "contacts", &[]),
+        ("freshsales", "sales_accounts", &["name"]),
+        (
+            "freshsales",
+            "notes",
+            &["description", "targetable_type", "targetable_id"],
+        ),
+        (
+            "freshsales",
+            "tasks",
+            &[
+                "title",
+                "due_date",
+                "owner_id",
+                "targetable_type",
+                "targetable_id",
+            ],
+        ),
+        // The OpenAPI marks nothing required but WorkspaceMember.userId; targets need their note/task.
+        ("twenty", "people", &[]),
+        ("twenty", "companies", &[]),
+        ("twenty", "notes", &[]),
+        ("twenty", "noteTargets", &["noteId"]),
+        ("twenty", "taskTargets", &["taskId"]),
+        ("twenty", "workspaceMembers", &["userId"]),
+    ];
+    for (system, object, required) in expect {
+        let obj = desc(&reg, system)
+            .object(object)
+            .unwrap_or_else(|| panic!("{system} has no object {object}"));
+        let got: BTreeSet<&str> = obj
+            .fields
+            .values()
+            .filter(|f| f.required)
+            .map(|f| f.name.as_str())
+            .collect();
+        let want: BTreeSet<&str> = required.iter().copied().collect();
+        assert_eq!(got, want, "required fields of {system}.{object}");
+    }
+}
+
+/// The objects a row of each destination's seed mapping table lands in.
+#[test]
+fn destinations_cover_their_seed_objects() {
+    let reg = standard();
+    let expect: &[(&str, &[&str])] = &[
+        (
+            "twenty",
+            &[
+                "people",
+                "companies",
+                "notes",
+                "noteTargets",
+                "tasks",
+                "taskTargets",
+                "workspaceMembers",
+            ],
+        ),
+        (
+            "zoho",
+            &[
+                "Contacts",
+                "Accounts",
+                "Leads",
+                "Notes",
+                "Tasks",
+                "Attachments",
+                "Users",
+            ],
+        ),
+        (
+            "pipedrive",
+            &["persons", "organizations", "notes", "activities"],
+        ),
+        (
+            "freshsales",
+            &["contacts", "leads", "sales_accounts", "notes", "tasks"],
+        ),
+        (
+            "salesforce",
+            &[
+                "Account",
+                "Contact",
+                "Lead",
+                "Campaign",
+                "CampaignMember",
+                "Task",
+                "User",
+                "ContentVersion",
+            ],
+        ),
+    ];
+    for (system, objects) in expect {
+        let d = desc(&reg, system);
+        assert_eq!(d.kind, Kind::Destination);
+        let api = d
+            .api
+            .as_ref()
+            .unwrap_or_else(|| panic!("{system} has no api"));
+        assert!(api.default_batch_size >= 1);
+        for o in *objects {
+            let obj = d.object(o).unwrap_or_else(|| panic!("{system} lacks {o}"));
+            assert!(
+                obj.api.as_ref().is_some_and(|a| !a.endpoint.is_empty()),
+                "{system}.{o} has no endpoint"
+            );
+        }
+    }
+}
+
+fn values<'a>(reg: &'a Registry, system: &str, object: &str, field: &str) -> Vec<&'a str> {
+    let f = desc(reg, system)
+        .object(object)
+        .and_then(|o| o.field(field))
+        .unwrap_or_else(|| panic!("no {system}.{object}.{field}"));
+    match &f.ty {
+        FieldType::Picklist { values } | FieldType::Multipicklist { values } => {
+            values.iter().map(|v| v.value.as_str()).collect()
+        }
+        FieldType::List { item } => match item.as_ref() {
+            FieldType::Picklist { values } => values.iter().map(|v| v.value.as_str()).collect(),
+            other => panic!("{system}.{object}.{field} is list<{other}>"),
+        },
+        other => panic!("{system}.{object}.{field} is {other}, not a picklist"),
+    }
+}
+
+#[test]
+fn picklists_carry_the_real_values() {
+    let reg = standard();
+    let has = |system: &str, object: &str, field: &str, want: &[&str]| {
+        let got = values(&reg, system, object, field);
+        for w in want {
+            assert!(
+                got.contains(w),
+                "{system}.{object}.{field} lacks {w:?}: {got:?}"
+            );
+        }
+    };
+    has(
+        "salesforce",
+        "Lead",
+        "Status",
+        &[
+            "Open - Not Contacted",
+            "Working - Contacted",
+            "Closed - Converted",
+            "Closed - Not Converted",
+        ],
+    );
+    has(
+        "salesforce",
+        "Lead",
+        "LeadSource",
+        &[
+            "Web",
+            "Phone Inquiry",
+            "Partner Referral",
+            "Purchased List",
+            "Other",
+        ],
+    );
+    has(
+        "salesforce",
+        "Task",
+        "Status",
+        &[
+            "Not Started",
+            "In Progress",
+            "Completed",
+            "Waiting on someone else",
+            "Deferred",
+        ],
+    );
+    has("salesforce", "Task", "Priority", &["High", "Normal", "Low"]);
+    // The §1 example merges events into Tasks of Type "Engagement".
+    has(
+        "salesforce",
+        "Task",
+        "Type",
+        &["Call", "Email", "Meeting", "Engagement"],
+    );
+    has(
+        "salesforce",
+        "Campaign",
+        "Status",
+        &["Planned", "In Progress", "Completed", "Aborted"],
+    );
+    has(
+        "salesforce",
+        "Campaign",
+        "Type",
+        &["Conference", "Webinar", "Email", "Other"],
+    );
+    has(
+        "salesforce",
+        "CampaignMember",
+        "Status",
+        &["Sent", "Responded"],
+    );
+    has("salesforce", "Account", "Industry", &["Retail", "Other"]);
+    has(
+        "zoho",
+        "Leads",
+        "Lead_Status",
+        &[
+            "Attempted to Contact",
+            "Contacted",
+            "Junk Lead",
+            "Not Contacted",
+            "Pre-Qualified",
+        ],
+    );
+    has(
+        "zoho",
+        "Tasks",
+        "Status",
+        &[
+            "Not Started",
+            "Deferred",
+            "In Progress",
+            "Completed",
+            "Waiting for input",
+        ],
+    );
+    has(
+        "zoho",
+        "Tasks",
+        "Priority",
+        &["Highest", "High", "Normal", "Low", "Lowest"],
+    );
+    has(
+        "pipedrive",
+        "activities",
+        "type",
+        &["call", "meeting", "task", "deadline", "email", "lunch"],
+    );
+    has(
+        "pipedrive",
+        "persons",
+        "marketing_status",
+        &["no_consent", "unsubscribed", "subscribed", "archived"],
+    );
+    assert_eq!(
+        values(&reg, "twenty", "tasks", "status"),
+        ["TODO", "IN_PROGRESS", "DONE"]
+    );
+    assert_eq!(
+        values(&reg, "actimo", "messages", "channels"),
+        ["push", "email", "sms"]
+    );
+}
+
+#[test]
+fn owners_and_polymorphic_lookups() {
+    let reg = standard();
+    let ty = |s: &str, o: &str, f: &str| {
+        desc(&reg, s)
+            .object(o)
+            .and_then(|o| o.field(f))
+            .unwrap_or_else(|| panic!("no {s}.{o}.{f}"))
+            .ty
+            .clone()
+    };
+    for (s, o, f) in [
+        ("salesforce", "Contact", "OwnerId"),
+        ("zoho", "Contacts", "Owner"),
+        ("pipedrive", "persons", "owner_id"),
+        ("pipedrive", "notes", "user_id"),
+        ("freshsales", "contacts", "owner_id"),
+        ("twenty", "companies", "accountOwnerId"),
+        ("twenty", "tasks", "assigneeId"),
+    ] {
+        assert_eq!(ty(s, o, f), FieldType::Owner, "{s}.{o}.{f}");
+    }
+    assert_eq!(
+        ty("salesforce", "Task", "WhoId"),
+        parse_type("lookup(Contact|Lead)").unwrap()
+    );
+    assert_eq!(
+        ty("twenty", "noteTargets", "target"),
+        parse_type("lookup(people|companies)").unwrap()
+    );
+    assert_eq!(
+        ty("twenty", "noteTargets", "targetPersonId"),
+        parse_type("lookup(people)").unwrap()
+    );
+    assert_eq!(
+        ty("twenty", "noteTargets", "personId"),
+        parse_type("lookup(people)").unwrap()
+    );
+    let FieldType::Composite { fields } = ty("twenty", "people", "name") else {
+        panic!("people.name is not composite")
+    };
+    assert_eq!(fields.keys().collect::<Vec<_>>(), ["firstName", "lastName"]);
+    let FieldType::Composite { fields } = ty("twenty", "companies", "annualRecurringRevenue")
+    else {
+        panic!()
+    };
+    assert_eq!(
+        fields.keys().collect::<Vec<_>>(),
+        ["amountMicros", "currencyCode"]
+    );
+    let zoho_notes = desc(&reg, "zoho").object("Notes").unwrap();
+    assert!(zoho_notes.field("$se_module").is_some_and(|f| f.unverified));
+}
+
+/// Every lookup names an object of its descriptor, every picklist has values,
+/// every relation resolves: the model invariants, checked from outside.
+#[test]
+fn model_invariants_hold() {
+    fn check_ty(d: &Descriptor, where_: &str, ty: &FieldType) {
+        match ty {
+            FieldType::Lookup { objects } => {
+                for o in objects {
+                    assert!(d.objects.contains_key(o), "{where_}: lookup({o})");
+                }
+            }
+            FieldType::Picklist { values } | FieldType::Multipicklist { values } => {
+                assert!(!values.is_empty(), "{where_}: empty picklist")
+            }
+            FieldType::List { item } => check_ty(d, where_, item),
+            FieldType::Composite { fields } => {
+                assert!(!fields.is_empty(), "{where_}: empty composite");
+                for (n, f) in fields {
+                    check_ty(d, &format!("{where_}.{n}"), &f.ty);
+                }
+            }
+            _ => {}
+        }
+    }
+    let reg = standard();
+    for d in reg.systems() {
+        for (on, o) in &d.objects {
+            for (fname, f) in &o.fields {
+                check_ty(d, &format!("{}.{on}.{fname}", d.system), &f.ty);
+            }
+            for pk in &o.primary_key {
+                assert!(o.fields.contains_key(pk), "{on}: primary key {pk}");
+            }
+            for (rn, r) in &o.relations {
+                assert!(!o.fields.contains_key(rn), "{on}.{rn} shadows a column");
+                let t = &d.objects[&r.target];
+                match &r.kind {
+                    RelationKind::Forward {
+                        column,
+                        target_column,
+                    } => {
+                        assert!(
+                            o.fields.contains_key(column) && t.fields.contains_key(target_column),
+                            "{on}.{rn}"
+                        );
+                    }
+                    RelationKind::Reverse { column, key_column } => {
+                        assert!(
+                            t.fields.contains_key(column) && o.fields.contains_key(key_column),
+                            "{on}.{rn}"
+                        );
+                    }
+                    RelationKind::Link {
+                        via,
+                        from_column,
+                        to_column,
+                        ..
+                    } => {
+                        let v = &d.objects[via];
+                        assert!(
+                            v.fields.contains_key(from_column) && v.fields.contains_key(to_column),
+                            "{on}.{rn}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ── the Actimo source ───────────────────────────────────────────────────
+
+/// The relation names the language pins (language.md §1 and §3).
+#[test]
+fn actimo_relations_the_language_pins() {
+    let reg = standard();
+    let a = desc(&reg, "actimo");
+    let rel = |o: &str, r: &str| {
+        a.object(o)
+            .and_then(|o| o.relations.get(r))
+            .unwrap_or_else(|| panic!("actimo.{o} has no relation {r}"))
+            .clone()
+    };
+    let forward = |o: &str, r: &str, column: &str, target: &str, target_column: &str| {
+        let x = rel(o, r);
+        assert_eq!(x.target, target, "{o}.{r}");
+        assert_eq!(
+            x.kind,
+            RelationKind::Forward {
+                column: column.into(),
+                target_column: target_column.into()
+            },
+            "{o}.{r}"
+        );
+    };
+    forward(
+        "contacts",
+        "manager",
+        "manager_contact_id",
+        "contacts",
+        "contact_id",
+    );
+    forward(
+        "contacts",
+        "creator",
+        "user_id",
+        "admin_users",
+        "admin_user_id",
+    );
+    forward(
+        "learning_enrollments",
+        "contact",
+        "contact_id",
+        "contacts",
+        "contact_id",
+    );
+    forward(
+        "learning_enrollments",
+        "learning_path",
+        "learning_path_id",
+        "learning_paths",
+        "learning_path_id",
+    );
+    forward(
+        "message_events",
+        "message",
+        "message_id",
+        "messages",
+        "message_id",
+    );
+    forward(
+        "message_events",
+        "contact",
+        "contact_id",
+        "contacts",
+        "contact_id",
+    );
+    forward(
+        "messages",
+        "analytics",
+        "message_id",
+        "message_analytics",
+        "message_id",
+    );
+    let pc = rel("contacts", "primary_company");
+    assert_eq!(pc.target, "companies");
+    assert_eq!(
+        pc.kind,
+        RelationKind::Link {
+            via: "company_contacts".into(),
+            from_column: "contact_id".into(),
+            to_column: "company_id".into(),
+            key_column: "contact_id".into(),
+            target_column: "company_id".into(),
+            filter: Some(("is_primary".into(), "true".into())),
+            many: false,
+        }
+    );
+    assert!(rel("contacts", "companies").kind.is_many());
+    for (o, r, target, column) in [
+        (
+            "contacts",
+            "enrollments",
+            "learning_enrollments",
+            "contact_id",
+        ),
+        ("automations", "steps", "automation_steps", "automation_id"),
+        ("messages", "recipients", "message_recipients", "message_id"),
+        ("messages", "events", "message_events", "message_id"),
+        ("pulse_surveys", "questions", "pulse_questions", "pulse_id"),
+        ("contacts", "memberships", "group_memberships", "contact_id"),
+    ] {
+        let x = rel(o, r);
+        assert_eq!(x.target, target);
+        assert!(
+            matches!(&x.kind, RelationKind::Reverse { column: c, .. } if c == column),
+            "{o}.{r}"
+        );
+    }
+    for (o, r) in [
+        ("workspaces", "company"),
+        ("groups", "workspace"),
+        ("companies", "parent_company"),
+        ("contact_relationships", "related_contact"),
+    ] {
+        rel(o, r);
+    }
+}
+
+#[test]
+fn actimo_enums_fold_the_documented_aliases() {
+    let reg = standard();
+    let a = desc(&reg, "actimo");
+    let aliases = |o: &str, f: &str, value: &str| -> Vec<String> {
+        match &a.object(o).and_then(|o| o.field(f)).unwrap().ty {
+            FieldType::Picklist { values } => values
+                .iter()
+                .find(|v| v.value == value)
+                .map(|v| v.aliases.clone())
+                .unwrap_or_default(),
+            other => panic!("{o}.{f} is {other}"),
+        }
+    };
+    assert!(aliases("contacts", "status", "active")
+        .iter()
+        .any(|a| a == "Aktiv"));
+    assert!(aliases("contacts", "status", "active")
+        .iter()
+        .any(|a| a == "ACTIVE"));
+    assert!(aliases("learning_enrollments", "status", "Not Started")
+        .iter()
+        .any(|x| x == "not_started"));
+    for a in ["Gennemført", "Afsluttet"] {
+        assert!(aliases("learning_enrollments", "status", "Completed")
+            .iter()
+            .any(|x| x == a));
+    }
+    assert!(aliases("learning_enrollments", "status", "In Progress")
+        .iter()
+        .any(|x| x == "In progress"));
+    assert!(aliases("learning_enrollments", "status", "Overdue")
+        .iter()
+        .any(|x| x == "Overskredet"));
+    assert!(aliases("admin_users", "role", "editor")
+        .iter()
+        .any(|x| x == "Redaktør"));
+    assert!(aliases("contacts", "employment_status", "On Leave")
+        .iter()
+        .any(|x| x == "Orlov"));
+    // Multi-value columns are lists.
+    for (o, f) in [
+        ("contacts", "groups"),
+        ("contacts", "tags"),
+        ("admin_users", "workspace_ids"),
+        ("messages", "categories"),
+        ("messages", "channels"),
+        ("learning_paths", "message_ids"),
+        ("contact_fields", "options"),
+        ("pulse_surveys", "target_group_ids"),
+        ("integrations", "scope_group_ids"),
+    ] {
+        let ty = &a.object(o).and_then(|x| x.field(f)).unwrap().ty;
+        assert!(matches!(ty, FieldType::List { .. }), "{o}.{f} is {ty}");
+    }
+    // [S] objects are optional; core ones are not.
+    for o in [
+        "feedback_threads",
+        "tasks",
+        "activities",
+        "tags",
+        "contact_access_log",
+        "social_posts",
+    ] {
+        assert!(a.object(o).unwrap().optional, "{o} should be optional");
+    }
+    assert!(!a.object("contacts").unwrap().optional);
+}
+
+/// Files and columns of actimo-export.md §4, read from the markdown when it is
+/// beside the repository, else from the copy in tests/data.
+fn reference_columns() -> Vec<(String, Vec<String>)> {
+    let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/actimo-export.md");
+    match std::fs::read_to_string(&md) {
+        Ok(text) => columns_from_markdown(&text),
+        Err(_) => fallback_columns(),
+    }
+}
+
+fn fallback_columns() -> Vec<(String, Vec<String>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/actimo-export-columns.txt");
+    let text = std::fs::read_to_string(path).expect("tests/data/actimo-export-columns.txt");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (file, cols) = l.split_once(':').expect("`file: columns`");
+            (
+                file.to_string(),
+                cols.split_whitespace().map(str::to_string).collect(),
+            )
+        })
+        .collect()
+}
+
+fn is_snake(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Column names in backticks of a "Columns: …" sentence: the first word of each
+/// backticked item, unless the item is an alternative value ("admin email or
+/// `system`"); "(or `group_id`)" names an alternative column and counts.
+fn prose_columns(seg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = seg;
+    let mut offset = 0;
+    while let Some(open) = rest.find('`') {
+        let Some(close) = rest[open + 1..].find('`') else {
+            break;
+        };
+        let item = &rest[open + 1..open + 1 + close];
+        let before = seg[..offset + open].trim_end();
+        let first = item.split_whitespace().next().unwrap_or_default();
+        let alternative_value =
+            (before.ends_with(" or") || before == "or") && !before.ends_with("(or");
+        if is_snake(first) && !alternative_value {
+            out.push(first.to_string());
+        }
+        let consumed = open + 1 + close + 1;
+        offset += consumed;
+        rest = &rest[consumed..];
+    }
+    out
+}
+
+fn columns_from_markdown(md: &str) -> Vec<(String, Vec<String>)> {
+    let mut files: Vec<(String, Vec<String>)> = Vec::new();
+    fn add(files: &mut Vec<(String, Vec<String>)>, file: &str, cols: Vec<String>) {
+        let i = match files.iter().position(|(f, _)| f == file) {
+            Some(i) => i,
+            None => {
+                files.push((file.to_string(), Vec::new()));
+                files.len() - 1
+            }
+        };
+        for c in cols {
+            if !files[i].1.contains(&c) {
+                files[i].1.push(c);
+            }
+        }
+    }
+    let csv_in = |s: &str| -> Option<(String, usize)> {
+        let end = s.find(".csv`")?;
+        let start = s[..end].rfind('`')? + 1;
+        Some((s[start..end + 4].to_string(), end + 5))
+    };
+    let mut current: Option<String> = None;
+    for line in md.lines() {
+        if line.starts_with("## ") || line.starts_with("### ") {
+            current = line
+                .strip_prefix("### 4.")
+                .and_then(|_| csv_in(line))
+                .map(|(f, _)| f);
+            if let Some(f) = &current {
+                add(&mut files, f, Vec::new());
+            }
+            continue;
+        }
+        let Some(file) = current.clone() else {
+            continue;
+        };
+        if let Some(row) = line.strip_prefix('|') {
+            let first = row.split('|').next().unwrap_or_default().trim();
+            if first == "column" || first.chars().all(|c| matches!(c, '-' | ':' | ' ')) {
+                continue;
+            }
+            let cols = first
+                .split(['/', ','])
+                .map(str::trim)
+                .filter(|c| is_snake(c))
+                .map(str::to_string)
+                .collect();
+            add(&mut files, &file, cols);
+            continue;
+        }
+        let (main, optional) = if let Some((_, after)) = line.split_once("Columns:") {
+            match after.split_once("Optional `") {
+                Some((m, o)) => (Some(m), Some(format!("`{o}"))),
+                None => (Some(after), None),
+            }
+        } else if line.starts_with("Optional") && line.contains(".csv`") {
+            (None, Some(line.to_string()))
+        } else {
+            (None, None)
+        };
+        if let Some(m) = main {
+            add(&mut files, &file, prose_columns(m));
+        }
+        if let Some(o) = optional {
+            if let Some((f, end)) = csv_in(&o) {
+                add(&mut files, &f, prose_columns(&o[end..]));
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn every_actimo_export_column_is_described() {
+    let reg = standard();
+    let a = desc(&reg, "actimo");
+    let reference = reference_columns();
+    assert!(
+        reference.len() >= 35,
+        "parsed only {} files from the reference",
+        reference.len()
+    );
+    let by_file: BTreeMap<&str, &ferry::schema::model::Object> = a
+        .objects
+        .values()
+        .filter_map(|o| o.file.as_deref().map(|f| (f, o)))
+        .collect();
+    let mut missing = Vec::new();
+    for (file, cols) in &reference {
+        let Some(obj) = by_file.get(file.as_str()) else {
+            missing.push(format!("{file} (whole file)"));
+            continue;
+        };
+        assert_eq!(
+            obj.name,
+            file.trim_end_matches(".csv"),
+            "object names are file names without .csv"
+        );
+        for c in cols {
+            if !obj.fields.contains_key(c) {
+                missing.push(format!("{file}: {c}"));
+            }
+        }
+        // And nothing invented: every described column is in the reference.
+        for f in obj.fields.keys() {
+            assert!(
+                cols.contains(f),
+                "{file}: `{f}` is not in actimo-export.md §4"
+            );
+        }
+    }
+    assert!(missing.is_empty(), "not in actimo.yaml: {missing:#?}");
+    for file in by_file.keys() {
+        assert!(
+            reference.iter().any(|(f, _)| f == file),
+            "{file} is not in actimo-export.md §4"
+        );
+    }
+}
+
+#[test]
+fn the_fallback_column_list_matches_the_reference() {
+    let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/actimo-export.md");
+    let Ok(text) = std::fs::read_to_string(md) else {
+        // Without the shared folder the fallback is what the other test uses.
+        assert!(!fallback_columns().is_empty());
+        return;
+    };
+    assert_eq!(
+        columns_from_markdown(&text),
+        fallback_columns(),
+        "regenerate tests/data/actimo-export-columns.txt"
+    );
+}
+
+#[test]
+fn markdown_column_parser_handles_the_prose_forms() {
+    let md = "### 4.10 `g.csv` (x)\nColumns: `group_id`, `removed_by email` (admin email or `system`), `a_b datetime (Req)`.\n\
+              ### 4.11 `t.csv`\nColumns: `contact_id`, `tag string`. Optional `tags.csv`: `tag` (PK), `contact_count`.\n\
+              | column | type |\n|---|---|\n| first_name / last_name | string |\n| x, y | int |\n\
+              ### 4.25 `p.csv`\nColumns: `pulse_id`, `manager_contact_id` (or `group_id`), `period` (`2024-W07`).\n\
+              Optional real: `log.csv` (`contact_id`, `event enum{a,b}`)\n### 4.34 Relationship sketch\nColumns: `nope`\n";
+    let got = columns_from_markdown(md);
+    let want: Vec<(String, Vec<String>)> = vec![
+        (
+            "g.csv".into(),
+            vec!["group_id".into(), "removed_by".into(), "a_b".into()],
+        ),
+        (
+            "t.csv".into(),
+            ["contact_id", "tag", "first_name", "last_name", "x", "y"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        (
+            "tags.csv".into(),
+            vec!["tag".into(), "contact_count".into()],
+        ),
+        (
+            "p.csv".into(),
+            vec![
+                "pulse_id".into(),
+                "manager_contact_id".into(),
+                "group_id".into(),
+                "period".into(),
+            ],
+        ),
+        ("log.csv".into(), vec!["contact_id".into(), "event".into()]),
+    ];
+    assert_eq!(got, want);
+}
+
+// ── malformed descriptors ───────────────────────────────────────────────
+
+#[test]
+fn malformed_descriptors_get_coded_diagnostics() {
+    let mut files = 0;
+    insta::glob!("schemas/err", "*.yaml", |path| {
+        files += 1;
+        let text = std::fs::read_to_string(path).expect("readable fixture");
+        let expected = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect:"))
+            .unwrap_or_else(|| panic!("{} lacks a `# expect: E07xx` header", path.display()))
+            .trim()
+            .to_string();
+        let name = format!(
+            "tests/schemas/err/{}",
+            path.file_name().unwrap().to_string_lossy()
+        );
+        let diags = match load(&SourceFile::new(name, text)) {
+            Ok(_) => panic!("{} loaded without errors", path.display()),
+            Err(d) => d,
+        };
+        assert_eq!(
+            diags.0[0].code.id,
+            expected,
+            "{}:\n{}",
+            path.display(),
+            human(&diags)
+        );
+        for d in diags.iter() {
+            assert!(
+                d.code.id.starts_with("E07"),
+                "{}: {}",
+                path.display(),
+                d.code
+            );
+            assert!(
+                !d.labels.is_empty(),
+                "{}: {} has no label",
+                path.display(),
+                d.code
+            );
+        }
+        insta::assert_snapshot!(human(&diags));
+    });
+    assert!(files >= 20, "only {files} fixtures");
+}
+
+#[test]
+fn duplicate_keys_label_both_occurrences() {
+    let text = "system: x\nkind: source\nobjects:\n  a:\n    primary_key: id\n    fields:\n      id: id\n      id: text\n";
+    let d = load(&SourceFile::new("d.yaml", text)).unwrap_err();
+    assert_eq!(d.0[0].code.id, "E0706");
+    let spans: Vec<_> = d.0[0]
+        .labels
+        .iter()
+        .map(|l| &text[l.span.start..l.span.end])
+        .collect();
+    assert_eq!(spans, ["id", "id"]);
+    assert_ne!(d.0[0].labels[0].span, d.0[0].labels[1].span);
+}
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+        /// Cutting any slice out of a real descriptor gives diagnostics or a
+        /// descriptor, never a panic.
+        #[test]
+        fn truncated_descriptors(start in 0usize..6000, len in 0usize..400) {
+            let text = include_str!("../specs/schemas/pipedrive.yaml");
+            let start = (0..=start.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let end = (start + len).min(text.len());
+            let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+            let cut = format!("{}{}", &text[..start], &text[end..]);
+            let _ = load(&SourceFile::new("cut.yaml", cut));
+        }
+
+        #[test]
+        fn arbitrary_yamlish_text(text in "[a-z:{}\\[\\],\"'#&*!|>\\- \n()<]{0,200}") {
+            let _ = load(&SourceFile::new("any.yaml", text));
+        }
+    }
+}
+
+// ── overrides ───────────────────────────────────────────────────────────
+
+#[test]
+fn overrides_extend_replace_and_add() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/overrides/acme");
+    let reg = match Registry::with_overrides(&dir) {
+        Ok(r) => r,
+        Err(d) => panic!("{}", human(&d)),
+    };
+    let sf = desc(&reg, "salesforce");
+    let contact = sf.object("Contact").unwrap();
+    let badge = contact.field("Badge_Number__c").expect("added field");
+    assert!(badge.custom && badge.unique);
+    assert_eq!(
+        contact.field("Department").unwrap().ty,
+        FieldType::Text { max: Some(120) }
+    );
+    assert!(
+        contact.field("LastName").unwrap().required,
+        "standard fields stay"
+    );
+    assert!(values(&reg, "salesforce", "Lead", "Status").contains(&"Nurturing"));
+    let course = sf.object("Course__c").expect("added object");
+    assert!(course.custom);
+    assert_eq!(
+        course.field("Owner_Contact__c").unwrap().ty,
+        parse_type("lookup(Contact)").unwrap()
+    );
+    assert!(desc(&reg, "hubspot").object("contacts").is_some());
+    let twenty = desc(&reg, "twenty");
+    assert_eq!(twenty.title, "Twenty (acme workspace)");
+    assert_eq!(
+        twenty.objects.len(),
+        1,
+        "a same-system file replaces the descriptor"
+    );
+    // The standard registry is untouched.
+    assert!(desc(&standard(), "salesforce")
+        .object("Course__c")
+        .is_none());
+}
+
+#[test]
+fn a_broken_override_is_reported_in_its_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/overrides/broken");
+    let d = Registry::with_overrides(&dir).unwrap_err();
+    assert_eq!(d.0[0].code.id, "E0708");
+    assert!(d.0[0]
+        .file
+        .as_ref()
+        .unwrap()
+        .name
+        .ends_with("salesforce-broken.yaml"));
+    assert_eq!(
+        d.0[0].help.as_deref(),
+        None,
+        "no close name to suggest for Sites__c"
+    );
+    let missing = Registry::with_overrides(Path::new("/nonexistent/ferry-schemas")).unwrap_err();
+    assert_eq!(missing.0[0].code.id, "E1001");
+}
+
+// ── ferry schema ────────────────────────────────────────────────────────
+
+fn ferry(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the ferry binary runs")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn schema_list_and_show() {
+    let o = ferry(&["schema", "list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    insta::assert_snapshot!("schema_list", out(&o));
+    let o = ferry(&["schema", "show", "salesforce", "Lead"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    insta::assert_snapshot!("schema_show_salesforce_lead", out(&o));
+    let o = ferry(&["schema", "show", "actimo", "learning_enrollments"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    insta::assert_snapshot!("schema_show_actimo_learning_enrollments", out(&o));
+    let o = ferry(&["schema", "show", "twenty"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    insta::assert_snapshot!("schema_show_twenty", out(&o));
+}
+
+#[test]
+fn schema_show_json_is_the_model() {
+    let o = ferry(&["schema", "show", "actimo", "contacts", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    assert_eq!(v["file"], "contacts.csv");
+    assert_eq!(
+        v["relations"]["manager"]["kind"]["column"],
+        "manager_contact_id"
+    );
+    assert_eq!(v["fields"]["status"]["ty"]["type"], "picklist");
+    let o = ferry(&["schema", "list", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    assert_eq!(v.as_array().map(Vec::len), Some(6));
+}
+
+#[test]
+fn schema_show_unknown_names() {
+    let o = ferry(&["schema", "show", "salesfroce"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("E0712") && err(&o).contains("did you mean `salesforce`?"),
+        "{}",
+        err(&o)
+    );
+    let o = ferry(&["schema", "show", "salesforce", "contact"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("E0713") && err(&o).contains("did you mean `Contact`?"),
+        "{}",
+        err(&o)
+    );
+    let o = ferry(&["schema", "show"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "missing argument is a usage error"
+    );
+}
+
+#[test]
+fn schema_show_with_overrides() {
+    let o = ferry(&[
+        "schema",
+        "show",
+        "salesforce",
+        "Course__c",
+        "--schemas",
+        "tests/schemas/overrides/acme",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("Owner_Contact__c"));
+    let o = ferry(&[
+        "schema",
+        "list",
+        "--schemas",
+        "tests/schemas/overrides/broken",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("E0708"), "{}", err(&o));
+    let o = ferry(&[
+        "schema",
+        "list",
+        "--schemas",
+        "tests/schemas/no-such-folder",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
