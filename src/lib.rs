@@ -17,6 +17,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod fmt;
+pub mod gen;
 pub mod plan;
 pub mod runtime;
 pub mod schema;

@@ -155,7 +155,7 @@ fn language_reference_examples_are_formatted() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_asts_print_and_parse_back(spec in gen::spec()) {
@@ -192,7 +192,7 @@ fn comment_slots(text: &str) -> Vec<usize> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     /// Comments dropped anywhere between tokens survive formatting, the AST
     /// stays the same and a second formatting changes nothing.

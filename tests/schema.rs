@@ -927,6 +927,24 @@ fn malformed_descriptors_get_coded_diagnostics() {
     assert!(files >= 20, "only {files} fixtures");
 }
 
+/// The first ```yaml block of each E07xx page's `## Example` gives that code.
+#[test]
+fn error_page_examples_give_their_code() {
+    let mut checked = 0;
+    for code in ferry::diagnostics::codes::ALL.iter().filter(|c| c.id.starts_with("E07")) {
+        let Some(example) = code.page.split("## Example").nth(1) else {
+            panic!("{} has no example", code.id)
+        };
+        let Some(block) = example.split("```yaml\n").nth(1).and_then(|b| b.split("```").next()) else {
+            continue; // E0712/E0713 are command-line examples
+        };
+        let diags = load(&SourceFile::new(format!("{}.md", code.id), block)).unwrap_err();
+        assert_eq!(diags.0[0].code.id, code.id, "{}: {}", code.id, human(&diags));
+        checked += 1;
+    }
+    assert_eq!(checked, 11);
+}
+
 #[test]
 fn duplicate_keys_label_both_occurrences() {
     let text = "system: x\nkind: source\nobjects:\n  a:\n    primary_key: id\n    fields:\n      id: id\n      id: text\n";

@@ -13,8 +13,9 @@ mod expr;
 mod funcs;
 pub mod names;
 mod project;
-mod setup;
+pub(crate) mod setup;
 mod symbols;
+mod tests;
 mod target;
 pub mod types;
 mod units;
@@ -297,13 +298,14 @@ impl<'d> Checker<'d> {
             Some(p) => p,
             None => return (None, self.diags),
         };
+        let tests = std::mem::take(&mut self.tests);
+        self.diags.extend(tests::run_tests(&plan, &tests, &self.file));
         if self.options.strict {
             self.diags.promote_warnings();
         }
         if self.diags.has_errors() {
             return (None, self.diags);
         }
-        let tests = std::mem::take(&mut self.tests);
         (Some(Checked { plan, tests }), self.diags)
     }
 }

@@ -7,6 +7,7 @@
 mod check;
 mod explain;
 mod fmt;
+mod gen;
 mod plan;
 mod schema;
 
@@ -51,6 +52,9 @@ enum Command {
     /// List the schema descriptors, or show a system's objects and fields.
     #[command(after_help = "Examples:\n  ferry schema list\n  ferry schema show salesforce Lead\n  ferry schema show actimo contacts --schemas customer/schemas")]
     Schema(schema::Args),
+    /// Write a synthetic Actimo export bundle (deterministic; `--messy` adds real-world defects).
+    #[command(after_help = "Example:\n  ferry gen --contacts 600 --seed 7 --out /tmp/bundle --messy")]
+    Gen(gen::Args),
 }
 
 /// Entry point of the binary.
@@ -68,6 +72,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Gen(args) => gen::run(args),
     };
     ExitCode::from(code)
 }

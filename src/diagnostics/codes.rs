@@ -137,6 +137,9 @@ registry! {
     E0508 "keys-may-collide" "two routes into one object write keys that may be equal";
 
     // ── E06xx tests ────────────────────────────────────────────────────
+    E0601 "test-failed" "a `test` block's expectation does not hold";
+    E0602 "test-given-invalid" "a `given` record does not fit the export";
+    E0603 "test-expect-invalid" "an `expect` names an object no route produces, or a non-literal value";
 
     // ── E07xx descriptors (owned by src/schema) ────────────────────────
     E0701 "descriptor-syntax" "a descriptor is not valid YAML";
@@ -150,8 +153,8 @@ registry! {
     E0709 "unknown-relation-object" "a relation names an object the descriptor does not have";
     E0710 "unknown-descriptor-column" "a relation or primary key names a column the object does not have";
     E0711 "unknown-extended-system" "`extends` names a descriptor that is not loaded";
-    E0712 "unknown-system" "no descriptor is loaded for this system name";
-    E0713 "unknown-object" "the descriptor has no object of this name";
+    E0712 "unknown-schema-system" "no descriptor is loaded for this system name";
+    E0713 "unknown-schema-object" "the descriptor has no object of this name";
 
     // ── E09xx runtime record errors (owned by src/runtime) ─────────────
     E0901 "conversion-failed" "a value could not be converted to a number, integer, date or datetime";

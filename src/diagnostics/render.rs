@@ -63,10 +63,11 @@ pub fn human(d: &Diagnostic, style: HumanStyle) -> String {
     let mut body = String::new();
     // miette only fails on fmt errors of its own writer; the header suffices then.
     let _ = handler.render_report(&mut body, &Miette(d));
-    // miette opens with its own "× message" line; ours carries the code.
-    let rest = body
-        .split_once('\n')
-        .map_or("", |(first, rest)| if first.contains(&d.message) { rest } else { body.as_str() });
+    // miette opens with its own (empty) "×" line; our header carries the message.
+    let rest = match body.split_once('\n') {
+        Some((first, rest)) if !first.contains('╭') => rest,
+        _ => body.as_str(),
+    };
     let header = format!("{}[{}]: {}", severity_word(d.severity), d.code, d.message);
     let header = if style.color {
         let color = if d.is_error() { "\x1b[1;31m" } else { "\x1b[1;33m" };
@@ -74,7 +75,13 @@ pub fn human(d: &Diagnostic, style: HumanStyle) -> String {
     } else {
         header
     };
-    format!("{header}\n{rest}")
+    let mut out = format!("{header}\n{rest}");
+    for n in &d.notes {
+        out.push_str("  = note: ");
+        out.push_str(n);
+        out.push('\n');
+    }
+    out
 }
 
 fn severity_word(s: Severity) -> &'static str {
@@ -224,9 +231,10 @@ impl fmt::Debug for Miette<'_> {
     }
 }
 
+// The message is printed in our own header line, not by miette.
 impl fmt::Display for Miette<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message)
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
     }
 }
 
@@ -241,13 +249,7 @@ impl miette::Diagnostic for Miette<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let d = self.0;
-        if d.help.is_none() && d.notes.is_empty() {
-            return None;
-        }
-        let mut parts: Vec<String> = d.help.iter().cloned().collect();
-        parts.extend(d.notes.iter().map(|n| format!("note: {n}")));
-        Some(Box::new(parts.join("\n")))
+        self.0.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -50,11 +50,18 @@ impl<'t> Printer<'t> {
         }
     }
 
-    /// Whether a comment starts inside `start..end`.
+    /// Whether a comment not yet emitted starts inside `start..end`.
     pub fn has_comment_in(&self, start: usize, end: usize) -> bool {
-        self.comments[self.next..]
-            .iter()
-            .any(|c| c.start >= start && c.start < end)
+        let rest = &self.comments[self.next..];
+        let i = rest.partition_point(|c| c.start < start);
+        rest.get(i).is_some_and(|c| c.start < end)
+    }
+
+    /// The comment that ends exactly at `end`. Comments never overlap, so
+    /// they are sorted by their ends as well as by their starts.
+    fn comment_ending_at(&self, end: usize) -> Option<&Comment> {
+        let i = self.comments.partition_point(|c| c.end < end);
+        self.comments.get(i).filter(|c| c.end == end)
     }
 
     /// Whether the source has an empty line between `a` and `b`.
@@ -120,11 +127,7 @@ impl<'t> Printer<'t> {
         loop {
             let trimmed = self.text[start.min(end)..end].trim_end();
             end = start.min(end) + trimmed.len();
-            match self
-                .comments
-                .iter()
-                .find(|c| c.end == end && c.start >= start)
-            {
+            match self.comment_ending_at(end).filter(|c| c.start >= start) {
                 Some(c) => end = c.start,
                 None => return end,
             }
@@ -222,6 +225,7 @@ impl<'t> Printer<'t> {
     }
 
     fn in_comment(&self, pos: usize) -> bool {
-        self.comments.iter().any(|c| c.start <= pos && pos < c.end)
+        let i = self.comments.partition_point(|c| c.end <= pos);
+        self.comments.get(i).is_some_and(|c| c.start <= pos)
     }
 }

@@ -54,7 +54,9 @@ pub fn recipients(w: &World, m: u32, mut f: impl FnMut(&Outcome)) {
     let mut rng = Rng::stream(w.seed, "rcpt", u64::from(m));
     let ws = &w.ws[msg.ws as usize];
     let size = u64::from(ws.size());
-    let k = size.min(100 + rng.below(260));
+    // Most messages go to the whole workspace (a few hundred people at any N,
+    // so the files grow linearly); some to a targeted part of it.
+    let k = if rng.chance(800) { size } else { size * (40 + rng.below(50)) / 100 };
     let start = rng.below(size);
     let step = coprime_step(&mut rng, size);
     let clickable = module_of(w, m, &[M_BUTTON, 3]).is_some();
