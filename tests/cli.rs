@@ -143,7 +143,7 @@ fn plan_prints_load_order_and_lineage() {
     let contact = out.find(". Contact (upsert)").expect("Contact in load order");
     assert!(account < contact, "Account loads before Contact:\n{out}");
     assert!(out.contains("Contact (deferred update"), "self-reference deferred:\n{out}");
-    assert!(out.contains("contacts.email via lower, trim"), "{out}");
+    assert!(out.contains("contacts.email via trim, lower"), "{out}");
 }
 
 #[test]
