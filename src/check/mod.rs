@@ -194,7 +194,7 @@ impl<'d> Checker<'d> {
     }
 
     /// Every item of the project, imports first, with the file it came from.
-    fn items<'p>(project: &'p Project) -> Vec<(&'p Arc<SourceFile>, &'p ast::Item)> {
+    fn items(project: &Project) -> Vec<(&Arc<SourceFile>, &ast::Item)> {
         let mut all: Vec<(&Arc<SourceFile>, &ast::Item)> = Vec::new();
         for p in &project.imports {
             all.extend(p.spec.items.iter().map(|i| (&p.file, i)));

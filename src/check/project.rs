@@ -69,10 +69,9 @@ pub fn from_source(file: &Arc<SourceFile>) -> (Project, Diagnostics) {
 }
 
 /// Reads and parses a spec file and its imports.
-pub fn load_project(path: &Path) -> Result<(Project, Diagnostics), Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::new(codes::E1001, format!("cannot read `{}`: {e}", path.display()))
-    })?;
+pub fn load_project(path: &Path) -> Result<(Project, Diagnostics), Box<Diagnostic>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Box::new(Diagnostic::new(codes::E1001, format!("cannot read `{}`: {e}", path.display()))))?;
     let file = SourceFile::new(path.display().to_string(), text);
     Ok(from_source(&file))
 }

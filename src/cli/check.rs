@@ -37,7 +37,7 @@ pub fn run(args: Args) -> u8 {
                 all.extend(diags);
             }
             Err(super::Compile::Io(d)) => {
-                all.push(d);
+                all.push(*d);
                 status = exit::USAGE;
             }
         }

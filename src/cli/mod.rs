@@ -101,7 +101,7 @@ pub(crate) enum Compile {
     /// The spec or a descriptor has errors (all findings, warnings included).
     Diagnostics(crate::diagnostics::Diagnostics),
     /// A file could not be read.
-    Io(crate::diagnostics::Diagnostic),
+    Io(Box<crate::diagnostics::Diagnostic>),
 }
 
 /// Reads, parses and checks a spec (with its imports and tables).

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> u8 {
             exit::DIAGNOSTICS
         }
         Err(super::Compile::Io(d)) => {
-            super::emit(&[d], Format::Human);
+            super::emit(&[*d], Format::Human);
             exit::USAGE
         }
     }

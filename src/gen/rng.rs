@@ -70,12 +70,16 @@ impl Rng {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let hi = (self.u64() & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000;
         let lo = (self.u64() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        let v = (u128::from(hi) << 64) | u128::from(lo);
-        for i in 0..32 {
-            if matches!(i, 8 | 12 | 16 | 20) {
+        let mut hex = [0u8; 32];
+        for (i, h) in hex.iter_mut().enumerate() {
+            let v = if i < 16 { hi } else { lo };
+            *h = HEX[((v >> (60 - 4 * (i % 16))) & 0xF) as usize];
+        }
+        for (k, part) in [&hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]].iter().enumerate() {
+            if k > 0 {
                 out.push(b'-');
             }
-            out.push(HEX[((v >> (124 - 4 * i)) & 0xF) as usize]);
+            out.extend_from_slice(part);
         }
     }
 }

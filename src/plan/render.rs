@@ -139,7 +139,7 @@ pub fn markdown(plan: &Plan) -> String {
     let s = summary(plan);
     let mut out = format!("# Mapping: {} → {}\n\n## Load order\n\n", s.source, s.destination);
     for step in &s.load_order {
-        let _ = writeln!(out, "{}", step_line(step).trim_start().replacen(". ", ". ", 1));
+        let _ = writeln!(out, "{}", step_line(step).trim_start());
     }
     for t in &s.targets {
         let cond = t.condition.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();

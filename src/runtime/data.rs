@@ -20,6 +20,7 @@ use crate::plan::{Plan, RelKind};
 use crate::value::{RecRef, Value};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::sync::Arc;
 
 static NULL: Value = Value::Null;
@@ -269,7 +270,6 @@ impl Dataset {
     pub fn write_record_id(&self, r: RecRef, out: &mut String) {
         out.push_str(self.object_name(r.object));
         out.push(':');
-        let mut scratch = String::new();
         let pk = self
             .primary_keys
             .get(r.object as usize)
@@ -278,13 +278,23 @@ impl Dataset {
             if i > 0 {
                 out.push('|');
             }
-            if let Some(k) = key_text(self.cell(r, c), &mut scratch) {
-                out.push_str(k);
+            // The same text as `key_text`, written in place (ids are hot).
+            match self.cell(r, c) {
+                Value::Int(n) => {
+                    let _ = write!(out, "{n}");
+                }
+                Value::Text(s) => out.push_str(s.trim()),
+                other => {
+                    let mut scratch = String::new();
+                    if let Some(k) = key_text(other, &mut scratch) {
+                        out.push_str(k);
+                    }
+                }
             }
         }
         if pk.is_empty() {
             // No primary key declared: the line keeps ids unique and stable.
-            out.push_str(&format!("line{}", self.origin(r).1));
+            let _ = write!(out, "line{}", self.origin(r).1);
         }
     }
 

@@ -134,6 +134,8 @@ pub struct Ctx<'a> {
     /// The record being run, for coverage examples.
     current: Option<RecRef>,
     pub(crate) scratch: String,
+    /// Builds new texts (`concat`, `format`); taken while in use.
+    pub(crate) text_buf: String,
     pub(crate) formats: builtins::dates::FormatCache,
 }
 
@@ -149,6 +151,7 @@ impl<'a> Ctx<'a> {
             coverage: Coverage::new(plan),
             current: None,
             scratch: String::new(),
+            text_buf: String::new(),
             formats: builtins::dates::FormatCache::default(),
         }
     }
@@ -408,8 +411,18 @@ impl<'a> Ctx<'a> {
                 plan_map.arms.get(arm as usize).map(|(_, o)| o)
             }
             None => {
-                let text = key.to_text().unwrap_or_default();
-                let miss = cov.misses.entry(text).or_default();
+                let owned;
+                let text = match key.as_str() {
+                    Some(s) => s,
+                    None => {
+                        owned = key.to_text().unwrap_or_default();
+                        &owned
+                    }
+                };
+                let miss = match cov.misses.get_index_of(text) {
+                    Some(i) => &mut cov.misses[i],
+                    None => cov.misses.entry(text.to_string()).or_default(),
+                };
                 miss.count += 1;
                 if miss.examples.len() < 3 {
                     if let Some(r) = self.current {
@@ -439,7 +452,7 @@ impl<'a> Ctx<'a> {
         };
         let email = text.trim();
         if !email.is_empty() {
-            return Ok(Value::Owner(normalize_email(email, v)));
+            return Ok(Value::Owner(normalize_email(email, v, &mut self.scratch)));
         }
         match self.plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
             Some(OwnerFallback::Owner(email)) => {
@@ -459,13 +472,21 @@ fn find_arm(index: &MapIndex, key: &Value, scratch: &mut String) -> Option<u32> 
 }
 
 /// Lower-cased email; reuses the original text when it is already clean.
-fn normalize_email(trimmed: &str, original: &Value) -> Arc<str> {
+fn normalize_email(trimmed: &str, original: &Value, buf: &mut String) -> Arc<str> {
+    let clean = !trimmed.chars().any(char::is_uppercase);
     if let Value::Text(s) | Value::Owner(s) = original {
-        if s.len() == trimmed.len() && !trimmed.chars().any(char::is_uppercase) {
+        if clean && s.len() == trimmed.len() {
             return s.clone();
         }
     }
-    Arc::from(trimmed.to_lowercase())
+    buf.clear();
+    if trimmed.is_ascii() {
+        buf.push_str(trimmed);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&trimmed.to_lowercase());
+    }
+    Arc::from(buf.as_str())
 }
 
 /// Conditions: only `true` is true (null and everything else are false).

@@ -32,6 +32,11 @@ use crate::span::Span;
 use crate::value::{RecRef, Value};
 use indexmap::IndexMap;
 
+/// Field name → value, in assignment order. An `IndexMap` with a fast
+/// (non-SipHash) hasher: field names are not attacker-chosen, and hashing
+/// them is a measurable share of a record's cost.
+pub type FieldMap<V> = IndexMap<String, V, foldhash::fast::FixedState>;
+
 /// What one source record (or merge group) became.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
@@ -70,12 +75,12 @@ pub struct Emitted {
     /// Key field and value.
     pub key: (String, Value),
     /// Values to send; dotted names (`name.firstName`) stay dotted.
-    pub fields: IndexMap<String, Value>,
+    pub fields: FieldMap<Value>,
     /// Lookup fields pointing at other payload records or owners.
-    pub refs: IndexMap<String, String>,
+    pub refs: FieldMap<String>,
     /// Self-references sent in the later update pass.
-    pub deferred: IndexMap<String, Value>,
-    pub deferred_refs: IndexMap<String, String>,
+    pub deferred: FieldMap<Value>,
+    pub deferred_refs: FieldMap<String>,
     /// `flag(…)` reasons raised while evaluating the source record.
     pub flags: Vec<String>,
 }
@@ -88,7 +93,7 @@ pub fn run_record(ctx: &mut Ctx<'_>, unit: &Unit, row: u32) -> Outcome {
     };
     ctx.begin(Some(r));
     let base = ctx.data.record_id(r);
-    settle(run(ctx, unit, Frame::Rec(r), &base))
+    settle(run(ctx, unit, Frame::Rec(r), base))
 }
 
 /// Runs a merge `unit` over one group (see [`group_rows`]).
@@ -115,7 +120,7 @@ pub fn run_group(ctx: &mut Ctx<'_>, unit: &Unit, group: &Group) -> Outcome {
         members: &group.members,
         keys: &group.keys,
     };
-    settle(run(ctx, unit, frame, &base))
+    settle(run(ctx, unit, frame, base))
 }
 
 /// What a whole unit was run over.
@@ -157,7 +162,7 @@ fn settle(r: Result<Outcome, Fault>) -> Outcome {
     }
 }
 
-fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<Outcome, Fault> {
+fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: String) -> Result<Outcome, Fault> {
     let kind = match unit.kind {
         UnitKind::Route { .. } => "route",
         UnitKind::Split { .. } => "split",
@@ -170,21 +175,18 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<O
             });
         }
     }
-    let emitted = match &unit.kind {
+    let (mut emitted, ids) = match &unit.kind {
         UnitKind::Route { targets } => {
-            let ids: Vec<String> = targets
-                .iter()
-                .enumerate()
-                .map(|(i, t)| target_id(base, t, i))
-                .collect();
+            let ids = target_ids(base, targets.iter());
             let mut out = Vec::with_capacity(targets.len());
             for (i, t) in targets.iter().enumerate() {
                 out.push(emit(ctx, t, i as u32, frame, &ids)?);
             }
-            out
+            (out, ids)
         }
         UnitKind::Merge { target, .. } => {
-            vec![emit(ctx, target, 0, frame, &[target_id(base, target, 0)])?]
+            let ids = target_ids(base, [target].into_iter());
+            (vec![emit(ctx, target, 0, frame, &ids)?], ids)
         }
         UnitKind::Split { arms, otherwise } => {
             let mut chosen = None;
@@ -211,25 +213,40 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<O
                     )
                 }
             };
-            vec![emit(ctx, t, i as u32, frame, &[target_id(base, t, 0)])?]
+            let ids = target_ids(base, [t].into_iter());
+            (vec![emit(ctx, t, i as u32, frame, &ids)?], ids)
         }
     };
-    let mut emitted = emitted;
-    if !ctx.flags.is_empty() {
-        for e in &mut emitted {
+    for (e, id) in emitted.iter_mut().zip(ids) {
+        e.id = id;
+        if !ctx.flags.is_empty() {
             e.flags.clone_from(&ctx.flags);
         }
     }
     Ok(Outcome::Emitted(emitted))
 }
 
-/// The payload id of target `i` of a unit whose subject has id `base`.
-fn target_id(base: &str, t: &TargetPlan, i: usize) -> String {
-    match (&t.id_suffix, i) {
-        (Some(s), _) => format!("{base}#{}", s.trim_start_matches('#')),
-        (None, 0) => base.to_string(),
-        (None, _) => format!("{base}#{}", t.alias.as_deref().unwrap_or(&t.object)),
+/// Payload ids of the targets of a unit whose subject has id `base`: the
+/// first target without an `id_suffix` gets `base` itself, later ones
+/// `base#<alias or object>`, any with an `id_suffix` `base#<suffix>`.
+fn target_ids<'t>(base: String, targets: impl Iterator<Item = &'t TargetPlan>) -> Vec<String> {
+    let mut ids: Vec<String> = targets
+        .enumerate()
+        .map(|(i, t)| {
+            let suffix = match (&t.id_suffix, i) {
+                (Some(s), _) => s.trim_start_matches('#'),
+                (None, 0) => return String::new(),
+                (None, _) => t.alias.as_deref().unwrap_or(&t.object),
+            };
+            format!("{base}#{suffix}")
+        })
+        .collect();
+    if let Some(first) = ids.first_mut() {
+        if first.is_empty() {
+            *first = base;
+        }
     }
+    ids
 }
 
 fn emit(
@@ -253,22 +270,17 @@ fn emit(
         | Value::Placeholder(_)
         | Value::Owner(_)
         | Value::Clear => return bug(t.key.expr.span, "a key must be a plain value"),
-        v => shape::conform(v, &t.key.dest, t.key.expr.span)?,
+        v => shape::conform(v, &t.key.dest, t.key.expr.span, &mut ctx.scratch)?,
     };
-    let id = ids
-        .get(index as usize)
-        .or(ids.first())
-        .cloned()
-        .unwrap_or_default();
     let mut out = Emitted {
         object: t.object.clone(),
         target: index,
-        id,
+        id: String::new(), // set by `run` once every target succeeded
         key: (t.key.field.clone(), key),
-        fields: IndexMap::with_capacity(t.fields.len()),
-        refs: IndexMap::new(),
-        deferred: IndexMap::new(),
-        deferred_refs: IndexMap::new(),
+        fields: FieldMap::with_capacity_and_hasher(t.fields.len(), Default::default()),
+        refs: FieldMap::default(),
+        deferred: FieldMap::default(),
+        deferred_refs: FieldMap::default(),
         flags: Vec::new(),
     };
     for f in &t.fields {
@@ -283,12 +295,12 @@ fn emit(
 }
 
 fn assign(
-    ctx: &Ctx<'_>,
+    ctx: &mut Ctx<'_>,
     f: &FieldPlan,
     v: Value,
     ids: &[String],
-    fields: &mut IndexMap<String, Value>,
-    refs: &mut IndexMap<String, String>,
+    fields: &mut FieldMap<Value>,
+    refs: &mut FieldMap<String>,
 ) -> Result<(), Fault> {
     let span = f.expr.span;
     let reference = match v {
@@ -314,7 +326,10 @@ fn assign(
             )
         }
         v => {
-            fields.insert(f.field.clone(), shape::conform(v, &f.dest, span)?);
+            fields.insert(
+                f.field.clone(),
+                shape::conform(v, &f.dest, span, &mut ctx.scratch)?,
+            );
             return Ok(());
         }
     };

@@ -12,6 +12,7 @@
 
 mod convert;
 mod embedded;
+mod field;
 pub mod model;
 mod spans;
 pub mod types;

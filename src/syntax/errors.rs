@@ -77,13 +77,12 @@ fn expected_prose(rule: Rule) -> Option<(Kind, &'static str)> {
         | R::expr_nw
         | R::primary
         | R::arg
-        | R::func_name
         | R::path_name
         | R::path
         | R::paren
         | R::list
         | R::if_expr
-        | R::call
+        | R::call_or_path
         | R::placeholder
         | R::clear => (Thing, "an expression"),
         R::string => (Thing, "a string"),
@@ -128,7 +127,7 @@ fn expected_prose(rule: Rule) -> Option<(Kind, &'static str)> {
         R::kw_null => (Token, "`null`"),
         R::lbrace | R::fan_out => (Token, "`{`"),
         R::rbrace => (Token, "`}`"),
-        R::lparen => (Continuation, "`(`"),
+        R::lparen | R::call_args => (Continuation, "`(`"),
         R::rparen => (Token, "`)`"),
         R::lbracket => (Continuation, "`[`"),
         R::rbracket => (Token, "`]`"),

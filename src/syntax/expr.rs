@@ -210,21 +210,48 @@ fn primary(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
             ExprKind::Placeholder { object, fields }
         }
         Rule::clear => ExprKind::Clear,
-        Rule::call => {
-            let mut func = None;
-            let mut args = Vec::new();
+        Rule::call_or_path => {
+            let mut path = Vec::new();
+            let mut args = None;
             for p in inner.into_inner() {
                 match p.as_rule() {
-                    Rule::func_name => func = Some(ident(ctx, &p)),
-                    Rule::arg => args.push(arg(ctx, p)),
+                    Rule::path => {
+                        path = p
+                            .into_inner()
+                            .filter(|q| q.as_rule() == Rule::path_name)
+                            .map(|q| ident(ctx, &q))
+                            .collect::<Vec<_>>()
+                    }
+                    Rule::call_args => {
+                        args = Some(
+                            p.into_inner()
+                                .filter(|q| q.as_rule() == Rule::arg)
+                                .map(|q| arg(ctx, q))
+                                .collect(),
+                        )
+                    }
                     _ => {}
                 }
             }
-            let func = func.unwrap_or_else(|| Ident {
-                name: String::new(),
-                span,
-            });
-            ExprKind::Call { func, args }
+            match args {
+                None => ExprKind::Path(path),
+                Some(args) => {
+                    if path.len() > 1 {
+                        let dotted: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
+                        let pspan = path[0].span.to(path[path.len() - 1].span);
+                        ctx.push(
+                            Diagnostic::new(
+                                codes::E0101,
+                                format!("`{}` cannot be called: only a function name can", dotted.join(".")),
+                            )
+                            .label(pspan, "not a function name")
+                            .help("functions are called by name, such as `lower(email)`; to pass a column, write it inside the parentheses"),
+                        );
+                    }
+                    let func = path.pop().unwrap_or_else(|| Ident { name: String::new(), span });
+                    ExprKind::Call { func, args }
+                }
+            }
         }
         Rule::path => ExprKind::Path(
             inner

@@ -49,17 +49,17 @@ pub(crate) fn call<'a>(
     let opt = |i: usize| (i < args.len()).then(|| &*a[i]);
     let (x, y, z) = (&*a[0], &*a[1], &*a[2]);
     match func {
-        Func::Lower => Ok(text::lower(x)),
-        Func::Upper => Ok(text::upper(x)),
-        Func::Trim => Ok(text::trim(x)),
-        Func::Title => Ok(text::title(x)),
+        Func::Lower => Ok(text::lower(x, &mut ctx.scratch)),
+        Func::Upper => Ok(text::upper(x, &mut ctx.scratch)),
+        Func::Trim => Ok(text::trim(x, &mut ctx.scratch)),
+        Func::Title => Ok(text::title(x, &mut ctx.scratch)),
         Func::Split => Ok(text::split(
             x,
             opt(1),
             &ctx.plan.options.multi_value_separator,
         )),
-        Func::Replace => Ok(text::replace(x, y, z)),
-        Func::Truncate | Func::Left => text::left(x, y, span),
+        Func::Replace => Ok(text::replace(x, y, z, &mut ctx.scratch)),
+        Func::Truncate | Func::Left => text::left(x, y, span, &mut ctx.scratch),
         Func::Len => Ok(text::len(x)),
         Func::E164 => phones::e164(x, opt(1), span),
         Func::Round => numbers::round(x, opt(1), span),

@@ -14,42 +14,69 @@ use crate::value::Value;
 use std::fmt::Write;
 use std::sync::Arc;
 
-/// Applies `f` to a text (or each text of a list); `f` returns `None` when
-/// the text is unchanged so the original `Arc` is reused.
-fn map_text(v: &Value, f: &dyn Fn(&str) -> Option<String>) -> Value {
+/// Applies `f` to a text (or each text of a list). `f` writes the new text
+/// into the (cleared) buffer and returns whether it changed anything; an
+/// unchanged text hands back the original `Arc`, a changed one costs one
+/// allocation.
+fn map_text(v: &Value, buf: &mut String, f: &dyn Fn(&str, &mut String) -> bool) -> Value {
     match v {
         Value::Null => Value::Null,
-        Value::Text(s) => match f(s) {
-            None => Value::Text(s.clone()),
-            Some(n) => Value::Text(Arc::from(n)),
-        },
-        Value::List(items) => Value::List(items.iter().map(|i| map_text(i, f)).collect()),
+        Value::Text(s) => {
+            buf.clear();
+            if f(s, buf) {
+                Value::Text(Arc::from(buf.as_str()))
+            } else {
+                Value::Text(s.clone())
+            }
+        }
+        Value::List(items) => Value::List(items.iter().map(|i| map_text(i, buf, f)).collect()),
         other => match other.to_text() {
             None => Value::Null,
-            Some(t) => Value::Text(Arc::from(f(&t).unwrap_or(t))),
+            Some(t) => {
+                buf.clear();
+                if f(&t, buf) {
+                    Value::Text(Arc::from(buf.as_str()))
+                } else {
+                    Value::Text(Arc::from(t))
+                }
+            }
         },
     }
 }
 
-pub fn lower(v: &Value) -> Value {
-    map_text(v, &|s| {
-        let unchanged = if s.is_ascii() {
-            !s.bytes().any(|b| b.is_ascii_uppercase())
+pub fn lower(v: &Value, buf: &mut String) -> Value {
+    map_text(v, buf, &|s, out| {
+        if s.is_ascii() {
+            if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+                return false;
+            }
+            out.push_str(s);
+            out.make_ascii_lowercase();
         } else {
-            s.chars().all(|c| same_char(c, c.to_lowercase()))
-        };
-        (!unchanged).then(|| s.to_lowercase())
+            if s.chars().all(|c| same_char(c, c.to_lowercase())) {
+                return false;
+            }
+            out.push_str(&s.to_lowercase());
+        }
+        true
     })
 }
 
-pub fn upper(v: &Value) -> Value {
-    map_text(v, &|s| {
-        let unchanged = if s.is_ascii() {
-            !s.bytes().any(|b| b.is_ascii_lowercase())
+pub fn upper(v: &Value, buf: &mut String) -> Value {
+    map_text(v, buf, &|s, out| {
+        if s.is_ascii() {
+            if !s.bytes().any(|b| b.is_ascii_lowercase()) {
+                return false;
+            }
+            out.push_str(s);
+            out.make_ascii_uppercase();
         } else {
-            s.chars().all(|c| same_char(c, c.to_uppercase()))
-        };
-        (!unchanged).then(|| s.to_uppercase())
+            if s.chars().all(|c| same_char(c, c.to_uppercase())) {
+                return false;
+            }
+            out.push_str(&s.to_uppercase());
+        }
+        true
     })
 }
 
@@ -58,19 +85,19 @@ fn same_char(c: char, mut mapped: impl Iterator<Item = char>) -> bool {
 }
 
 /// Trims whitespace at both ends (a blank text becomes `""`, not null).
-pub fn trim(v: &Value) -> Value {
-    map_text(v, &|s| {
+pub fn trim(v: &Value, buf: &mut String) -> Value {
+    map_text(v, buf, &|s, out| {
         let t = s.trim();
-        (t.len() != s.len()).then(|| t.to_string())
+        out.push_str(t);
+        t.len() != s.len()
     })
 }
 
 /// Capitalises each word: its first letter upper case, the rest lower case.
 /// Words are separated by anything that is not a letter, digit or
 /// apostrophe, so `NIELSEN-HOLM` → `Nielsen-Holm`, `o'brien` → `O'brien`.
-pub fn title(v: &Value) -> Value {
-    map_text(v, &|s| {
-        let mut out = String::with_capacity(s.len());
+pub fn title(v: &Value, buf: &mut String) -> Value {
+    map_text(v, buf, &|s, out| {
         let mut in_word = false;
         for c in s.chars() {
             if c.is_alphanumeric() || c == '\'' || c == '\u{2019}' {
@@ -85,18 +112,27 @@ pub fn title(v: &Value) -> Value {
                 in_word = false;
             }
         }
-        (out != s).then_some(out)
+        out != s
     })
 }
 
 /// `concat(a, b, …)`: text of every argument, null as `""`; never null.
 pub(crate) fn concat(ctx: &mut Ctx<'_>, args: &[TExpr], frame: Frame<'_>) -> Result<Value, Fault> {
-    let mut out = String::new();
+    // The buffer is taken, not borrowed: arguments may use the context too.
+    let mut out = std::mem::take(&mut ctx.text_buf);
+    out.clear();
     for e in args {
-        let v = ctx.arg(e, frame)?;
-        push_text(&mut out, &v);
+        match ctx.arg(e, frame) {
+            Ok(v) => push_text(&mut out, &v),
+            Err(fault) => {
+                ctx.text_buf = out;
+                return Err(fault);
+            }
+        }
     }
-    Ok(Value::Text(Arc::from(out)))
+    let v = Value::Text(Arc::from(out.as_str()));
+    ctx.text_buf = out;
+    Ok(v)
 }
 
 fn push_text(out: &mut String, v: &Value) {
@@ -145,16 +181,20 @@ pub fn split(v: &Value, sep: Option<&Value>, default_sep: &str) -> Value {
 }
 
 /// `replace(text, from, to)`: every occurrence; an empty `from` changes nothing.
-pub fn replace(v: &Value, from: &Value, to: &Value) -> Value {
+pub fn replace(v: &Value, from: &Value, to: &Value, buf: &mut String) -> Value {
     let from = from.to_text().unwrap_or_default();
     let to = to.to_text().unwrap_or_default();
-    map_text(v, &|s| {
-        (!from.is_empty() && s.contains(from.as_str())).then(|| s.replace(from.as_str(), &to))
+    map_text(v, buf, &|s, out| {
+        if from.is_empty() || !s.contains(from.as_str()) {
+            return false;
+        }
+        out.push_str(&s.replace(from.as_str(), &to));
+        true
     })
 }
 
 /// `truncate(text, n)` / `left(text, n)`: the first n characters.
-pub fn left(v: &Value, n: &Value, span: Span) -> Result<Value, Fault> {
+pub fn left(v: &Value, n: &Value, span: Span, buf: &mut String) -> Result<Value, Fault> {
     let n = match n {
         Value::Null => return Ok(Value::Null),
         Value::Int(n) if *n >= 0 => usize::try_from(*n).unwrap_or(usize::MAX),
@@ -165,11 +205,17 @@ pub fn left(v: &Value, n: &Value, span: Span) -> Result<Value, Fault> {
             )
         }
     };
-    Ok(map_text(v, &|s| {
+    Ok(map_text(v, buf, &|s, out| {
         if s.len() <= n {
-            return None; // bytes ≥ chars, so it already fits
+            return false; // bytes ≥ chars, so it already fits
         }
-        s.char_indices().nth(n).map(|(at, _)| s[..at].to_string())
+        match s.char_indices().nth(n) {
+            Some((at, _)) => {
+                out.push_str(&s[..at]);
+                true
+            }
+            None => false,
+        }
     }))
 }
 
@@ -191,47 +237,59 @@ mod tests {
     fn t(s: &str) -> Value {
         Value::text(s)
     }
+    fn lower_(v: &Value) -> Value {
+        lower(v, &mut String::new())
+    }
+    fn upper_(v: &Value) -> Value {
+        upper(v, &mut String::new())
+    }
+    fn trim_(v: &Value) -> Value {
+        trim(v, &mut String::new())
+    }
+    fn title_(v: &Value) -> Value {
+        title(v, &mut String::new())
+    }
     fn same_arc(a: &Value, b: &Value) -> bool {
         matches!((a, b), (Value::Text(x), Value::Text(y)) if Arc::ptr_eq(x, y))
     }
 
     #[test]
     fn case_functions_are_unicode_aware_and_reuse_clean_text() {
-        assert_eq!(lower(&t("Søren.HANSEN@X.dk")), t("søren.hansen@x.dk"));
-        assert_eq!(upper(&t("østergaard")), t("ØSTERGAARD"));
+        assert_eq!(lower_(&t("Søren.HANSEN@X.dk")), t("søren.hansen@x.dk"));
+        assert_eq!(upper_(&t("østergaard")), t("ØSTERGAARD"));
         let clean = t("already lower æ");
-        assert!(same_arc(&lower(&clean), &clean));
-        assert_eq!(lower(&Value::Null), Value::Null);
-        assert_eq!(lower(&Value::Int(7)), t("7"));
+        assert!(same_arc(&lower_(&clean), &clean));
+        assert_eq!(lower_(&Value::Null), Value::Null);
+        assert_eq!(lower_(&Value::Int(7)), t("7"));
     }
 
     #[test]
     fn case_functions_map_over_lists() {
         let l = Value::List(vec![t("A"), Value::Null, t(" b ")].into());
         assert_eq!(
-            lower(&l),
+            lower_(&l),
             Value::List(vec![t("a"), Value::Null, t(" b ")].into())
         );
         assert_eq!(
-            trim(&l),
+            trim_(&l),
             Value::List(vec![t("A"), Value::Null, t("b")].into())
         );
     }
 
     #[test]
     fn trim_keeps_blank_as_empty_text() {
-        assert_eq!(trim(&t("  Ane \t")), t("Ane"));
-        assert_eq!(trim(&t("   ")), t(""));
+        assert_eq!(trim_(&t("  Ane \t")), t("Ane"));
+        assert_eq!(trim_(&t("   ")), t(""));
         let clean = t("x");
-        assert!(same_arc(&trim(&clean), &clean));
+        assert!(same_arc(&trim_(&clean), &clean));
     }
 
     #[test]
     fn title_capitalises_words() {
-        assert_eq!(title(&t("ANNA østergaard")), t("Anna Østergaard"));
-        assert_eq!(title(&t("nielsen-holm")), t("Nielsen-Holm"));
-        assert_eq!(title(&t("o'brien")), t("O'brien"));
-        assert_eq!(title(&Value::Null), Value::Null);
+        assert_eq!(title_(&t("ANNA østergaard")), t("Anna Østergaard"));
+        assert_eq!(title_(&t("nielsen-holm")), t("Nielsen-Holm"));
+        assert_eq!(title_(&t("o'brien")), t("O'brien"));
+        assert_eq!(title_(&Value::Null), Value::Null);
     }
 
     #[test]
@@ -247,14 +305,39 @@ mod tests {
 
     #[test]
     fn replace_left_and_len_count_characters() {
-        assert_eq!(replace(&t("a-b-c"), &t("-"), &t("")), t("abc"));
-        assert_eq!(replace(&t("abc"), &t(""), &t("x")), t("abc"));
         assert_eq!(
-            left(&t("Østergaard"), &Value::Int(3), Span::default()),
+            replace(&t("a-b-c"), &t("-"), &t(""), &mut String::new()),
+            t("abc")
+        );
+        assert_eq!(
+            replace(&t("abc"), &t(""), &t("x"), &mut String::new()),
+            t("abc")
+        );
+        assert_eq!(
+            left(
+                &t("Østergaard"),
+                &Value::Int(3),
+                Span::default(),
+                &mut String::new()
+            ),
             Ok(t("Øst"))
         );
-        assert_eq!(left(&t("ab"), &Value::Int(5), Span::default()), Ok(t("ab")));
-        assert!(left(&t("ab"), &Value::Int(-1), Span::default()).is_err());
+        assert_eq!(
+            left(
+                &t("ab"),
+                &Value::Int(5),
+                Span::default(),
+                &mut String::new()
+            ),
+            Ok(t("ab"))
+        );
+        assert!(left(
+            &t("ab"),
+            &Value::Int(-1),
+            Span::default(),
+            &mut String::new()
+        )
+        .is_err());
         assert_eq!(len(&t("Åse")), Value::Int(3));
         assert_eq!(len(&Value::List(vec![t("a")].into())), Value::Int(1));
         assert_eq!(len(&Value::Null), Value::Null);

@@ -16,13 +16,19 @@ use crate::span::Span;
 use crate::value::Value;
 use chrono::SecondsFormat;
 use rust_decimal::prelude::ToPrimitive;
+use std::fmt::Write;
 use std::sync::Arc;
 
 /// `v` made fit for a field of type `dest`.
-pub(crate) fn conform(v: Value, dest: &FieldType, span: Span) -> Result<Value, Fault> {
+pub(crate) fn conform(
+    v: Value,
+    dest: &FieldType,
+    span: Span,
+    buf: &mut String,
+) -> Result<Value, Fault> {
     match dest {
         FieldType::Text { max } | FieldType::Textarea { max } => {
-            let v = as_text(v);
+            let v = as_text(v, buf);
             if let (Some(max), Value::Text(s)) = (max, &v) {
                 let max = *max as usize;
                 if s.len() > max && s.chars().count() > max {
@@ -36,7 +42,7 @@ pub(crate) fn conform(v: Value, dest: &FieldType, span: Span) -> Result<Value, F
             }
             Ok(v)
         }
-        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => Ok(as_text(v)),
+        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => Ok(as_text(v, buf)),
         FieldType::Integer => match v {
             Value::Num(d) if d.fract().is_zero() => match d.to_i64() {
                 Some(i) => Ok(Value::Int(i)),
@@ -70,18 +76,18 @@ pub(crate) fn conform(v: Value, dest: &FieldType, span: Span) -> Result<Value, F
             }
             Ok(v)
         }
-        FieldType::Picklist { values } => picklist(v, values, span),
+        FieldType::Picklist { values } => picklist(v, values, span, buf),
         FieldType::Multipicklist { values } => match v {
             Value::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
                     if !item.is_null() {
-                        out.push(picklist(item.clone(), values, span)?);
+                        out.push(picklist(item.clone(), values, span, buf)?);
                     }
                 }
                 Ok(Value::List(out.into()))
             }
-            one => picklist(one, values, span),
+            one => picklist(one, values, span, buf),
         },
         _ => Ok(v),
     }
@@ -89,36 +95,37 @@ pub(crate) fn conform(v: Value, dest: &FieldType, span: Span) -> Result<Value, F
 
 /// Digits before the decimal point (0 for |d| < 1).
 fn int_digits(d: rust_decimal::Decimal) -> u32 {
-    let mut n = d.abs().trunc().normalize();
-    let ten = rust_decimal::Decimal::TEN;
-    let mut digits = 0;
-    while !n.is_zero() {
-        n = (n / ten).trunc();
-        digits += 1;
+    let n = d.abs().trunc();
+    let mut limit: i128 = 1;
+    for digits in 0..29 {
+        if n < rust_decimal::Decimal::from_i128_with_scale(limit, 0) {
+            return digits;
+        }
+        limit *= 10;
     }
-    digits
+    29
 }
 
 /// Scalars written into a text field are sent as text (`contact_id` 42 → "42").
-fn as_text(v: Value) -> Value {
+fn as_text(v: Value, buf: &mut String) -> Value {
     match v {
-        Value::Int(_)
-        | Value::Num(_)
-        | Value::Bool(_)
-        | Value::Date(_)
-        | Value::DateTime(_)
-        | Value::List(_) => v
+        Value::Int(i) => {
+            buf.clear();
+            let _ = write!(buf, "{i}");
+            Value::Text(Arc::from(buf.as_str()))
+        }
+        Value::Num(_) | Value::Bool(_) | Value::Date(_) | Value::DateTime(_) | Value::List(_) => v
             .to_text()
             .map_or(Value::Null, |t| Value::Text(Arc::from(t))),
         other => other,
     }
 }
 
-fn picklist(v: Value, values: &[EnumValue], span: Span) -> Result<Value, Fault> {
+fn picklist(v: Value, values: &[EnumValue], span: Span, buf: &mut String) -> Result<Value, Fault> {
     if values.is_empty() {
         return Ok(v);
     }
-    let v = as_text(v);
+    let v = as_text(v, buf);
     let Value::Text(s) = &v else {
         return Ok(v);
     };
@@ -209,13 +216,22 @@ mod tests {
     #[test]
     fn text_fields_take_text_and_reject_overlong_values() {
         let dest = FieldType::Text { max: Some(3) };
-        assert_eq!(conform(Value::Int(42), &dest, S), Ok(Value::text("42")));
         assert_eq!(
-            conform(Value::text("Åse"), &dest, S),
+            conform(Value::Int(42), &dest, S, &mut String::new()),
+            Ok(Value::text("42"))
+        );
+        assert_eq!(
+            conform(Value::text("Åse"), &dest, S, &mut String::new()),
             Ok(Value::text("Åse"))
         );
-        assert_eq!(code(conform(Value::text("Søren"), &dest, S)), "E0906");
-        assert_eq!(conform(Value::Clear, &dest, S), Ok(Value::Clear));
+        assert_eq!(
+            code(conform(Value::text("Søren"), &dest, S, &mut String::new())),
+            "E0906"
+        );
+        assert_eq!(
+            conform(Value::Clear, &dest, S, &mut String::new()),
+            Ok(Value::Clear)
+        );
     }
 
     #[test]
@@ -224,14 +240,31 @@ mod tests {
             precision: Some(5),
             scale: Some(2),
         };
-        assert_eq!(conform(num("999.99"), &dest, S), Ok(num("999.99")));
-        assert_eq!(code(conform(num("1000.5"), &dest, S)), "E0907");
-        assert_eq!(conform(num("0.5"), &dest, S), Ok(num("0.5")));
         assert_eq!(
-            conform(num("3.0"), &FieldType::Integer, S),
+            conform(num("999.99"), &dest, S, &mut String::new()),
+            Ok(num("999.99"))
+        );
+        assert_eq!(
+            code(conform(num("1000.5"), &dest, S, &mut String::new())),
+            "E0907"
+        );
+        assert_eq!(
+            conform(num("0.5"), &dest, S, &mut String::new()),
+            Ok(num("0.5"))
+        );
+        assert_eq!(
+            conform(num("3.0"), &FieldType::Integer, S, &mut String::new()),
             Ok(Value::Int(3))
         );
-        assert_eq!(code(conform(num("3.5"), &FieldType::Integer, S)), "E0901");
+        assert_eq!(
+            code(conform(
+                num("3.5"),
+                &FieldType::Integer,
+                S,
+                &mut String::new()
+            )),
+            "E0901"
+        );
     }
 
     #[test]
@@ -250,22 +283,30 @@ mod tests {
             values: values.clone(),
         };
         assert_eq!(
-            conform(Value::text("Completed"), &dest, S),
+            conform(Value::text("Completed"), &dest, S, &mut String::new()),
             Ok(Value::text("Completed"))
         );
         assert_eq!(
-            conform(Value::text("completed "), &dest, S),
+            conform(Value::text("completed "), &dest, S, &mut String::new()),
             Ok(Value::text("Completed"))
         );
         assert_eq!(
-            conform(Value::text("IN_PROGRESS"), &dest, S),
+            conform(Value::text("IN_PROGRESS"), &dest, S, &mut String::new()),
             Ok(Value::text("In Progress"))
         );
-        assert_eq!(code(conform(Value::text("Overdue"), &dest, S)), "E0908");
+        assert_eq!(
+            code(conform(
+                Value::text("Overdue"),
+                &dest,
+                S,
+                &mut String::new()
+            )),
+            "E0908"
+        );
         let multi = FieldType::Multipicklist { values };
         let l = Value::List(vec![Value::text("completed"), Value::Null].into());
         assert_eq!(
-            conform(l, &multi, S),
+            conform(l, &multi, S, &mut String::new()),
             Ok(Value::List(vec![Value::text("Completed")].into()))
         );
     }
