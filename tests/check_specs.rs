@@ -72,3 +72,67 @@ fn the_corpus_covers_every_checker_code() {
         .collect();
     assert!(missing.is_empty(), "checker codes without an error-corpus case: {missing:?}");
 }
+
+/// Every standard spec and example must pass `ferry check --strict`, and its
+/// plan (load order and lineage) is snapshotted.
+#[test]
+fn standard_specs_and_examples_check_clean() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let mut seen = 0;
+    for pattern in ["specs/*.ferry", "examples/*/*.ferry", "tests/specs/ok/check/*.ferry"] {
+        for path in glob_paths(pattern) {
+            seen += 1;
+            let (checked, mut diags) = check(&path);
+            diags.promote_warnings();
+            let rendered = render(&diags.sorted().0, Format::Human, HumanStyle::PLAIN);
+            assert!(rendered.is_empty(), "{} must check clean under --strict:\n{rendered}", path.display());
+            let plan = checked.expect("a plan").plan;
+            let name = path.display().to_string().replace('/', "__");
+            insta::assert_snapshot!(format!("plan__{name}"), ferry::plan::render::text(&plan));
+        }
+    }
+    assert!(seen >= 1, "no spec found");
+}
+
+fn glob_paths(pattern: &str) -> Vec<std::path::PathBuf> {
+    let (dir, file) = pattern.rsplit_once('/').unwrap();
+    let ext = file.trim_start_matches("*.");
+    let mut dirs = vec![std::path::PathBuf::from(dir)];
+    if let Some(parent) = dir.strip_suffix("/*") {
+        dirs = std::fs::read_dir(parent)
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+            .unwrap_or_default();
+    }
+    let mut out: Vec<std::path::PathBuf> = dirs
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flat_map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    out.sort();
+    out
+}
+
+/// `docs/destinations/<name>.md` carries the current mapping table of
+/// `specs/<name>.ferry` between `<!-- ferry plan -->` and `<!-- /ferry plan -->`.
+#[test]
+fn destination_docs_carry_the_current_mapping_table() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    for path in glob_paths("specs/*.ferry") {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let doc_path = format!("docs/destinations/{name}.md");
+        let doc = std::fs::read_to_string(&doc_path).unwrap_or_else(|_| panic!("{doc_path} is missing"));
+        let (checked, _) = check(&path);
+        let table = ferry::plan::render::markdown(&checked.expect("a plan").plan);
+        let start = doc.find("<!-- ferry plan -->").map(|i| i + "<!-- ferry plan -->".len());
+        let end = doc.find("<!-- /ferry plan -->");
+        let (Some(start), Some(end)) = (start, end) else {
+            panic!("{doc_path} needs the markers <!-- ferry plan --> and <!-- /ferry plan -->")
+        };
+        assert_eq!(
+            doc[start..end].trim(),
+            table.trim(),
+            "{doc_path} is out of date: paste `ferry plan specs/{name}.ferry --format markdown` between the markers"
+        );
+    }
+}
