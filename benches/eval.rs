@@ -330,6 +330,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function("contacts_route_100k", |b| {
         b.iter(|| {
             for row in 0..N {
+                let o = run_record(&mut ctx, unit, row);
+                black_box(&o);
+                ctx.recycle(o);
+            }
+        })
+    });
+    g.bench_function("contacts_route_100k_no_recycle", |b| {
+        b.iter(|| {
+            for row in 0..N {
                 black_box(run_record(&mut ctx, unit, row));
             }
         })
@@ -378,7 +387,9 @@ fn main() {
                 if eval_only {
                     black_box(eval_fields(&mut ctx, &plan.units[0], row));
                 } else {
-                    black_box(run_record(&mut ctx, &plan.units[0], row));
+                    let o = run_record(&mut ctx, &plan.units[0], row);
+                    black_box(&o);
+                    ctx.recycle(o);
                 }
             }
         }

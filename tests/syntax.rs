@@ -705,6 +705,26 @@ fn a_broken_first_item_does_not_also_claim_a_missing_migration() {
         .contains("`migration`"));
 }
 
+#[test]
+fn nesting_up_to_the_limit_parses_and_beyond_it_is_refused() {
+    // Deep but legal nesting must not exhaust a test thread's stack.
+    let shapes: [fn(usize) -> String; 8] = [
+        |n| format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+        |n| format!("{}a{}", "[".repeat(n), "]".repeat(n)),
+        |n| format!("{}a", "not ".repeat(n)),
+        |n| format!("{}a", "- ".repeat(n)),
+        |n| format!("a{}", " ?? a".repeat(n)),
+        |n| format!("a{}", " + a".repeat(n)),
+        |n| format!("{}1", "if a then b else ".repeat(n)),
+        |n| format!("x{}", "[k]".repeat(n)),
+    ];
+    for shape in shapes {
+        let ok = shape(190);
+        assert!(expr_of(&ok).is_ok(), "{}", &ok[..30]);
+        assert_eq!(expr_of(&shape(230)), Err("E0117".to_string()), "{}", &ok[..30]);
+    }
+}
+
 // ── robustness properties ────────────────────────────────────────────────
 
 /// Never panics; labels lie within the text on char boundaries; AST spans too.

@@ -374,11 +374,15 @@ impl Infer<'_, '_> {
             }
             self.func_note(&format!("values {}", name.name));
             let info = &self.symbols.maps[map as usize];
-            let mut ty = Ty::Enum { values: info.outputs.clone().into() };
+            let mut ty = if info.all_bool && !info.keeps {
+                Ty::Bool
+            } else {
+                Ty::Enum { values: info.outputs.clone().into() }
+            };
             if info.keeps {
                 ty = join(&ty, &key.ty);
             }
-            let nullable = key.nullable || (!info.has_else && !self.symbols.covers(map, &key.ty));
+            let nullable = key.nullable || info.gives_null || (!info.has_else && !self.symbols.covers(map, &key.ty));
             let fallible = key.fallible;
             self.symbols.check_coverage(map, &key, self.file, self.diags);
             return texpr(TExprKind::ValueMap { map, key: Box::new(key) }, ty, nullable, fallible, span);

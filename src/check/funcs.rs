@@ -48,10 +48,15 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
     let textual = |t: &Ty| t.is_textual() || matches!(t, Ty::Null);
     let ty = match f {
         Func::Lower | Func::Upper | Func::Trim | Func::Title => {
-            if !textual(&first.ty) {
-                bad(inf, first, "text");
+            // On a list, the function applies to each element.
+            let (item, is_list) = match &first.ty {
+                Ty::List { item } => ((**item).clone(), true),
+                t => (t.clone(), false),
+            };
+            if !textual(&item) {
+                bad(inf, first, "text or a list of texts");
             }
-            match &first.ty {
+            let mapped = match &item {
                 Ty::Enum { values } => {
                     let mapped: Vec<String> = values
                         .iter()
@@ -66,6 +71,11 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
                 }
                 t @ Ty::Text { .. } => t.clone(),
                 _ => Ty::text(),
+            };
+            if is_list {
+                Ty::list(mapped)
+            } else {
+                mapped
             }
         }
         Func::Concat => {

@@ -425,16 +425,21 @@ impl Checker<'_> {
             }
         }
         let targets: Vec<&TargetPlan> = self.units.iter().flat_map(|u| unit_targets(&u.kind)).collect();
-        let assigned = |obj: &str, field: &str| {
-            targets.iter().any(|t| {
-                t.object == obj
-                    && (t.key.field == field
-                        || t.fields.iter().chain(&t.deferred).any(|f| f.field == field || f.field.starts_with(&format!("{field}."))))
+        // (object, top-level field) of every assignment, once.
+        let set: std::collections::HashSet<(&str, &str)> = targets
+            .iter()
+            .flat_map(|t| {
+                std::iter::once(&t.key)
+                    .chain(&t.fields)
+                    .chain(&t.deferred)
+                    .map(move |f| (t.object.as_str(), f.field.split('.').next().unwrap_or_default()))
             })
-        };
+            .collect();
+        let assigned = |obj: &str, field: &str| set.contains(&(obj, field));
         let mut warnings = Vec::new();
+        let used_objects: std::collections::HashSet<&str> = targets.iter().map(|t| t.object.as_str()).collect();
         for obj in self.dest.values() {
-            let used = targets.iter().any(|t| t.object == obj.name);
+            let used = used_objects.contains(obj.name.as_str());
             for name in &obj.declared {
                 if !assigned(&obj.name, name) {
                     warnings.push(
@@ -464,9 +469,6 @@ impl Checker<'_> {
             }
         }
         self.diags.extend(warnings);
-        if self.options.strict {
-            self.diags.promote_warnings();
-        }
     }
 
     fn declared_span(&self, object: &str, field: &str) -> crate::span::Span {

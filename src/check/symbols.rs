@@ -18,6 +18,10 @@ pub struct MapInfo {
     /// Values the map can produce.
     pub outputs: Vec<String>,
     pub keeps: bool,
+    /// Some arm gives `null`.
+    pub gives_null: bool,
+    /// Every value the map gives is `true` or `false`.
+    pub all_bool: bool,
     pub has_else: bool,
     pub used: bool,
     pub plan: MapPlan,
@@ -87,8 +91,12 @@ impl Symbols {
     pub fn add_map(&mut self, v: &ast::ValueMap, file: &Arc<SourceFile>) {
         let mut outputs = Vec::new();
         let mut keeps = false;
+        let mut gives_null = false;
+        let mut non_bool = false;
         let mut note = |o: &MapOutcome| match o {
+            MapOutcome::Value(Literal::Null) => gives_null = true,
             MapOutcome::Value(l) => {
+                non_bool |= !matches!(l, Literal::Bool(_));
                 let t = literal_text(l);
                 if !outputs.contains(&t) {
                     outputs.push(t);
@@ -121,8 +129,10 @@ impl Symbols {
                 .iter()
                 .map(|a| (a.keys.iter().map(literal_text).collect(), a.span))
                 .collect(),
+            all_bool: !non_bool && !outputs.is_empty(),
             outputs,
             keeps,
+            gives_null,
             has_else: v.else_arm.is_some(),
             used: false,
             plan,

@@ -82,11 +82,18 @@ fn staged(l: &Literal, ty: &FieldType) -> Result<Value, String> {
             Value::DateTime(t)
         }
         FieldType::Picklist { values } => {
-            if !values.iter().any(|v| v.value == text) {
-                let names: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-                return Err(format!("{text:?} is not one of {}", names.join(", ")));
+            // Messy spellings fold onto the canonical value, as staging does.
+            let fold = |s: &str| s.trim().to_lowercase();
+            let found = values.iter().find(|v| {
+                v.value == text || fold(&v.value) == fold(&text) || v.aliases.iter().any(|a| fold(a) == fold(&text))
+            });
+            match found {
+                Some(v) => Value::text(&v.value),
+                None => {
+                    let names: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+                    return Err(format!("{text:?} is not one of {}", names.join(", ")));
+                }
             }
-            Value::text(&text)
         }
         FieldType::List { .. } | FieldType::Multipicklist { .. } => {
             Value::List(text.split(';').map(|p| Value::text(p.trim())).collect::<Vec<_>>().into())
@@ -193,6 +200,14 @@ fn actual(e: &Emitted, field: &str) -> Option<serde_json::Value> {
         .map(|r| serde_json::Value::String(r.clone()))
 }
 
+/// The expected value of an `expect` field: a literal or a list of literals.
+fn expected_value(e: &ast::Expr) -> Option<serde_json::Value> {
+    match &e.kind {
+        ExprKind::List(items) => items.iter().map(expected_value).collect::<Option<Vec<_>>>().map(serde_json::Value::Array),
+        _ => literal(e).map(|l| expected(&l)),
+    }
+}
+
 fn expected(l: &Literal) -> serde_json::Value {
     match l {
         Literal::Str(s) => serde_json::Value::String(s.clone()),
@@ -255,12 +270,12 @@ fn check_expect(plan: &Plan, t: &ast::TestBlock, e: &Expect, p: &Produced, file:
             }
             let wants: Vec<(String, Option<serde_json::Value>, ast::FieldInit)> = fields
                 .iter()
-                .map(|f| (f.field.dotted(), literal(&f.value).map(|l| expected(&l)), f.clone()))
+                .map(|f| (f.field.dotted(), expected_value(&f.value), f.clone()))
                 .collect();
             for (name, want, f) in &wants {
                 if want.is_none() {
                     diags.push(
-                        Diagnostic::new(codes::E0603, format!("expected value of `{name}` must be a literal"))
+                        Diagnostic::new(codes::E0603, format!("expected value of `{name}` must be a literal or a list of literals"))
                             .in_file(file)
                             .label(f.value.span, "not a literal"),
                     );

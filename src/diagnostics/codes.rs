@@ -156,6 +156,30 @@ registry! {
     E0712 "unknown-schema-system" "no descriptor is loaded for this system name";
     E0713 "unknown-schema-object" "the descriptor has no object of this name";
 
+    // ── E08xx staging data (owned by src/stage) ────────────────────────
+    E0801 "unreadable-data-file" "a bundle file cannot be read as CSV text";
+    E0802 "missing-column" "a column the source descriptor requires is not in the file";
+    E0803 "duplicate-column" "two headers of a file name the same column";
+    E0804 "ragged-row" "a row has fewer or more fields than the header";
+    E0805 "invalid-integer" "a cell in a whole-number column is not a whole number";
+    E0806 "invalid-decimal" "a cell in a number column is not a number";
+    E0807 "invalid-date" "a cell is not a date or time in any accepted format";
+    E0808 "ambiguous-date" "a date reads differently day-first and month-first";
+    E0809 "invalid-boolean" "a cell in a yes/no column is not a known yes/no spelling";
+    E0810 "unknown-enum-value" "a cell is not one of the column's values or aliases";
+    E0811 "mangled-number" "a number was rewritten by Excel in scientific notation";
+    E0812 "zero-date" "a date is all zeros, a placeholder for no date";
+    E0813 "dst-gap-or-overlap" "a local time falls in a daylight-saving gap or overlap";
+    E0814 "orphaned-reference" "a reference points at a record the bundle does not have";
+    E0815 "duplicate-key" "two records share a key that must be unique";
+    E0816 "placeholder-in-number" "a number cell holds a placeholder such as N/A";
+    E0817 "invalid-percent" "a cell in a percentage column is not a percentage";
+    E0818 "missing-required-value" "a required cell is empty";
+    E0819 "forbidden-personal-data" "a column that must stay empty holds personal data";
+    E0820 "reference-cycle" "references form a cycle";
+    W0801 "legacy-encoding" "a file is not UTF-8 and was decoded as Windows-1252";
+    W0802 "unknown-column" "a file has a column the descriptor does not know";
+
     // ── E09xx runtime record errors (owned by src/runtime) ─────────────
     E0901 "conversion-failed" "a value could not be converted to a number, integer, date or datetime";
     E0902 "division-by-zero" "an expression divided by zero";

@@ -178,9 +178,9 @@ fn contact_row(w: &World, rng: &mut Rng, row: &mut Row, i: u32, tags: &[&str]) {
     }
     row.bool(c.has(flag::SHARED)).s(&w.employee_id(i).unwrap_or_default());
     row.s(w.first_name(i)).s(w.last_name(i)).raw(w.first_name(i)).raw(" ").raw(w.last_name(i)).end();
-    w.push_email(row.raw_bytes(), i);
+    w.push_email(row.raw_plain(), i);
     row.end();
-    w.push_msisdn(row.raw_bytes(), i);
+    w.push_msisdn(row.raw_plain(), i);
     row.end();
     if c.has(flag::HAS_PHONE) {
         row.s(cc).int(w.national_number(i));

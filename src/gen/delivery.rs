@@ -235,9 +235,9 @@ fn recipient_row(w: &World, row: &mut Row, m: u32, o: &Outcome) {
     row.clear();
     row.int(MESSAGE_ID0 + u64::from(m)).int(CONTACT_ID0 + u64::from(i));
     row.raw(w.first_name(i)).raw(" ").raw(w.last_name(i)).end();
-    w.push_email(row.raw_bytes(), i);
+    w.push_email(row.raw_plain(), i);
     row.end();
-    w.push_msisdn(row.raw_bytes(), i);
+    w.push_msisdn(row.raw_plain(), i);
     row.end();
     row.s(w.department(i)).dt(msg.published);
     row.s(if o.channel == NO_CHANNEL { "none" } else { CHANNELS[o.channel as usize] });
@@ -333,7 +333,7 @@ pub fn events(ctx: &Ctx) -> io::Result<FileReport> {
                 return;
             }
             row.clear();
-            rng.uuid_into(row.raw_bytes());
+            rng.uuid_into(row.raw_plain());
             row.end().int(MESSAGE_ID0 + u64::from(m));
             match contact {
                 Some(c) if !anon => row.int(CONTACT_ID0 + u64::from(c)),

@@ -340,7 +340,7 @@ impl Responder {
     fn emit(&mut self, out: &mut CsvOut, kind: &str, pulse: Option<(u64, u64, &str)>, msg: Option<(u64, u64)>, contact: Option<u32>, answer: Result<(i64, i64), &str>, at: i64, pulse_member: Option<u32>) -> io::Result<()> {
         let row = &mut self.row;
         row.clear();
-        self.rng.uuid_into(row.raw_bytes());
+        self.rng.uuid_into(row.raw_plain());
         row.end().s(kind);
         match pulse {
             Some((p, q, _)) => row.int(p).int(q),

@@ -85,9 +85,7 @@ impl Ctx<'_> {
 
     /// A row that writes decimals the way `out` expects.
     pub fn row(&self, out: &CsvOut) -> Row {
-        let mut row = Row::default();
-        row.decimal_comma = out.decimal_comma();
-        row
+        Row::new(out.delimiter(), out.decimal_comma())
     }
 }
 

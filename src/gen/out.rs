@@ -19,27 +19,56 @@ use std::path::Path;
 /// How many record numbers a feature lists in the manifest (its count is exact).
 const LISTED: usize = 1000;
 
-/// One row under construction: fields are byte ranges of one buffer, so a
-/// row costs no allocation once the buffers have grown.
+/// One row under construction: fields are byte ranges of one buffer, each
+/// followed by the delimiter, so a row costs no allocation once the buffers
+/// have grown and a row that needs no quoting is written with one copy.
 pub struct Row {
     buf: Vec<u8>,
+    /// `ends[i]`: the position just past field i (where its delimiter is).
     ends: Vec<usize>,
+    /// The delimiter written after each field.
+    pub delimiter: u8,
     /// Write decimals with `,` (a Danish-locale file).
     pub decimal_comma: bool,
-    /// The last formatted day: consecutive timestamps mostly share a date.
-    day: (i64, [u8; 10]),
+    /// Some text field may contain a delimiter, quote or line break.
+    needs_check: bool,
+    /// Recently formatted days (direct-mapped): timestamps cluster by day.
+    days: [(i64, [u8; 10]); 8],
+}
+
+/// Bytes that may force quoting in either delimiter the bundle uses.
+fn special_byte(b: u8) -> bool {
+    matches!(b, b',' | b';' | b'"' | b'\r' | b'\n')
 }
 
 impl Default for Row {
     fn default() -> Self {
-        Row { buf: Vec::with_capacity(512), ends: Vec::with_capacity(64), decimal_comma: false, day: (i64::MIN, [0; 10]) }
+        Row {
+            buf: Vec::with_capacity(512),
+            ends: Vec::with_capacity(64),
+            delimiter: b',',
+            decimal_comma: false,
+            needs_check: false,
+            days: [(i64::MIN, [0; 10]); 8],
+        }
     }
 }
 
 impl Row {
+    pub fn new(delimiter: u8, decimal_comma: bool) -> Row {
+        Row { delimiter, decimal_comma, ..Row::default() }
+    }
+
     pub fn clear(&mut self) {
         self.buf.clear();
         self.ends.clear();
+        self.needs_check = false;
+    }
+
+    fn note(&mut self, text: &[u8]) {
+        if !self.needs_check && text.iter().any(|&b| special_byte(b)) {
+            self.needs_check = true;
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -54,7 +83,7 @@ impl Row {
         if i == 0 {
             0
         } else {
-            self.ends[i - 1]
+            self.ends[i - 1] + 1
         }
     }
 
@@ -69,6 +98,7 @@ impl Row {
 
     /// Replaces field `i`; messy mode rewrites a few fields of clean rows.
     pub fn set(&mut self, i: usize, value: &str) {
+        self.note(value.as_bytes());
         let (a, b) = (self.start(i), self.ends[i]);
         self.buf.splice(a..b, value.bytes());
         let delta = value.len() as isize - (b - a) as isize;
@@ -80,10 +110,12 @@ impl Row {
     /// Ends the field built so far with the `raw_*` methods.
     pub fn end(&mut self) -> &mut Self {
         self.ends.push(self.buf.len());
+        self.buf.push(self.delimiter);
         self
     }
 
     pub fn raw(&mut self, s: &str) -> &mut Self {
+        self.note(s.as_bytes());
         self.buf.extend_from_slice(s.as_bytes());
         self
     }
@@ -94,12 +126,18 @@ impl Row {
     }
 
     pub fn raw_fmt(&mut self, args: std::fmt::Arguments) -> &mut Self {
+        let from = self.buf.len();
         let _ = self.buf.write_fmt(args);
+        if !self.needs_check && self.buf[from..].iter().any(|&b| special_byte(b)) {
+            self.needs_check = true;
+        }
         self
     }
 
-    /// Mutable access to the buffer for writers that append bytes directly.
-    pub fn raw_bytes(&mut self) -> &mut Vec<u8> {
+    /// The buffer, for writers that append bytes directly. Only for text
+    /// without delimiters, quotes or line breaks (ids, e-mails, numbers):
+    /// such a row is copied without a quoting check.
+    pub fn raw_plain(&mut self) -> &mut Vec<u8> {
         &mut self.buf
     }
 
@@ -131,19 +169,18 @@ impl Row {
     }
 
     fn push_day(&mut self, day: i64) {
-        if self.day.0 != day {
-            let mut b = Vec::with_capacity(10);
-            push_date(&mut b, day);
-            self.day.1.copy_from_slice(&b);
-            self.day.0 = day;
+        let slot = &mut self.days[day.rem_euclid(8) as usize];
+        if slot.0 != day {
+            slot.1 = date_bytes(day);
+            slot.0 = day;
         }
-        self.buf.extend_from_slice(&self.day.1);
+        self.buf.extend_from_slice(&slot.1);
     }
 
     /// `YYYY-MM-DD HH:MM:SS` (UTC) from Unix seconds.
     pub fn dt(&mut self, secs: i64) -> &mut Self {
         self.push_day(secs.div_euclid(86_400));
-        push_time(&mut self.buf, secs);
+        self.buf.extend_from_slice(&time_bytes(secs));
         self.end()
     }
 
@@ -176,6 +213,7 @@ impl Row {
         let v = scaled.unsigned_abs();
         self.raw_int(v / p as u64);
         if places > 0 {
+            self.needs_check |= self.decimal_comma;
             self.buf.push(if self.decimal_comma { b',' } else { b'.' });
             let frac = v % p as u64;
             let s = itoa::Buffer::new().format(frac).to_string();
@@ -188,10 +226,16 @@ impl Row {
     }
 }
 
-fn push2(out: &mut Vec<u8>, v: u32) {
-    out.push(b'0' + (v / 10) as u8);
-    out.push(b'0' + (v % 10) as u8);
-}
+/// `DIGITS2[v]` is `v` (0..100) as two decimal digits.
+static DIGITS2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian
 /// (Howard Hinnant's `civil_from_days`; chrono's formatter is the slow part
@@ -219,31 +263,33 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-pub fn push_date(out: &mut Vec<u8>, day: i64) {
+/// `YYYY-MM-DD` of a day number.
+fn date_bytes(day: i64) -> [u8; 10] {
     let (y, m, d) = civil(day);
-    let y = y.clamp(0, 9999) as u32;
-    push2(out, y / 100);
-    push2(out, y % 100);
-    out.push(b'-');
-    push2(out, m);
-    out.push(b'-');
-    push2(out, d);
+    let y = y.clamp(0, 9999) as usize;
+    let [a, b] = DIGITS2[y / 100];
+    let [c, e] = DIGITS2[y % 100];
+    let [f, g] = DIGITS2[m as usize];
+    let [h, i] = DIGITS2[d as usize];
+    [a, b, c, e, b'-', f, g, b'-', h, i]
+}
+
+/// ` HH:MM:SS` of Unix seconds.
+fn time_bytes(secs: i64) -> [u8; 9] {
+    let t = secs.rem_euclid(86_400) as usize;
+    let [a, b] = DIGITS2[t / 3600];
+    let [c, d] = DIGITS2[t / 60 % 60];
+    let [e, f] = DIGITS2[t % 60];
+    [b' ', a, b, b':', c, d, b':', e, f]
+}
+
+pub fn push_date(out: &mut Vec<u8>, day: i64) {
+    out.extend_from_slice(&date_bytes(day));
 }
 
 pub fn push_datetime(out: &mut Vec<u8>, secs: i64) {
     push_date(out, secs.div_euclid(86_400));
-    push_time(out, secs);
-}
-
-/// ` HH:MM:SS` of Unix seconds.
-fn push_time(out: &mut Vec<u8>, secs: i64) {
-    let t = secs.rem_euclid(86_400) as u32;
-    out.push(b' ');
-    push2(out, t / 3600);
-    out.push(b':');
-    push2(out, t / 60 % 60);
-    out.push(b':');
-    push2(out, t % 60);
+    out.extend_from_slice(&time_bytes(secs));
 }
 
 /// How a file is laid out on disk. `Layout::clean` is §4.0 of the reference.
@@ -361,6 +407,8 @@ pub struct CsvOut {
     sink: Sink,
     buf: Vec<u8>,
     layout: Layout,
+    /// Columns are written in canonical order, none repeated.
+    identity: bool,
     records: u64,
     next_line: u64,
     header_line: u64,
@@ -387,18 +435,20 @@ impl CsvOut {
             buf.extend_from_slice(layout.eol());
             header_line = 2;
         }
+        let identity = layout.order.iter().enumerate().all(|(j, &i)| i == j) && layout.trailing_empty == 0;
         let mut out = CsvOut {
             name,
             path,
             sink,
             buf,
+            identity,
             layout,
             records: 0,
             next_line: header_line + 1,
             header_line,
             hits: BTreeMap::new(),
         };
-        let mut header = Row::default();
+        let mut header = Row::new(out.layout.delimiter, false);
         for h in &out.layout.headers {
             header.s(h);
         }
@@ -415,6 +465,10 @@ impl CsvOut {
 
     pub fn decimal_comma(&self) -> bool {
         self.layout.decimal_comma
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.layout.delimiter
     }
 
     /// Records the feature on the record written next.
@@ -469,9 +523,19 @@ impl CsvOut {
     fn emit(&mut self, row: &Row, cut: usize, extra: &[String]) -> u64 {
         let d = self.layout.delimiter;
         let special = |b: &[u8]| memchr::memchr3(d, b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some();
-        let check = special(&row.buf) || extra.iter().any(|e| special(e.as_bytes()));
         let order = &self.layout.order;
         let n = (order.len() + self.layout.trailing_empty).saturating_sub(cut);
+        // The row's buffer is the record itself when it uses the file's
+        // delimiter and none of its text needed a look.
+        let plain = !row.needs_check;
+        if plain && row.delimiter == d && n == row.len() && extra.is_empty() && self.identity {
+            if let Some((_, body)) = row.buf.split_last() {
+                self.buf.extend_from_slice(body);
+            }
+            self.buf.extend_from_slice(self.layout.eol());
+            return 0;
+        }
+        let check = !plain || row.delimiter != d || extra.iter().any(|e| special(e.as_bytes()));
         let mut newlines = 0;
         for j in 0..n {
             if j > 0 {

@@ -67,22 +67,33 @@ impl Rng {
 
     /// A random v4 UUID, lower-case hex with dashes, appended to `out`.
     pub fn uuid_into(&mut self, out: &mut Vec<u8>) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let hi = (self.u64() & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000;
         let lo = (self.u64() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        let mut hex = [0u8; 32];
-        for (i, h) in hex.iter_mut().enumerate() {
-            let v = if i < 16 { hi } else { lo };
-            *h = HEX[((v >> (60 - 4 * (i % 16))) & 0xF) as usize];
-        }
-        for (k, part) in [&hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]].iter().enumerate() {
-            if k > 0 {
-                out.push(b'-');
+        let bytes = ((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes();
+        let mut text = [b'-'; 36];
+        let mut at = 0;
+        for (k, b) in bytes.iter().enumerate() {
+            if matches!(k, 4 | 6 | 8 | 10) {
+                at += 1;
             }
-            out.extend_from_slice(part);
+            text[at..at + 2].copy_from_slice(&HEX_PAIRS[*b as usize]);
+            at += 2;
         }
+        out.extend_from_slice(&text);
     }
 }
+
+/// `HEX_PAIRS[b]` is `b` as two lower-case hex digits.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 15]];
+        i += 1;
+    }
+    t
+};
 
 /// A step in `1..n` coprime with `n`, so `(start + i * step) % n` visits
 /// distinct members of `0..n` for `i < n` without a set.

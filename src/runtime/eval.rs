@@ -17,6 +17,7 @@
 //! frame is the element record.
 
 use super::builtins;
+use super::exec::{Emitted, Outcome};
 use super::lookups::MapIndex;
 use super::ops;
 use super::{bug, Dataset, Fault};
@@ -137,6 +138,11 @@ pub struct Ctx<'a> {
     /// Builds new texts (`concat`, `format`); taken while in use.
     pub(crate) text_buf: String,
     pub(crate) formats: builtins::dates::FormatCache,
+    /// Emitted records handed back by [`Ctx::recycle`], reused by the executor.
+    pub(crate) spare: Vec<Emitted>,
+    pub(crate) spare_lists: Vec<Vec<Emitted>>,
+    /// The current record's payload id while it is being run.
+    pub(crate) id_buf: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -153,6 +159,9 @@ impl<'a> Ctx<'a> {
             scratch: String::new(),
             text_buf: String::new(),
             formats: builtins::dates::FormatCache::default(),
+            spare: Vec::new(),
+            spare_lists: Vec::new(),
+            id_buf: String::new(),
         }
     }
 
@@ -160,6 +169,20 @@ impl<'a> Ctx<'a> {
     pub fn begin(&mut self, record: Option<RecRef>) {
         self.flags.clear();
         self.current = record;
+    }
+
+    /// Hands an outcome back once its records are written out, so the next
+    /// records reuse their buffers (field names, ids, maps) instead of
+    /// allocating them again. Optional; a bounded number is kept.
+    pub fn recycle(&mut self, outcome: Outcome) {
+        if let Outcome::Emitted(mut list) = outcome {
+            if self.spare.len() < 64 {
+                self.spare.append(&mut list);
+            }
+            if self.spare_lists.len() < 16 {
+                self.spare_lists.push(list);
+            }
+        }
     }
 
     /// Evaluates `e` against `frame`.

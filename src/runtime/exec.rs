@@ -85,6 +85,22 @@ pub struct Emitted {
     pub flags: Vec<String>,
 }
 
+impl Default for Emitted {
+    fn default() -> Self {
+        Emitted {
+            object: String::new(),
+            target: 0,
+            id: String::new(),
+            key: (String::new(), Value::Null),
+            fields: FieldMap::default(),
+            refs: FieldMap::default(),
+            deferred: FieldMap::default(),
+            deferred_refs: FieldMap::default(),
+            flags: Vec::new(),
+        }
+    }
+}
+
 /// Runs `unit` over row `row` of its source object.
 pub fn run_record(ctx: &mut Ctx<'_>, unit: &Unit, row: u32) -> Outcome {
     let r = RecRef {
@@ -92,8 +108,12 @@ pub fn run_record(ctx: &mut Ctx<'_>, unit: &Unit, row: u32) -> Outcome {
         row,
     };
     ctx.begin(Some(r));
-    let base = ctx.data.record_id(r);
-    settle(run(ctx, unit, Frame::Rec(r), base))
+    let mut base = std::mem::take(&mut ctx.id_buf);
+    base.clear();
+    ctx.data.write_record_id(r, &mut base);
+    let outcome = settle(run(ctx, unit, Frame::Rec(r), &base));
+    ctx.id_buf = base;
+    outcome
 }
 
 /// Runs a merge `unit` over one group (see [`group_rows`]).
@@ -120,7 +140,7 @@ pub fn run_group(ctx: &mut Ctx<'_>, unit: &Unit, group: &Group) -> Outcome {
         members: &group.members,
         keys: &group.keys,
     };
-    settle(run(ctx, unit, frame, base))
+    settle(run(ctx, unit, frame, &base))
 }
 
 /// What a whole unit was run over.
@@ -158,11 +178,11 @@ fn settle(r: Result<Outcome, Fault>) -> Outcome {
     match r {
         Ok(o) => o,
         Err(Fault::Skip { reason, span }) => Outcome::Skipped { reason, span },
-        Err(Fault::Error(e)) => Outcome::Failed(e),
+        Err(Fault::Error(e)) => Outcome::Failed(*e),
     }
 }
 
-fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: String) -> Result<Outcome, Fault> {
+fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<Outcome, Fault> {
     let kind = match unit.kind {
         UnitKind::Route { .. } => "route",
         UnitKind::Split { .. } => "split",
@@ -175,18 +195,24 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: String) -> Result
             });
         }
     }
-    let (mut emitted, ids) = match &unit.kind {
+    let mut emitted = ctx.spare_lists.pop().unwrap_or_default();
+    emitted.clear();
+    let ids = Ids { base };
+    match &unit.kind {
         UnitKind::Route { targets } => {
-            let ids = target_ids(base, targets.iter());
-            let mut out = Vec::with_capacity(targets.len());
             for (i, t) in targets.iter().enumerate() {
-                out.push(emit(ctx, t, i as u32, frame, &ids)?);
+                emitted.push(emit(ctx, t, i as u32, frame, &ids, targets)?);
             }
-            (out, ids)
         }
         UnitKind::Merge { target, .. } => {
-            let ids = target_ids(base, [target].into_iter());
-            (vec![emit(ctx, target, 0, frame, &ids)?], ids)
+            emitted.push(emit(
+                ctx,
+                target,
+                0,
+                frame,
+                &ids,
+                std::slice::from_ref(target),
+            )?);
         }
         UnitKind::Split { arms, otherwise } => {
             let mut chosen = None;
@@ -213,48 +239,50 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: String) -> Result
                     )
                 }
             };
-            let ids = target_ids(base, [t].into_iter());
-            (vec![emit(ctx, t, i as u32, frame, &ids)?], ids)
+            let mut e = emit(ctx, t, 0, frame, &ids, std::slice::from_ref(t))?;
+            e.target = i as u32;
+            emitted.push(e);
         }
-    };
-    for (e, id) in emitted.iter_mut().zip(ids) {
-        e.id = id;
-        if !ctx.flags.is_empty() {
+    }
+    if !ctx.flags.is_empty() {
+        for e in &mut emitted {
             e.flags.clone_from(&ctx.flags);
         }
     }
     Ok(Outcome::Emitted(emitted))
 }
 
-/// Payload ids of the targets of a unit whose subject has id `base`: the
-/// first target without an `id_suffix` gets `base` itself, later ones
-/// `base#<alias or object>`, any with an `id_suffix` `base#<suffix>`.
-fn target_ids<'t>(base: String, targets: impl Iterator<Item = &'t TargetPlan>) -> Vec<String> {
-    let mut ids: Vec<String> = targets
-        .enumerate()
-        .map(|(i, t)| {
-            let suffix = match (&t.id_suffix, i) {
-                (Some(s), _) => s.trim_start_matches('#'),
-                (None, 0) => return String::new(),
-                (None, _) => t.alias.as_deref().unwrap_or(&t.object),
-            };
-            format!("{base}#{suffix}")
-        })
-        .collect();
-    if let Some(first) = ids.first_mut() {
-        if first.is_empty() {
-            *first = base;
-        }
-    }
-    ids
+/// Payload ids of a unit's targets: the first target without an
+/// `id_suffix` gets the subject's id itself, later ones
+/// `<id>#<alias or object>`, any with an `id_suffix` `<id>#<suffix>`.
+struct Ids<'b> {
+    base: &'b str,
 }
 
+impl Ids<'_> {
+    fn write(&self, out: &mut String, t: &TargetPlan, position: usize) {
+        out.clear();
+        out.push_str(self.base);
+        let suffix = match (&t.id_suffix, position) {
+            (Some(s), _) => s.trim_start_matches('#'),
+            (None, 0) => return,
+            (None, _) => t.alias.as_deref().unwrap_or(&t.object),
+        };
+        out.push('#');
+        out.push_str(suffix);
+    }
+}
+
+/// Builds one target's record, reusing a recycled one's buffers (see
+/// [`Ctx::recycle`]): field names and texts already in place are
+/// overwritten, not reallocated.
 fn emit(
     ctx: &mut Ctx<'_>,
     t: &TargetPlan,
-    index: u32,
+    position: u32,
     frame: Frame<'_>,
-    ids: &[String],
+    ids: &Ids<'_>,
+    siblings: &[TargetPlan],
 ) -> Result<Emitted, Fault> {
     let key = ctx.eval(&t.key.expr, frame)?;
     let key = match key {
@@ -272,49 +300,87 @@ fn emit(
         | Value::Clear => return bug(t.key.expr.span, "a key must be a plain value"),
         v => shape::conform(v, &t.key.dest, t.key.expr.span, &mut ctx.scratch)?,
     };
-    let mut out = Emitted {
-        object: t.object.clone(),
-        target: index,
-        id: String::new(), // set by `run` once every target succeeded
-        key: (t.key.field.clone(), key),
-        fields: FieldMap::with_capacity_and_hasher(t.fields.len(), Default::default()),
-        refs: FieldMap::default(),
-        deferred: FieldMap::default(),
-        deferred_refs: FieldMap::default(),
-        flags: Vec::new(),
-    };
+    let mut out = ctx.spare.pop().unwrap_or_default();
+    out.object.clear();
+    out.object.push_str(&t.object);
+    out.target = position;
+    ids.write(&mut out.id, t, position as usize);
+    out.key.0.clear();
+    out.key.0.push_str(&t.key.field);
+    out.key.1 = key;
+    out.flags.clear();
+    let (mut nf, mut nr) = (0, 0);
     for f in &t.fields {
         let v = ctx.eval(&f.expr, frame)?;
-        assign(ctx, f, v, ids, &mut out.fields, &mut out.refs)?;
+        let (map, refs) = (&mut out.fields, &mut out.refs);
+        assign(ctx, f, v, ids, siblings, (map, &mut nf), (refs, &mut nr))?;
     }
+    out.fields.truncate(nf);
+    out.refs.truncate(nr);
+    let (mut nf, mut nr) = (0, 0);
     for f in &t.deferred {
         let v = ctx.eval(&f.expr, frame)?;
-        assign(ctx, f, v, ids, &mut out.deferred, &mut out.deferred_refs)?;
+        let (map, refs) = (&mut out.deferred, &mut out.deferred_refs);
+        assign(ctx, f, v, ids, siblings, (map, &mut nf), (refs, &mut nr))?;
     }
+    out.deferred.truncate(nf);
+    out.deferred_refs.truncate(nr);
     Ok(out)
+}
+
+/// Where the next entry of a reused map goes: overwrite entry `pos` when it
+/// has the same name, otherwise drop the rest and insert `init()`.
+fn slot<'m, V>(
+    map: &'m mut FieldMap<V>,
+    pos: &mut usize,
+    name: &str,
+    init: impl FnOnce() -> V,
+) -> &'m mut V {
+    let at = *pos;
+    *pos += 1;
+    if map.get_index(at).is_some_and(|(k, _)| k == name) {
+        return &mut map[at];
+    }
+    map.truncate(at);
+    let (i, _) = map.insert_full(name.to_string(), init());
+    &mut map[i]
 }
 
 fn assign(
     ctx: &mut Ctx<'_>,
     f: &FieldPlan,
     v: Value,
-    ids: &[String],
-    fields: &mut FieldMap<Value>,
-    refs: &mut FieldMap<String>,
+    ids: &Ids<'_>,
+    siblings: &[TargetPlan],
+    (fields, nf): (&mut FieldMap<Value>, &mut usize),
+    (refs, nr): (&mut FieldMap<String>, &mut usize),
 ) -> Result<(), Fault> {
     let span = f.expr.span;
-    let reference = match v {
-        Value::Null => return Ok(()),
-        Value::Rec(r) => ctx.data.record_id(r),
-        Value::Produced(i) => match ids.get(i as usize) {
-            Some(id) => id.clone(),
+    match v {
+        Value::Null => {}
+        Value::Rec(r) => {
+            let s = slot(refs, nr, &f.field, String::new);
+            s.clear();
+            ctx.data.write_record_id(r, s);
+        }
+        Value::Produced(i) => match siblings.get(i as usize) {
+            Some(t) => ids.write(slot(refs, nr, &f.field, String::new), t, i as usize),
             None => return bug(span, format!("fan-out target {i} does not exist")),
         },
         Value::Placeholder(i) => match ctx.plan.placeholders.get(i as usize) {
-            Some(p) => p.id.clone(),
+            Some(p) => {
+                let s = slot(refs, nr, &f.field, String::new);
+                s.clear();
+                s.push_str(&p.id);
+            }
             None => return bug(span, format!("placeholder {i} does not exist")),
         },
-        Value::Owner(email) => format!("owner:{email}"),
+        Value::Owner(email) => {
+            let s = slot(refs, nr, &f.field, String::new);
+            s.clear();
+            s.push_str("owner:");
+            s.push_str(&email);
+        }
         Value::List(items)
             if items
                 .iter()
@@ -326,14 +392,10 @@ fn assign(
             )
         }
         v => {
-            fields.insert(
-                f.field.clone(),
-                shape::conform(v, &f.dest, span, &mut ctx.scratch)?,
-            );
-            return Ok(());
+            let v = shape::conform(v, &f.dest, span, &mut ctx.scratch)?;
+            *slot(fields, nf, &f.field, || Value::Null) = v;
         }
-    };
-    refs.insert(f.field.clone(), reference);
+    }
     Ok(())
 }
 

@@ -29,6 +29,8 @@ mod lookups;
 mod ops;
 
 #[cfg(test)]
+mod e2e;
+#[cfg(test)]
 pub(crate) mod fixtures;
 
 pub use data::{Dataset, Table};
@@ -73,22 +75,25 @@ impl std::fmt::Display for RecordError {
 pub enum Fault {
     /// `skip("reason")`: drops the whole source record; `??` does not catch it.
     Skip { reason: String, span: Span },
-    /// A failed conversion and the like; `a ?? b` catches it.
-    Error(RecordError),
+    /// A failed conversion and the like; `a ?? b` catches it. Boxed: errors
+    /// are rare, and a small `Result` keeps every evaluation step cheap.
+    Error(Box<RecordError>),
 }
 
 impl From<RecordError> for Fault {
     fn from(e: RecordError) -> Self {
-        Fault::Error(e)
+        Fault::Error(Box::new(e))
     }
 }
 
 /// Shorthand for an error result.
 pub(crate) fn fail<T>(code: Code, span: Span, message: impl Into<String>) -> Result<T, Fault> {
-    Err(Fault::Error(RecordError::new(code, span, message)))
+    Err(Fault::Error(Box::new(RecordError::new(
+        code, span, message,
+    ))))
 }
 
 /// Shorthand for an internal-error result.
 pub(crate) fn bug<T>(span: Span, message: impl Into<String>) -> Result<T, Fault> {
-    Err(Fault::Error(RecordError::internal(span, message)))
+    Err(Fault::Error(Box::new(RecordError::internal(span, message))))
 }

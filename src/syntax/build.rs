@@ -12,6 +12,7 @@
 use super::ast::*;
 use super::expr::{expr, int_value, literal, reason};
 use super::parser::Rule;
+use super::scan::Scan;
 use super::strings;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, SourceFile};
 use crate::span::Span;
@@ -26,15 +27,17 @@ pub(crate) const MODIFIERS: &[&str] = &["required", "unique", "external_id"];
 /// Building context of one item.
 pub(crate) struct Ctx<'f> {
     file: &'f Arc<SourceFile>,
+    scan: &'f Scan,
     base: usize,
     diags: RefCell<Vec<Diagnostic>>,
     parens: RefCell<HashSet<Span>>,
 }
 
 impl<'f> Ctx<'f> {
-    pub fn new(file: &'f Arc<SourceFile>, base: usize) -> Self {
+    pub fn new(file: &'f Arc<SourceFile>, scan: &'f Scan, base: usize) -> Self {
         Ctx {
             file,
+            scan,
             base,
             diags: RefCell::new(Vec::new()),
             parens: RefCell::new(HashSet::new()),
@@ -42,15 +45,11 @@ impl<'f> Ctx<'f> {
     }
 
     /// The file span of a pair, without the blanks and comments pest
-    /// includes after a rule that ends in an optional part: it ends where
-    /// the pair's last token ends (tokens are atomic, so exact).
+    /// includes after a rule that ends in an optional part.
     pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        let start = pair.as_span().start();
-        let mut last = pair.clone();
-        while let Some(child) = last.clone().into_inner().last() {
-            last = child;
-        }
-        Span::new(self.base + start, self.base + last.as_span().end())
+        let s = pair.as_span();
+        let (start, end) = (self.base + s.start(), self.base + s.end());
+        Span::new(start, self.scan.trim_trivia(self.file.text.as_bytes(), start, end))
     }
 
     pub fn push(&self, d: Diagnostic) {

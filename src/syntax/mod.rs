@@ -65,7 +65,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (ast::Spec, Diagnostics) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
                 let end = pos + pair.as_span().end();
-                let ctx = build::Ctx::new(file, pos);
+                let ctx = build::Ctx::new(file, &scan, pos);
                 let item = build::item(&ctx, pair);
                 diags.extend(ctx.finish());
                 first.get_or_insert((pos, true));

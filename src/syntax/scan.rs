@@ -52,6 +52,8 @@ pub(crate) struct Scan {
     pub item_starts: Vec<usize>,
     /// Sorted by position.
     pub issues: Vec<Issue>,
+    /// Every complete comment, sorted (a line comment ends before its `\n`).
+    pub comments: Vec<Span>,
 }
 
 impl Scan {
@@ -59,6 +61,21 @@ impl Scan {
     pub fn next_item_start(&self, pos: usize, len: usize) -> usize {
         let i = self.item_starts.partition_point(|&s| s <= pos);
         self.item_starts.get(i).copied().unwrap_or(len)
+    }
+
+    /// `end` moved back over blanks and comments (not before `start`):
+    /// pest includes the trivia after a rule that ends in an optional part.
+    pub fn trim_trivia(&self, text: &[u8], start: usize, mut end: usize) -> usize {
+        loop {
+            while end > start && matches!(text.get(end - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                end -= 1;
+            }
+            let i = self.comments.partition_point(|c| c.end < end);
+            match self.comments.get(i) {
+                Some(c) if c.end == end && c.start >= start => end = c.start,
+                _ => return end,
+            }
+        }
     }
 
     /// Issues whose start lies in `start..end`.
@@ -161,7 +178,10 @@ pub(crate) fn scan(text: &str) -> Scan {
         let next = match b {
             b'/' if matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
                 match comment_end(text, i) {
-                    Ok(end) => end,
+                    Ok(end) => {
+                        out.comments.push(Span::new(i, end));
+                        end
+                    }
                     Err(()) => {
                         out.issues.push(Issue {
                             kind: IssueKind::UnterminatedComment,

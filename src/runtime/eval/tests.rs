@@ -414,3 +414,42 @@ fn merge_frames_read_keys_members_and_the_first_member() {
     };
     assert_eq!(err_code(ctx.eval(&col(0), empty)), "E0912");
 }
+
+#[test]
+fn every_function_gives_null_on_null_except_concat() {
+    let null = || lit(Value::Null);
+    let second = |f: Func| match f {
+        Func::Split | Func::Replace => Some(txt(";")),
+        Func::Truncate | Func::Left | Func::Round => Some(int(2)),
+        Func::E164 => Some(txt("DK")),
+        Func::Format => Some(txt("%Y")),
+        _ => None,
+    };
+    let all = [
+        Func::Lower,
+        Func::Upper,
+        Func::Trim,
+        Func::Title,
+        Func::Split,
+        Func::Replace,
+        Func::Truncate,
+        Func::Left,
+        Func::Len,
+        Func::E164,
+        Func::Round,
+        Func::Number,
+        Func::Integer,
+        Func::Date,
+        Func::Datetime,
+        Func::Format,
+    ];
+    for f in all {
+        let mut args = vec![null()];
+        args.extend(second(f));
+        if f == Func::Replace {
+            args.push(txt(","));
+        }
+        assert_eq!(on(&call(f, args), 0), Ok(Value::Null), "{f:?}");
+    }
+    assert_eq!(on(&call(Func::Concat, vec![null(), null()]), 0), Ok(t("")));
+}

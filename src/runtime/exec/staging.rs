@@ -58,7 +58,7 @@ pub fn apply_source_rules(plan: &Plan, data: Dataset) -> (Dataset, Vec<Dropped>)
                         Ok(v) if truthy(&v) => continue,
                         Ok(_) => DropReason::Filtered,
                         Err(Fault::Skip { reason, .. }) => DropReason::Skipped(reason),
-                        Err(Fault::Error(e)) => DropReason::Failed(e),
+                        Err(Fault::Error(e)) => DropReason::Failed(*e),
                     };
                     k[row as usize] = false;
                     dropped.push(Dropped {
@@ -107,7 +107,7 @@ fn dedupe(
                     alive[row as usize] = false;
                     let why = match fault {
                         Fault::Skip { reason, .. } => DropReason::Skipped(reason),
-                        Fault::Error(e) => DropReason::Failed(e),
+                        Fault::Error(e) => DropReason::Failed(*e),
                     };
                     dropped.push(Dropped {
                         object,
