@@ -29,14 +29,30 @@ fn bench(c: &mut Criterion) {
     {
         let (spec, d) = ferry::syntax::parse(&file);
         assert!(!d.has_errors(), "generated spec parses");
-        let project = Project { main: Parsed { file: file.clone(), spec }, imports: Vec::new() };
+        let project = Project {
+            main: Parsed {
+                file: file.clone(),
+                spec,
+            },
+            imports: Vec::new(),
+        };
         let (checked, diags) = check(&project, &registry, &read);
-        assert!(checked.is_some(), "generated spec checks: {:?}", diags.iter().next().map(|d| &d.message));
+        assert!(
+            checked.is_some(),
+            "generated spec checks: {:?}",
+            diags.iter().next().map(|d| &d.message)
+        );
     }
     c.bench_function("check 5000-line spec (parse + check + plan)", |b| {
         b.iter(|| {
             let (spec, _) = ferry::syntax::parse(&file);
-            let project = Project { main: Parsed { file: file.clone(), spec }, imports: Vec::new() };
+            let project = Project {
+                main: Parsed {
+                    file: file.clone(),
+                    spec,
+                },
+                imports: Vec::new(),
+            };
             check(&project, &registry, &read)
         })
     });

@@ -22,5 +22,6 @@ pub mod plan;
 pub mod runtime;
 pub mod schema;
 pub mod span;
+pub mod stage;
 pub mod syntax;
 pub mod value;

@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn check(path: &Path) -> (Option<ferry::check::Checked>, Diagnostics) {
-    let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path);
+    let rel = path
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path);
     let (project, mut diags) = ferry::check::load_project(rel).expect("spec is readable");
     let registry = ferry::schema::Registry::standard().expect("standard descriptors load");
     let read = ferry::check::reader_beside(&project.main.file.name);
@@ -23,7 +25,10 @@ fn expected_codes(text: &str) -> BTreeSet<String> {
     let list = header
         .strip_prefix("// expect:")
         .unwrap_or_else(|| panic!("first line must be `// expect: CODE, …`, found {header:?}"));
-    list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
+    list.split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 #[test]
@@ -70,7 +75,10 @@ fn the_corpus_covers_every_checker_code() {
         })
         .filter(|id| !seen.contains(*id))
         .collect();
-    assert!(missing.is_empty(), "checker codes without an error-corpus case: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "checker codes without an error-corpus case: {missing:?}"
+    );
 }
 
 /// Every standard spec and example must pass `ferry check --strict`, and its
@@ -79,13 +87,21 @@ fn the_corpus_covers_every_checker_code() {
 fn standard_specs_and_examples_check_clean() {
     std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
     let mut seen = 0;
-    for pattern in ["specs/*.ferry", "examples/*/*.ferry", "tests/specs/ok/check/*.ferry"] {
+    for pattern in [
+        "specs/*.ferry",
+        "examples/*/*.ferry",
+        "tests/specs/ok/check/*.ferry",
+    ] {
         for path in glob_paths(pattern) {
             seen += 1;
             let (checked, mut diags) = check(&path);
             diags.promote_warnings();
             let rendered = render(&diags.sorted().0, Format::Human, HumanStyle::PLAIN);
-            assert!(rendered.is_empty(), "{} must check clean under --strict:\n{rendered}", path.display());
+            assert!(
+                rendered.is_empty(),
+                "{} must check clean under --strict:\n{rendered}",
+                path.display()
+            );
             let plan = checked.expect("a plan").plan;
             let name = path.display().to_string().replace('/', "__");
             insta::assert_snapshot!(format!("plan__{name}"), ferry::plan::render::text(&plan));
@@ -100,7 +116,12 @@ fn glob_paths(pattern: &str) -> Vec<std::path::PathBuf> {
     let mut dirs = vec![std::path::PathBuf::from(dir)];
     if let Some(parent) = dir.strip_suffix("/*") {
         dirs = std::fs::read_dir(parent)
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir())
+                    .collect()
+            })
             .unwrap_or_default();
     }
     let mut out: Vec<std::path::PathBuf> = dirs
@@ -121,10 +142,13 @@ fn destination_docs_carry_the_current_mapping_table() {
     for path in glob_paths("specs/*.ferry") {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let doc_path = format!("docs/destinations/{name}.md");
-        let doc = std::fs::read_to_string(&doc_path).unwrap_or_else(|_| panic!("{doc_path} is missing"));
+        let doc =
+            std::fs::read_to_string(&doc_path).unwrap_or_else(|_| panic!("{doc_path} is missing"));
         let (checked, _) = check(&path);
         let table = ferry::plan::render::markdown(&checked.expect("a plan").plan);
-        let start = doc.find("<!-- ferry plan -->").map(|i| i + "<!-- ferry plan -->".len());
+        let start = doc
+            .find("<!-- ferry plan -->")
+            .map(|i| i + "<!-- ferry plan -->".len());
         let end = doc.find("<!-- /ferry plan -->");
         let (Some(start), Some(end)) = (start, end) else {
             panic!("{doc_path} needs the markers <!-- ferry plan --> and <!-- /ferry plan -->")

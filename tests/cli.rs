@@ -66,9 +66,19 @@ fn check_exit_codes() {
     let bad = tmp("bad.ferry", BAD);
     assert_eq!(ferry(&["check", &good]).status.code(), Some(0));
     assert_eq!(ferry(&["check", &bad]).status.code(), Some(1));
-    assert_eq!(ferry(&["check", "no/such/file.ferry"]).status.code(), Some(2));
-    assert_eq!(ferry(&["check"]).status.code(), Some(2), "missing argument is a usage error");
-    assert_eq!(ferry(&["check", "--format", "yaml", &good]).status.code(), Some(2));
+    assert_eq!(
+        ferry(&["check", "no/such/file.ferry"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        ferry(&["check"]).status.code(),
+        Some(2),
+        "missing argument is a usage error"
+    );
+    assert_eq!(
+        ferry(&["check", "--format", "yaml", &good]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -87,7 +97,18 @@ fn check_json_is_an_array_of_findings() {
     let o = ferry(&["check", "--format", "json", &bad]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     let first = &v.as_array().expect("an array")[0];
-    for key in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "labels", "help"] {
+    for key in [
+        "code",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "labels",
+        "help",
+    ] {
         assert!(first.get(key).is_some(), "missing {key} in {first}");
     }
     assert_eq!(first["code"], "E0213");
@@ -140,19 +161,37 @@ fn plan_prints_load_order_and_lineage() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let account = out.find(". Account").expect("Account in load order");
-    let contact = out.find(". Contact (upsert)").expect("Contact in load order");
+    let contact = out
+        .find(". Contact (upsert)")
+        .expect("Contact in load order");
     assert!(account < contact, "Account loads before Contact:\n{out}");
-    assert!(out.contains("Contact (deferred update"), "self-reference deferred:\n{out}");
+    assert!(
+        out.contains("Contact (deferred update"),
+        "self-reference deferred:\n{out}"
+    );
     assert!(out.contains("contacts.email via trim, lower"), "{out}");
 }
 
 #[test]
 fn plan_markdown_and_json() {
-    let o = ferry(&["plan", "--format", "markdown", "examples/nordisk-retail/salesforce.ferry"]);
+    let o = ferry(&[
+        "plan",
+        "--format",
+        "markdown",
+        "examples/nordisk-retail/salesforce.ferry",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let md = stdout(&o);
-    assert!(md.contains("| Destination field | Type | Source | Transform | Note |"), "{md}");
-    let o = ferry(&["plan", "--format", "json", "examples/nordisk-retail/salesforce.ferry"]);
+    assert!(
+        md.contains("| Destination field | Type | Source | Transform | Note |"),
+        "{md}"
+    );
+    let o = ferry(&[
+        "plan",
+        "--format",
+        "json",
+        "examples/nordisk-retail/salesforce.ferry",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert!(v["load_order"].as_array().is_some_and(|a| !a.is_empty()));
     let bad = tmp("bad_plan.ferry", BAD);

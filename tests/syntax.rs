@@ -239,10 +239,15 @@ fn error_corpus() {
 
 /// The ```ferry blocks of a Markdown section.
 fn ferry_blocks<'a>(page: &'a str, section: &str) -> Vec<&'a str> {
-    let Some(start) = page.find(section) else { return Vec::new() };
+    let Some(start) = page.find(section) else {
+        return Vec::new();
+    };
     let body = &page[start + section.len()..];
     let body = body.find("\n## ").map_or(body, |end| &body[..end]);
-    body.split("```ferry\n").skip(1).filter_map(|b| b.split("```").next()).collect()
+    body.split("```ferry\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect()
 }
 
 #[test]
@@ -255,13 +260,23 @@ fn error_pages_examples_produce_their_code_and_fixes_parse() {
         }
         for ex in examples {
             let (_, diags) = parse_text("page.ferry", ex);
-            assert!(codes_of(&diags).contains(&code.id), "{} example gives {:?}", code.id, codes_of(&diags));
+            assert!(
+                codes_of(&diags).contains(&code.id),
+                "{} example gives {:?}",
+                code.id,
+                codes_of(&diags)
+            );
         }
         let fixes = ferry_blocks(code.page, "## Fix");
         assert!(!fixes.is_empty(), "{}: no ferry fix", code.id);
         for fix in fixes {
             let (_, diags) = parse_text("page.ferry", fix);
-            assert!(diags.is_empty(), "{} fix gives {:?}", code.id, codes_of(&diags));
+            assert!(
+                diags.is_empty(),
+                "{} fix gives {:?}",
+                code.id,
+                codes_of(&diags)
+            );
         }
     }
 }
@@ -721,7 +736,12 @@ fn nesting_up_to_the_limit_parses_and_beyond_it_is_refused() {
     for shape in shapes {
         let ok = shape(190);
         assert!(expr_of(&ok).is_ok(), "{}", &ok[..30]);
-        assert_eq!(expr_of(&shape(230)), Err("E0117".to_string()), "{}", &ok[..30]);
+        assert_eq!(
+            expr_of(&shape(230)),
+            Err("E0117".to_string()),
+            "{}",
+            &ok[..30]
+        );
     }
 }
 

@@ -10,7 +10,9 @@ use ferry::diagnostics::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let file = SourceFile::new("fuzz.ferry", text);
     let (spec, diags) = ferry::syntax::parse(&file);
     for d in diags.iter() {

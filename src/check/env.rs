@@ -19,7 +19,10 @@ pub struct SourceObj {
 
 impl SourceObj {
     pub fn column(&self, name: &str) -> Option<u32> {
-        self.columns.iter().position(|c| c.name == name).map(|i| i as u32)
+        self.columns
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| i as u32)
     }
 }
 
@@ -130,7 +133,10 @@ impl<'d> SourceEnv<'d> {
         let to = self.intern(&relation.target)?;
         let col = |env: &Self, o: u32, c: &str| env.obj(o).column(c);
         let kind = match &relation.kind {
-            RelationKind::Forward { column, target_column } => RelKind::Forward {
+            RelationKind::Forward {
+                column,
+                target_column,
+            } => RelKind::Forward {
                 column: col(self, object, column)?,
                 target_column: col(self, to, target_column)?,
             },
@@ -236,7 +242,9 @@ impl DestObj {
         };
         match (&first.ty, path.len()) {
             (_, 1) => Ok(first),
-            (FieldType::Composite { fields }, 2) => fields.get(path[1]).ok_or(FieldLookup::Unknown(1)),
+            (FieldType::Composite { fields }, 2) => {
+                fields.get(path[1]).ok_or(FieldLookup::Unknown(1))
+            }
             (FieldType::Composite { .. }, _) => Err(FieldLookup::TooDeep),
             _ => Err(FieldLookup::NotComposite),
         }

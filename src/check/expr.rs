@@ -113,7 +113,9 @@ pub fn join(a: &Ty, b: &Ty) -> Ty {
 
 impl Infer<'_, '_> {
     fn err(&mut self, code: Code, msg: impl Into<String>, span: Span, label: &str) -> Diagnostic {
-        Diagnostic::new(code, msg).in_file(self.file).label(span, label)
+        Diagnostic::new(code, msg)
+            .in_file(self.file)
+            .label(span, label)
     }
 
     fn report(&mut self, d: Diagnostic) {
@@ -141,7 +143,13 @@ impl Infer<'_, '_> {
                 let items: Vec<TExpr> = items.iter().map(|i| self.expr(i, scope)).collect();
                 let item_ty = items.iter().fold(Ty::Never, |acc, i| join(&acc, &i.ty));
                 let fallible = items.iter().any(|i| i.fallible);
-                texpr(TExprKind::List(items), Ty::list(item_ty), false, fallible, span)
+                texpr(
+                    TExprKind::List(items),
+                    Ty::list(item_ty),
+                    false,
+                    fallible,
+                    span,
+                )
             }
             ExprKind::Path(segs) => self.path(segs, scope, span),
             ExprKind::Index { base, index } => self.index(base, index, None, scope, span),
@@ -160,7 +168,13 @@ impl Infer<'_, '_> {
                 match op {
                     UnaryOp::Not => {
                         self.expect_bool(&t);
-                        texpr(TExprKind::Not(Box::new(t.clone())), Ty::Bool, false, t.fallible, span)
+                        texpr(
+                            TExprKind::Not(Box::new(t.clone())),
+                            Ty::Bool,
+                            false,
+                            t.fallible,
+                            span,
+                        )
                     }
                     UnaryOp::Neg => {
                         if !t.ty.is_numeric() && t.ty != Ty::Never {
@@ -172,7 +186,11 @@ impl Infer<'_, '_> {
                 }
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, scope, span),
-            ExprKind::If { cond, then, otherwise } => {
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 let c = self.expr(cond, scope);
                 self.expect_bool(&c);
                 let a = self.expr(then, scope);
@@ -181,7 +199,11 @@ impl Infer<'_, '_> {
                 let nullable = a.nullable || b.nullable;
                 let fallible = c.fallible || a.fallible || b.fallible;
                 texpr(
-                    TExprKind::If { cond: Box::new(c), then: Box::new(a), otherwise: Box::new(b) },
+                    TExprKind::If {
+                        cond: Box::new(c),
+                        then: Box::new(a),
+                        otherwise: Box::new(b),
+                    },
                     ty,
                     nullable,
                     fallible,
@@ -213,14 +235,37 @@ impl Infer<'_, '_> {
                 let c = self.expr(cond, &inner);
                 self.expect_bool(&c);
                 let (ty, f) = (l.ty.clone(), l.fallible || c.fallible);
-                texpr(TExprKind::Filter { list: Box::new(l), cond: Box::new(c) }, ty, false, f, span)
+                texpr(
+                    TExprKind::Filter {
+                        list: Box::new(l),
+                        cond: Box::new(c),
+                    },
+                    ty,
+                    false,
+                    f,
+                    span,
+                )
             }
             ExprKind::Clear => texpr(TExprKind::Clear, Ty::Clear, false, false, span),
-            ExprKind::Skip(r) => texpr(TExprKind::Skip(r.code.clone()), Ty::Never, false, false, span),
-            ExprKind::Flag(r) => texpr(TExprKind::Flag(r.code.clone()), Ty::Null, true, false, span),
+            ExprKind::Skip(r) => texpr(
+                TExprKind::Skip(r.code.clone()),
+                Ty::Never,
+                false,
+                false,
+                span,
+            ),
+            ExprKind::Flag(r) => {
+                texpr(TExprKind::Flag(r.code.clone()), Ty::Null, true, false, span)
+            }
             ExprKind::Placeholder { object, fields } => {
                 let index = self.symbols.placeholder(object, fields);
-                texpr(TExprKind::Placeholder(index), Ty::Placeholder { index }, false, false, span)
+                texpr(
+                    TExprKind::Placeholder(index),
+                    Ty::Placeholder { index },
+                    false,
+                    false,
+                    span,
+                )
             }
         }
     }
@@ -228,14 +273,24 @@ impl Infer<'_, '_> {
     fn expect_bool(&mut self, t: &TExpr) {
         if !matches!(t.ty, Ty::Bool | Ty::Never | Ty::Null) {
             let d = self
-                .err(codes::E0314, format!("a condition must be true or false, this is {}", t.ty), t.span, "not a condition")
+                .err(
+                    codes::E0314,
+                    format!("a condition must be true or false, this is {}", t.ty),
+                    t.span,
+                    "not a condition",
+                )
                 .help("compare it, e.g. `x == \"value\"` or `x != null`");
             self.report(d);
         }
     }
 
     fn operand_error(&mut self, op: &str, t: &TExpr) {
-        let d = self.err(codes::E0307, format!("`{op}` cannot take {}", t.ty), t.span, "this operand");
+        let d = self.err(
+            codes::E0307,
+            format!("`{op}` cannot take {}", t.ty),
+            t.span,
+            "this operand",
+        );
         let d = if op == "+" && t.ty.is_textual() {
             d.help("join texts with `concat(a, b)`")
         } else {
@@ -249,7 +304,13 @@ impl Infer<'_, '_> {
         if let Some((_, target, object)) = scope.aliases.iter().find(|(a, _, _)| *a == first.name) {
             if segs.len() == 1 {
                 self.column_note(format!("→ {object}"));
-                return texpr(TExprKind::Produced(*target), Ty::Produced { target: *target }, false, false, span);
+                return texpr(
+                    TExprKind::Produced(*target),
+                    Ty::Produced { target: *target },
+                    false,
+                    false,
+                    span,
+                );
             }
         }
         if first.name == "export" && segs.len() == 2 && segs[1].name == "taken_at" {
@@ -260,8 +321,18 @@ impl Infer<'_, '_> {
             if let Some(k) = keys.iter().position(|(n, _)| *n == first.name) {
                 let key = &keys[k].1;
                 if segs.len() == 1 {
-                    self.column_note(format!("{}.{}", self.env.obj(scope.object).name, first.name));
-                    return texpr(TExprKind::GroupKey(k as u32), key.ty.clone(), key.nullable, false, span);
+                    self.column_note(format!(
+                        "{}.{}",
+                        self.env.obj(scope.object).name,
+                        first.name
+                    ));
+                    return texpr(
+                        TExprKind::GroupKey(k as u32),
+                        key.ty.clone(),
+                        key.nullable,
+                        false,
+                        span,
+                    );
                 }
             }
             // A relation over a key column is the same for the whole group.
@@ -283,13 +354,22 @@ impl Infer<'_, '_> {
     }
 
     fn relation_over_key(&mut self, scope: &Scope, rel: &str) -> bool {
-        let Some(keys) = &scope.group else { return false };
+        let Some(keys) = &scope.group else {
+            return false;
+        };
         let name = self.env.obj(scope.object).name.clone();
-        let Some(r) = self.env.desc.object(&name).and_then(|o| o.relations.get(rel)) else {
+        let Some(r) = self
+            .env
+            .desc
+            .object(&name)
+            .and_then(|o| o.relations.get(rel))
+        else {
             return false;
         };
         match &r.kind {
-            crate::schema::model::RelationKind::Forward { column, .. } => keys.iter().any(|(k, _)| k == column),
+            crate::schema::model::RelationKind::Forward { column, .. } => {
+                keys.iter().any(|(k, _)| k == column)
+            }
             _ => false,
         }
     }
@@ -306,7 +386,15 @@ impl Infer<'_, '_> {
         if let Some(c) = self.env.obj(object).column(&first.name) {
             if segs.len() > 1 {
                 let d = self
-                    .err(codes::E0223, format!("`{}` is a column of `{obj_name}`, it has no `.{}`", first.name, segs[1].name), segs[1].span, "no such part")
+                    .err(
+                        codes::E0223,
+                        format!(
+                            "`{}` is a column of `{obj_name}`, it has no `.{}`",
+                            first.name, segs[1].name
+                        ),
+                        segs[1].span,
+                        "no such part",
+                    )
                     .help("only relations can be followed with `.`");
                 self.report(d);
                 return poisoned(span);
@@ -321,7 +409,13 @@ impl Infer<'_, '_> {
                 self.column_note(format!("{prefix}.{}", first.name));
                 let rec = Ty::Record { object: to };
                 let ty = if many { Ty::list(rec) } else { rec };
-                return texpr(TExprKind::Nav { rel, then: None }, ty, nullable && !many, false, span);
+                return texpr(
+                    TExprKind::Nav { rel, then: None },
+                    ty,
+                    nullable && !many,
+                    false,
+                    span,
+                );
             }
             let inner = self.path_from(&segs[1..], to, span, &format!("{prefix}.{}", first.name));
             if inner.ty == Ty::Never {
@@ -337,39 +431,81 @@ impl Infer<'_, '_> {
             };
             let nullable = !many && (nullable || inner.nullable);
             let f = inner.fallible;
-            return texpr(TExprKind::Nav { rel, then: Some(Box::new(inner)) }, ty, nullable, f, span);
+            return texpr(
+                TExprKind::Nav {
+                    rel,
+                    then: Some(Box::new(inner)),
+                },
+                ty,
+                nullable,
+                f,
+                span,
+            );
         }
-        let mut names: Vec<String> = self.env.obj(object).columns.iter().map(|c| c.name.clone()).collect();
+        let mut names: Vec<String> = self
+            .env
+            .obj(object)
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
         names.extend(self.env.relation_names(object));
         let mut d = self
-            .err(codes::E0211, format!("`{obj_name}` has no column or relation `{}`", first.name), first.span, "unknown name")
+            .err(
+                codes::E0211,
+                format!("`{obj_name}` has no column or relation `{}`", first.name),
+                first.span,
+                "unknown name",
+            )
             .maybe_help(did_you_mean(&first.name, names.iter().map(String::as_str)));
         if self.route_aliases.contains(&first.name) {
             return poisoned(span);
         }
         if self.foreign_aliases.contains(&first.name) {
-            d = Diagnostic::new(codes::E0203, format!("alias `{}` belongs to another route", first.name))
-                .in_file(self.file)
-                .label(first.span, "not visible here")
-                .help("an alias is visible only in the later targets of its own fan-out route");
+            d = Diagnostic::new(
+                codes::E0203,
+                format!("alias `{}` belongs to another route", first.name),
+            )
+            .in_file(self.file)
+            .label(first.span, "not visible here")
+            .help("an alias is visible only in the later targets of its own fan-out route");
         } else if d.help.is_none() {
-            d = d.note(format!("`ferry schema show actimo {obj_name}` lists its columns and relations"));
+            d = d.note(format!(
+                "`ferry schema show actimo {obj_name}` lists its columns and relations"
+            ));
         }
         self.report(d);
         poisoned(span)
     }
 
-    fn index(&mut self, base: &Expr, index: &Expr, member: Option<&Ident>, scope: &Scope, span: Span) -> TExpr {
+    fn index(
+        &mut self,
+        base: &Expr,
+        index: &Expr,
+        member: Option<&Ident>,
+        scope: &Scope,
+        span: Span,
+    ) -> TExpr {
         let key = self.expr(index, scope);
         let ExprKind::Path(segs) = &base.kind else {
-            let d = self.err(codes::E0202, "only value maps and tables can be indexed", base.span, "not a value map or table");
+            let d = self.err(
+                codes::E0202,
+                "only value maps and tables can be indexed",
+                base.span,
+                "not a value map or table",
+            );
             self.report(d);
             return poisoned(span);
         };
         let name = &segs[0];
         if let Some(map) = self.symbols.map_use(&name.name) {
             if let Some(m) = member {
-                let d = self.err(codes::E0223, format!("value map `{}` gives a value, not a row", name.name), m.span, "no columns here");
+                let d = self.err(
+                    codes::E0223,
+                    format!("value map `{}` gives a value, not a row", name.name),
+                    m.span,
+                    "no columns here",
+                );
                 self.report(d);
             }
             self.func_note(&format!("values {}", name.name));
@@ -377,26 +513,55 @@ impl Infer<'_, '_> {
             let mut ty = if info.all_bool && !info.keeps {
                 Ty::Bool
             } else {
-                Ty::Enum { values: info.outputs.clone().into() }
+                Ty::Enum {
+                    values: info.outputs.clone().into(),
+                }
             };
             if info.keeps {
                 ty = join(&ty, &key.ty);
             }
-            let nullable = key.nullable || info.gives_null || (!info.has_else && !self.symbols.covers(map, &key.ty));
+            let nullable = key.nullable
+                || info.gives_null
+                || (!info.has_else && !self.symbols.covers(map, &key.ty));
             let fallible = key.fallible;
-            self.symbols.check_coverage(map, &key, self.file, self.diags);
-            return texpr(TExprKind::ValueMap { map, key: Box::new(key) }, ty, nullable, fallible, span);
+            self.symbols
+                .check_coverage(map, &key, self.file, self.diags);
+            return texpr(
+                TExprKind::ValueMap {
+                    map,
+                    key: Box::new(key),
+                },
+                ty,
+                nullable,
+                fallible,
+                span,
+            );
         }
         if let Some(table) = self.symbols.table_use(&name.name) {
             self.func_note(&format!("table {}", name.name));
             let Some(m) = member else {
-                return texpr(TExprKind::Table { table, key: Box::new(key), column: None }, Ty::text(), true, false, span);
+                return texpr(
+                    TExprKind::Table {
+                        table,
+                        key: Box::new(key),
+                        column: None,
+                    },
+                    Ty::text(),
+                    true,
+                    false,
+                    span,
+                );
             };
             let columns = self.symbols.tables[table as usize].columns.clone();
             let Some(col) = columns.iter().position(|c| *c == m.name) else {
                 let help = did_you_mean(&m.name, columns.iter().map(String::as_str));
                 let d = self
-                    .err(codes::E0222, format!("table `{}` has no column `{}`", name.name, m.name), m.span, "unknown column")
+                    .err(
+                        codes::E0222,
+                        format!("table `{}` has no column `{}`", name.name, m.name),
+                        m.span,
+                        "unknown column",
+                    )
                     .maybe_help(help)
                     .note(format!("its columns are: {}", columns.join(", ")));
                 self.report(d);
@@ -404,7 +569,11 @@ impl Infer<'_, '_> {
             };
             let ty = self.symbols.table_column_ty(table, col);
             return texpr(
-                TExprKind::Table { table, key: Box::new(key), column: Some(col as u32) },
+                TExprKind::Table {
+                    table,
+                    key: Box::new(key),
+                    column: Some(col as u32),
+                },
                 ty,
                 true,
                 false,
@@ -419,9 +588,19 @@ impl Infer<'_, '_> {
         let a = self.expr(lhs, scope);
         let b = self.expr(rhs, scope);
         if op == BinaryOp::Coalesce {
-            let ty = if a.ty == Ty::Null { b.ty.clone() } else { join(&a.ty, &b.ty) };
+            let ty = if a.ty == Ty::Null {
+                b.ty.clone()
+            } else {
+                join(&a.ty, &b.ty)
+            };
             let (nullable, fallible) = (b.nullable, b.fallible);
-            return texpr(TExprKind::Coalesce(Box::new(a), Box::new(b)), ty, nullable, fallible, span);
+            return texpr(
+                TExprKind::Coalesce(Box::new(a), Box::new(b)),
+                ty,
+                nullable,
+                fallible,
+                span,
+            );
         }
         let fallible = a.fallible || b.fallible;
         let poisoned_operand = a.ty == Ty::Never || b.ty == Ty::Never;
@@ -429,18 +608,47 @@ impl Infer<'_, '_> {
             BinaryOp::Or | BinaryOp::And => {
                 self.expect_bool(&a);
                 self.expect_bool(&b);
-                (if op == BinaryOp::Or { BinOp::Or } else { BinOp::And }, Ty::Bool, false)
+                (
+                    if op == BinaryOp::Or {
+                        BinOp::Or
+                    } else {
+                        BinOp::And
+                    },
+                    Ty::Bool,
+                    false,
+                )
             }
             BinaryOp::Eq | BinaryOp::Ne => {
                 self.enum_literal_check(&a, &b);
                 self.enum_literal_check(&b, &a);
-                (if op == BinaryOp::Eq { BinOp::Eq } else { BinOp::Ne }, Ty::Bool, false)
+                (
+                    if op == BinaryOp::Eq {
+                        BinOp::Eq
+                    } else {
+                        BinOp::Ne
+                    },
+                    Ty::Bool,
+                    false,
+                )
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let ok = |t: &Ty| matches!(t, Ty::Int | Ty::Num { .. } | Ty::Text { .. } | Ty::Enum { .. } | Ty::Date | Ty::DateTime | Ty::Null | Ty::Never);
+                let ok = |t: &Ty| {
+                    matches!(
+                        t,
+                        Ty::Int
+                            | Ty::Num { .. }
+                            | Ty::Text { .. }
+                            | Ty::Enum { .. }
+                            | Ty::Date
+                            | Ty::DateTime
+                            | Ty::Null
+                            | Ty::Never
+                    )
+                };
                 let comparable = (a.ty.is_numeric() && b.ty.is_numeric())
                     || (a.ty.is_textual() && b.ty.is_textual())
-                    || (matches!(a.ty, Ty::Date | Ty::DateTime) && matches!(b.ty, Ty::Date | Ty::DateTime))
+                    || (matches!(a.ty, Ty::Date | Ty::DateTime)
+                        && matches!(b.ty, Ty::Date | Ty::DateTime))
                     || poisoned_operand
                     || a.ty == Ty::Null
                     || b.ty == Ty::Null;
@@ -449,7 +657,12 @@ impl Infer<'_, '_> {
                 } else if !ok(&b.ty) {
                     self.operand_error(op.symbol(), &b);
                 } else if !comparable {
-                    let d = self.err(codes::E0307, format!("cannot compare {} with {}", a.ty, b.ty), span, "incomparable operands");
+                    let d = self.err(
+                        codes::E0307,
+                        format!("cannot compare {} with {}", a.ty, b.ty),
+                        span,
+                        "incomparable operands",
+                    );
                     self.report(d);
                 }
                 let bop = match op {
@@ -470,12 +683,29 @@ impl Infer<'_, '_> {
                     Ty::Never => {}
                     _ => {
                         let d = self
-                            .err(codes::E0308, format!("`{}` needs a list on its right, this is {}", op.symbol(), b.ty), b.span, "not a list")
+                            .err(
+                                codes::E0308,
+                                format!(
+                                    "`{}` needs a list on its right, this is {}",
+                                    op.symbol(),
+                                    b.ty
+                                ),
+                                b.span,
+                                "not a list",
+                            )
                             .help("write the values as a list: `x in [\"a\", \"b\"]`");
                         self.report(d);
                     }
                 }
-                (if op == BinaryOp::In { BinOp::In } else { BinOp::NotIn }, Ty::Bool, false)
+                (
+                    if op == BinaryOp::In {
+                        BinOp::In
+                    } else {
+                        BinOp::NotIn
+                    },
+                    Ty::Bool,
+                    false,
+                )
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 for t in [&a, &b] {
@@ -497,7 +727,11 @@ impl Infer<'_, '_> {
                 // Division by zero is a run-time failure the spec must handle.
                 let fallible = fallible || op == BinaryOp::Div;
                 return texpr(
-                    TExprKind::Binary { op: bop, lhs: Box::new(a.clone()), rhs: Box::new(b.clone()) },
+                    TExprKind::Binary {
+                        op: bop,
+                        lhs: Box::new(a.clone()),
+                        rhs: Box::new(b.clone()),
+                    },
                     ty,
                     a.nullable || b.nullable,
                     fallible,
@@ -506,7 +740,17 @@ impl Infer<'_, '_> {
             }
             BinaryOp::Coalesce => unreachable!("handled above"),
         };
-        texpr(TExprKind::Binary { op: bop, lhs: Box::new(a), rhs: Box::new(b) }, ty, nullable, fallible, span)
+        texpr(
+            TExprKind::Binary {
+                op: bop,
+                lhs: Box::new(a),
+                rhs: Box::new(b),
+            },
+            ty,
+            nullable,
+            fallible,
+            span,
+        )
     }
 
     /// `status == "Invited"` where `status` can never be "Invited".
@@ -530,7 +774,12 @@ impl Infer<'_, '_> {
             if !values.iter().any(|v| v == s) {
                 let help = did_you_mean(s, values.iter().map(String::as_str));
                 let d = self
-                    .err(codes::E0312, format!("{s:?} is not a value this field can have"), span, "never equal")
+                    .err(
+                        codes::E0312,
+                        format!("{s:?} is not a value this field can have"),
+                        span,
+                        "never equal",
+                    )
                     .maybe_help(help)
                     .note(format!("its values are: {}", values.join(", ")));
                 self.report(d);
@@ -547,22 +796,45 @@ impl Infer<'_, '_> {
             return self.aggregate(func, *agg, args, scope, span);
         }
         let Some(&(_, f, min, max)) = SCALAR_FUNCS.iter().find(|(n, ..)| *n == name) else {
-            let all = SCALAR_FUNCS.iter().map(|s| s.0).chain(AGGREGATES.iter().map(|a| a.0)).chain(["owner"]);
+            let all = SCALAR_FUNCS
+                .iter()
+                .map(|s| s.0)
+                .chain(AGGREGATES.iter().map(|a| a.0))
+                .chain(["owner"]);
             let d = self
-                .err(codes::E0214, format!("there is no function `{name}`"), func.span, "unknown function")
+                .err(
+                    codes::E0214,
+                    format!("there is no function `{name}`"),
+                    func.span,
+                    "unknown function",
+                )
                 .maybe_help(did_you_mean(name, all))
                 .note("docs/language.md lists every function");
             self.report(d);
             return poisoned(span);
         };
         if args.len() < min || args.len() > max {
-            let want = if min == max { format!("{min}") } else { format!("{min} to {max}") };
-            let d = self.err(codes::E0306, format!("`{name}` takes {want} argument(s), {} given", args.len()), span, "wrong number of arguments");
+            let want = if min == max {
+                format!("{min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            let d = self.err(
+                codes::E0306,
+                format!("`{name}` takes {want} argument(s), {} given", args.len()),
+                span,
+                "wrong number of arguments",
+            );
             self.report(d);
             return poisoned(span);
         }
         if let Some(a) = args.iter().find(|a| a.by.is_some()) {
-            let d = self.err(codes::E0306, format!("`by` only goes with `latest` and `earliest`, not `{name}`"), a.span, "unexpected `by`");
+            let d = self.err(
+                codes::E0306,
+                format!("`by` only goes with `latest` and `earliest`, not `{name}`"),
+                a.span,
+                "unexpected `by`",
+            );
             self.report(d);
         }
         let targs: Vec<TExpr> = args.iter().map(|a| self.expr(&a.value, scope)).collect();
@@ -572,19 +844,34 @@ impl Infer<'_, '_> {
 
     fn owner(&mut self, func: &Ident, args: &[ast::Arg], scope: &Scope, span: Span) -> TExpr {
         if args.len() != 1 {
-            let d = self.err(codes::E0306, "`owner` takes 1 argument: an email", span, "wrong number of arguments");
+            let d = self.err(
+                codes::E0306,
+                "`owner` takes 1 argument: an email",
+                span,
+                "wrong number of arguments",
+            );
             self.report(d);
             return poisoned(span);
         }
         if !self.symbols.has_owners {
             let d = self
-                .err(codes::E0224, "`owner(…)` needs an `owners` block", func.span, "no owner policy")
+                .err(
+                    codes::E0224,
+                    "`owner(…)` needs an `owners` block",
+                    func.span,
+                    "no owner policy",
+                )
                 .help("add `owners { match email  fallback \"owner@example.com\" }`");
             self.report(d);
         }
         let a = self.expr(&args[0].value, scope);
         if !a.ty.is_textual() && !matches!(a.ty, Ty::Never | Ty::Null) {
-            let d = self.err(codes::E0301, format!("`owner` takes an email, not {}", a.ty), a.span, "not an email");
+            let d = self.err(
+                codes::E0301,
+                format!("`owner` takes an email, not {}", a.ty),
+                a.span,
+                "not an email",
+            );
             self.report(d);
         }
         self.func_note("owner");
@@ -593,30 +880,55 @@ impl Infer<'_, '_> {
         texpr(TExprKind::Owner(Box::new(a)), Ty::Owner, nullable, f, span)
     }
 
-    fn aggregate(&mut self, func: &Ident, agg: Agg, args: &[ast::Arg], scope: &Scope, span: Span) -> TExpr {
+    fn aggregate(
+        &mut self,
+        func: &Ident,
+        agg: Agg,
+        args: &[ast::Arg],
+        scope: &Scope,
+        span: Span,
+    ) -> TExpr {
         let name = func.name.as_str();
         let (min, max) = if agg == Agg::Join { (2, 2) } else { (1, 1) };
         if args.len() < min || args.len() > max {
-            let d = self.err(codes::E0306, format!("`{name}` takes {min} argument(s), {} given", args.len()), span, "wrong number of arguments");
+            let d = self.err(
+                codes::E0306,
+                format!("`{name}` takes {min} argument(s), {} given", args.len()),
+                span,
+                "wrong number of arguments",
+            );
             self.report(d);
             return poisoned(span);
         }
         let by_allowed = matches!(agg, Agg::Latest | Agg::Earliest);
         if by_allowed && args[0].by.is_none() {
             let d = self
-                .err(codes::E0306, format!("`{name}` needs an ordering: `{name}(x by t)`"), span, "missing `by`")
+                .err(
+                    codes::E0306,
+                    format!("`{name}` needs an ordering: `{name}(x by t)`"),
+                    span,
+                    "missing `by`",
+                )
                 .help("e.g. `latest(enrollments.score by enrollments.completion_date)`");
             self.report(d);
             return poisoned(span);
         }
         if !by_allowed && args[0].by.is_some() {
-            let d = self.err(codes::E0306, format!("`by` only goes with `latest` and `earliest`, not `{name}`"), args[0].span, "unexpected `by`");
+            let d = self.err(
+                codes::E0306,
+                format!("`by` only goes with `latest` and `earliest`, not `{name}`"),
+                args[0].span,
+                "unexpected `by`",
+            );
             self.report(d);
         }
         self.func_note(name);
         let list = self.expr(&args[0].value, scope);
         let by = args[0].by.as_ref().map(|b| Box::new(self.expr(b, scope)));
-        let extra: Vec<TExpr> = args[1..].iter().map(|a| self.expr(&a.value, scope)).collect();
+        let extra: Vec<TExpr> = args[1..]
+            .iter()
+            .map(|a| self.expr(&a.value, scope))
+            .collect();
         if list.ty == Ty::Never {
             return poisoned(span);
         }
@@ -631,31 +943,65 @@ impl Infer<'_, '_> {
             Agg::Count => (Ty::Int, false),
             Agg::Sum | Agg::Avg => {
                 if !numeric_ok {
-                    let d = self.err(codes::E0307, format!("`{name}` adds numbers, this is a list of {item}"), list.span, "not numbers");
+                    let d = self.err(
+                        codes::E0307,
+                        format!("`{name}` adds numbers, this is a list of {item}"),
+                        list.span,
+                        "not numbers",
+                    );
                     self.report(d);
                 }
-                let ty = if agg == Agg::Sum && item == Ty::Int { Ty::Int } else { Ty::Num { scale: None } };
+                let ty = if agg == Agg::Sum && item == Ty::Int {
+                    Ty::Int
+                } else {
+                    Ty::Num { scale: None }
+                };
                 (ty, agg == Agg::Avg)
             }
-            Agg::Min | Agg::Max | Agg::First | Agg::Last | Agg::Latest | Agg::Earliest => (item.clone(), true),
+            Agg::Min | Agg::Max | Agg::First | Agg::Last | Agg::Latest | Agg::Earliest => {
+                (item.clone(), true)
+            }
             Agg::Collect => (Ty::list(item.clone()), false),
             Agg::Distinct => (Ty::list(item.clone()), false),
             Agg::Any | Agg::All => (Ty::Bool, false),
             Agg::Join => (Ty::text(), false),
         };
         let fallible = list.fallible || by.as_ref().is_some_and(|b| b.fallible);
-        texpr(TExprKind::Agg { func: agg, list: Box::new(list), by, extra }, ty, nullable, fallible, span)
+        texpr(
+            TExprKind::Agg {
+                func: agg,
+                list: Box::new(list),
+                by,
+                extra,
+            },
+            ty,
+            nullable,
+            fallible,
+            span,
+        )
     }
 }
 
 /// The typed form of a literal.
 pub fn literal(l: &Literal, span: Span) -> TExpr {
     let (v, ty, nullable) = match l {
-        Literal::Str(s) => (Value::text(s), Ty::Enum { values: Arc::from(vec![s.clone()]) }, false),
+        Literal::Str(s) => (
+            Value::text(s),
+            Ty::Enum {
+                values: Arc::from(vec![s.clone()]),
+            },
+            false,
+        ),
         Literal::Int(i) => (Value::Int(*i), Ty::Int, false),
         Literal::Float(f) => {
             let d = Decimal::from_str_exact(&f.to_string()).unwrap_or_default();
-            (Value::Num(d), Ty::Num { scale: Some(d.scale() as u8) }, false)
+            (
+                Value::Num(d),
+                Ty::Num {
+                    scale: Some(d.scale() as u8),
+                },
+                false,
+            )
         }
         Literal::Bool(b) => (Value::Bool(*b), Ty::Bool, false),
         Literal::Null => (Value::Null, Ty::Null, true),

@@ -23,7 +23,11 @@ fn text_literal(t: &TExpr) -> Option<&str> {
 fn is_scalar(t: &Ty) -> bool {
     !matches!(
         t,
-        Ty::List { .. } | Ty::Record { .. } | Ty::Produced { .. } | Ty::Placeholder { .. } | Ty::Owner
+        Ty::List { .. }
+            | Ty::Record { .. }
+            | Ty::Produced { .. }
+            | Ty::Placeholder { .. }
+            | Ty::Owner
     )
 }
 
@@ -37,11 +41,18 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
     let mut fallible = args.iter().any(|a| a.fallible);
     let bad = |inf: &mut Infer<'_, '_>, arg: &TExpr, want: &str| {
         let d = if matches!(arg.kind, TExprKind::Members(_)) {
-            Diagnostic::new(codes::E0404, "in a merge, a field that is not a `by` key needs an aggregate")
-                .label(arg.span, "one value per merged record")
-                .help("aggregate it first: `first(x)`, `max(x)`, `join(distinct(x), \";\")`, …")
+            Diagnostic::new(
+                codes::E0404,
+                "in a merge, a field that is not a `by` key needs an aggregate",
+            )
+            .label(arg.span, "one value per merged record")
+            .help("aggregate it first: `first(x)`, `max(x)`, `join(distinct(x), \";\")`, …")
         } else {
-            Diagnostic::new(codes::E0301, format!("`{name}` takes {want}, not {}", arg.ty)).label(arg.span, "this argument")
+            Diagnostic::new(
+                codes::E0301,
+                format!("`{name}` takes {want}, not {}", arg.ty),
+            )
+            .label(arg.span, "this argument")
         };
         inf.diags.push(d.in_file(inf.file));
     };
@@ -67,7 +78,9 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
                             _ => title(v),
                         })
                         .collect();
-                    Ty::Enum { values: mapped.into() }
+                    Ty::Enum {
+                        values: mapped.into(),
+                    }
                 }
                 t @ Ty::Text { .. } => t.clone(),
                 _ => Ty::text(),
@@ -111,9 +124,15 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
                 bad(inf, first, "text");
             }
             match int_literal(&args[1]) {
-                Some(n) if (1..=i64::from(u32::MAX)).contains(&n) => Ty::Text { max: Some(n as u32) },
+                Some(n) if (1..=i64::from(u32::MAX)).contains(&n) => Ty::Text {
+                    max: Some(n as u32),
+                },
                 _ => {
-                    bad(inf, &args[1], "a positive whole number literal as its length");
+                    bad(
+                        inf,
+                        &args[1],
+                        "a positive whole number literal as its length",
+                    );
                     Ty::text()
                 }
             }
@@ -129,7 +148,11 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
                 bad(inf, first, "a phone number");
             }
             if !textual(&args[1].ty) && args[1].ty != Ty::Int {
-                bad(inf, &args[1], "a country (ISO code like \"DK\" or calling code like \"45\")");
+                bad(
+                    inf,
+                    &args[1],
+                    "a country (ISO code like \"DK\" or calling code like \"45\")",
+                );
             }
             fallible = true;
             Ty::text()
@@ -139,7 +162,9 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
                 bad(inf, first, "a number");
             }
             match int_literal(&args[1]) {
-                Some(n) if (0..=28).contains(&n) => Ty::Num { scale: Some(n as u8) },
+                Some(n) if (0..=28).contains(&n) => Ty::Num {
+                    scale: Some(n as u8),
+                },
                 _ => {
                     bad(inf, &args[1], "a number of decimals from 0 to 28");
                     Ty::Num { scale: None }
@@ -182,10 +207,13 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
             match text_literal(&args[1]) {
                 Some(fmt) if valid_strftime(fmt) => {}
                 Some(fmt) => {
-                    let d = Diagnostic::new(codes::E0311, format!("{fmt:?} is not a valid date format"))
-                        .in_file(inf.file)
-                        .label(args[1].span, "invalid format")
-                        .help("use strftime directives, e.g. \"%Y-%m-%d\" or \"%d.%m.%Y %H:%M\"");
+                    let d = Diagnostic::new(
+                        codes::E0311,
+                        format!("{fmt:?} is not a valid date format"),
+                    )
+                    .in_file(inf.file)
+                    .label(args[1].span, "invalid format")
+                    .help("use strftime directives, e.g. \"%Y-%m-%d\" or \"%d.%m.%Y %H:%M\"");
                     inf.diags.push(d);
                 }
                 None => bad(inf, &args[1], "a format string literal"),

@@ -15,8 +15,8 @@ pub mod names;
 mod project;
 pub(crate) mod setup;
 mod symbols;
-mod tests;
 mod target;
+mod tests;
 pub mod types;
 mod units;
 
@@ -59,7 +59,11 @@ pub fn check_file(file: &Arc<SourceFile>) -> Diagnostics {
 }
 
 /// Checks a parsed project. Returns the plan only when there are no errors.
-pub fn check(project: &Project, registry: &Registry, read: ReadFile<'_>) -> (Option<Checked>, Diagnostics) {
+pub fn check(
+    project: &Project,
+    registry: &Registry,
+    read: ReadFile<'_>,
+) -> (Option<Checked>, Diagnostics) {
     let main = &project.main;
     let imported: Vec<String> = project
         .imports
@@ -99,7 +103,11 @@ fn migration<'r>(
     let mut get = |id: &ast::Ident, want: crate::schema::model::Kind| {
         let found = registry.get(&id.name).filter(|d| d.kind == want);
         if found.is_none() {
-            let names: Vec<&str> = registry.systems().filter(|d| d.kind == want).map(|d| d.system.as_str()).collect();
+            let names: Vec<&str> = registry
+                .systems()
+                .filter(|d| d.kind == want)
+                .map(|d| d.system.as_str())
+                .collect();
             let what = match want {
                 crate::schema::model::Kind::Source => "source system",
                 crate::schema::model::Kind::Destination => "destination",
@@ -108,7 +116,10 @@ fn migration<'r>(
                 Diagnostic::new(codes::E0209, format!("there is no {what} `{}`", id.name))
                     .in_file(file)
                     .label(id.span, format!("unknown {what}"))
-                    .maybe_help(crate::diagnostics::did_you_mean(&id.name, names.iter().copied()))
+                    .maybe_help(crate::diagnostics::did_you_mean(
+                        &id.name,
+                        names.iter().copied(),
+                    ))
                     .note(format!("known: {}", names.join(", "))),
             );
         }
@@ -164,7 +175,11 @@ impl<'d> Checker<'d> {
             env: SourceEnv::new(source, IndexMap::new()),
             dest_desc: dest,
             dest_system: dest.system.clone(),
-            dest: dest.objects.values().map(|o| (o.name.clone(), DestObj::from_descriptor(o))).collect(),
+            dest: dest
+                .objects
+                .values()
+                .map(|o| (o.name.clone(), DestObj::from_descriptor(o)))
+                .collect(),
             symbols: Symbols::default(),
             diags: Diagnostics::new(),
             file,
@@ -180,7 +195,8 @@ impl<'d> Checker<'d> {
                 timezone: defaults.map_or("UTC".into(), |d| d.timezone.clone()),
                 date_formats: defaults.map_or_else(Vec::new, |d| d.date_formats.clone()),
                 strict: false,
-                multi_value_separator: defaults.map_or(";".into(), |d| d.multi_value_separator.clone()),
+                multi_value_separator: defaults
+                    .map_or(";".into(), |d| d.multi_value_separator.clone()),
             },
             units: Vec::new(),
             references: Vec::new(),
@@ -199,7 +215,14 @@ impl<'d> Checker<'d> {
         for p in &project.imports {
             all.extend(p.spec.items.iter().map(|i| (&p.file, i)));
         }
-        all.extend(project.main.spec.items.iter().map(|i| (&project.main.file, i)));
+        all.extend(
+            project
+                .main
+                .spec
+                .items
+                .iter()
+                .map(|i| (&project.main.file, i)),
+        );
         all
     }
 
@@ -216,7 +239,9 @@ impl<'d> Checker<'d> {
         let items = Self::items(project);
         // Declarations first: they are visible to every route, wherever written.
         for (file, item) in &items {
-            self.with_file(file, |c| c.declaration(item, read, !Arc::ptr_eq(file, &project.main.file)));
+            self.with_file(file, |c| {
+                c.declaration(item, read, !Arc::ptr_eq(file, &project.main.file))
+            });
         }
         self.env = SourceEnv::new(self.env.desc, self.declared_columns(&items));
         self.validate_lookups();
@@ -268,8 +293,13 @@ impl<'d> Checker<'d> {
                     (&r.source, r.targets.iter().map(|t| &t.object).collect())
                 }
                 ItemKind::Split(s) => {
-                    let mut objs: Vec<&ast::Ident> = s.arms.iter().map(|a| &a.target.object).collect();
-                    if let Some(ast::SplitElse { kind: ast::SplitElseKind::Target(t), .. }) = &s.else_arm {
+                    let mut objs: Vec<&ast::Ident> =
+                        s.arms.iter().map(|a| &a.target.object).collect();
+                    if let Some(ast::SplitElse {
+                        kind: ast::SplitElseKind::Target(t),
+                        ..
+                    }) = &s.else_arm
+                    {
                         objs.push(&t.object);
                     }
                     // Arms of one split are alternatives: one entry per object.
@@ -299,7 +329,8 @@ impl<'d> Checker<'d> {
             None => return (None, self.diags),
         };
         let tests = std::mem::take(&mut self.tests);
-        self.diags.extend(tests::run_tests(&plan, &tests, &self.file));
+        self.diags
+            .extend(tests::run_tests(&plan, &tests, &self.file));
         if self.options.strict {
             self.diags.promote_warnings();
         }

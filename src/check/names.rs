@@ -86,9 +86,12 @@ impl Checker<'_> {
                 if let Some(first) = singletons.get(kind) {
                     let first = *first;
                     self.err(
-                        Diagnostic::new(codes::E0201, format!("a spec has one `{kind}` item, this is a second"))
-                            .label(item.span, "second one")
-                            .label(first, "first one"),
+                        Diagnostic::new(
+                            codes::E0201,
+                            format!("a spec has one `{kind}` item, this is a second"),
+                        )
+                        .label(item.span, "second one")
+                        .label(first, "first one"),
                     );
                 } else {
                     singletons.insert(kind, item.span);
@@ -98,9 +101,12 @@ impl Checker<'_> {
                 ItemKind::Test(t) => {
                     if let Some(first) = tests.insert(t.name.value.clone(), t.name.span) {
                         self.err(
-                            Diagnostic::new(codes::E0201, format!("two tests are named {:?}", t.name.value))
-                                .label(t.name.span, "second test with this name")
-                                .label(first, "first one"),
+                            Diagnostic::new(
+                                codes::E0201,
+                                format!("two tests are named {:?}", t.name.value),
+                            )
+                            .label(t.name.span, "second test with this name")
+                            .label(first, "first one"),
                         );
                     }
                 }
@@ -118,9 +124,12 @@ impl Checker<'_> {
         for e in &o.entries {
             if let Some(first) = seen.insert(&e.key.name, e.key.span) {
                 self.err(
-                    Diagnostic::new(codes::E0206, format!("option `{}` is set twice", e.key.name))
-                        .label(e.key.span, "set again here")
-                        .label(first, "first set here"),
+                    Diagnostic::new(
+                        codes::E0206,
+                        format!("option `{}` is set twice", e.key.name),
+                    )
+                    .label(e.key.span, "set again here")
+                    .label(first, "first set here"),
                 );
             }
         }
@@ -133,7 +142,10 @@ impl Checker<'_> {
                 self.err(
                     Diagnostic::new(
                         codes::E0201,
-                        format!("field `{}` is declared twice on `{}`", f.name.name, c.object.name),
+                        format!(
+                            "field `{}` is declared twice on `{}`",
+                            f.name.name, c.object.name
+                        ),
                     )
                     .label(f.name.span, "declared again here")
                     .label(first, "first declared here"),
@@ -153,7 +165,11 @@ impl Checker<'_> {
                     self.err(
                         Diagnostic::new(
                             codes::E0401,
-                            format!("value map `{}` lists the key {} twice", v.name.name, show(key)),
+                            format!(
+                                "value map `{}` lists the key {} twice",
+                                v.name.name,
+                                show(key)
+                            ),
                         )
                         .label(span, "listed again here")
                         .label(first, "first listed here")
@@ -166,7 +182,12 @@ impl Checker<'_> {
         }
     }
 
-    fn item_expressions(&mut self, item: &Item, known: &[String], aliases: &[(Span, String, Span)]) {
+    fn item_expressions(
+        &mut self,
+        item: &Item,
+        known: &[String],
+        aliases: &[(Span, String, Span)],
+    ) {
         let mut v = ExprVisitor {
             c: self,
             known,
@@ -184,9 +205,12 @@ impl Checker<'_> {
                         if let Some((_, first)) = v.local.iter().find(|(n, _)| *n == a.name) {
                             let first = *first;
                             v.c.err(
-                                Diagnostic::new(codes::E0205, format!("alias `{}` is defined twice in this route", a.name))
-                                    .label(a.span, "defined again here")
-                                    .label(first, "first defined here"),
+                                Diagnostic::new(
+                                    codes::E0205,
+                                    format!("alias `{}` is defined twice in this route", a.name),
+                                )
+                                .label(a.span, "defined again here")
+                                .label(first, "first defined here"),
                             );
                         }
                         v.local.push((a.name.clone(), a.span));
@@ -198,7 +222,11 @@ impl Checker<'_> {
                     v.expr(&arm.cond);
                     v.body(&arm.target.body);
                 }
-                if let Some(SplitElse { kind: SplitElseKind::Target(t), .. }) = &s.else_arm {
+                if let Some(SplitElse {
+                    kind: SplitElseKind::Target(t),
+                    ..
+                }) = &s.else_arm
+                {
                     v.body(&t.body);
                 }
             }
@@ -275,13 +303,21 @@ impl ExprVisitor<'_, '_> {
             let field = s.kind.field();
             let is_key = matches!(s.kind, StmtKind::Key { .. });
             // Two `key` statements are E0505, reported by the type checker.
-            if let Some((first, first_key)) = seen.insert(field.dotted(), (field.span, is_key)).filter(|(_, k)| !(*k && is_key)) {
+            if let Some((first, first_key)) = seen
+                .insert(field.dotted(), (field.span, is_key))
+                .filter(|(_, k)| !(*k && is_key))
+            {
                 let _ = first_key;
                 self.c.err(
-                    Diagnostic::new(codes::E0208, format!("field `{}` is assigned twice", field.dotted()))
-                        .label(field.span, "assigned again here")
-                        .label(first, "first assigned here")
-                        .help("a target sets each field once; combine the expressions with `??` or `if`"),
+                    Diagnostic::new(
+                        codes::E0208,
+                        format!("field `{}` is assigned twice", field.dotted()),
+                    )
+                    .label(field.span, "assigned again here")
+                    .label(first, "first assigned here")
+                    .help(
+                        "a target sets each field once; combine the expressions with `??` or `if`",
+                    ),
                 );
             }
             self.expr(s.kind.value());
@@ -348,7 +384,11 @@ impl ExprVisitor<'_, '_> {
                 self.expr(lhs);
                 self.expr(rhs);
             }
-            ExprKind::If { cond, then, otherwise } => {
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 self.expr(cond);
                 self.expr(then);
                 self.expr(otherwise);
@@ -365,7 +405,9 @@ impl ExprVisitor<'_, '_> {
 
 fn same_key(a: &Literal, b: &Literal) -> bool {
     match (a, b) {
-        (Literal::Int(x), Literal::Float(y)) | (Literal::Float(y), Literal::Int(x)) => (*x as f64) == *y,
+        (Literal::Int(x), Literal::Float(y)) | (Literal::Float(y), Literal::Int(x)) => {
+            (*x as f64) == *y
+        }
         _ => a == b,
     }
 }

@@ -20,7 +20,10 @@ pub struct Project {
 }
 
 fn dir_of(name: &str) -> PathBuf {
-    Path::new(name).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(name)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// A reader for files named relative to the spec `spec_name`.
@@ -37,7 +40,9 @@ pub fn from_source(file: &Arc<SourceFile>) -> (Project, Diagnostics) {
     let mut seen: Vec<PathBuf> = vec![PathBuf::from(&file.name)];
     while let Some((from, spec)) = queue.pop() {
         for item in &spec.items {
-            let ItemKind::Import(imp) = &item.kind else { continue };
+            let ItemKind::Import(imp) = &item.kind else {
+                continue;
+            };
             let path = dir_of(&from.name).join(&imp.path.value);
             if seen.contains(&path) {
                 continue;
@@ -53,10 +58,13 @@ pub fn from_source(file: &Arc<SourceFile>) -> (Project, Diagnostics) {
                     imports.push(Parsed { file: f, spec: s });
                 }
                 Err(e) => diags.push(
-                    Diagnostic::new(codes::E0226, format!("cannot read imported file {:?}: {e}", imp.path.value))
-                        .in_file(&from)
-                        .label(imp.path.span, "unreadable import")
-                        .help("imports are relative to the importing file"),
+                    Diagnostic::new(
+                        codes::E0226,
+                        format!("cannot read imported file {:?}: {e}", imp.path.value),
+                    )
+                    .in_file(&from)
+                    .label(imp.path.span, "unreadable import")
+                    .help("imports are relative to the importing file"),
                 ),
             }
         }
@@ -70,8 +78,12 @@ pub fn from_source(file: &Arc<SourceFile>) -> (Project, Diagnostics) {
 
 /// Reads and parses a spec file and its imports.
 pub fn load_project(path: &Path) -> Result<(Project, Diagnostics), Box<Diagnostic>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Box::new(Diagnostic::new(codes::E1001, format!("cannot read `{}`: {e}", path.display()))))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(Diagnostic::new(
+            codes::E1001,
+            format!("cannot read `{}`: {e}", path.display()),
+        ))
+    })?;
     let file = SourceFile::new(path.display().to_string(), text);
     Ok(from_source(&file))
 }

@@ -8,7 +8,8 @@ use super::types::{assign, field_type, TYPE_NAMES};
 use super::{Checker, ReadFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, SourceFile};
 use crate::plan::{
-    order, DedupePlan, KeepPlan, LoadStep, Pass, PlaceholderPlan, Plan, SourcePlan, TablePlan, TargetPlan, UnitKind,
+    order, DedupePlan, KeepPlan, LoadStep, Pass, PlaceholderPlan, Plan, SourcePlan, TablePlan,
+    TargetPlan, UnitKind,
 };
 use crate::schema::model::{Field, FieldType};
 use crate::syntax::ast::{self, ExprKind, ItemKind, KeepKind, Literal, SourceRuleKind};
@@ -22,13 +23,20 @@ impl Checker<'_> {
         if imported
             && !matches!(
                 item.kind,
-                ItemKind::Values(_) | ItemKind::Table(_) | ItemKind::Custom(_) | ItemKind::Owners(_) | ItemKind::Import(_)
+                ItemKind::Values(_)
+                    | ItemKind::Table(_)
+                    | ItemKind::Custom(_)
+                    | ItemKind::Owners(_)
+                    | ItemKind::Import(_)
             )
         {
-            let d = Diagnostic::new(codes::E0219, "an imported file may only declare `values`, `table`, `custom` and `owners`")
-                .in_file(&self.file)
-                .label(item.span, "not allowed in an imported file")
-                .help("move this item into the spec that imports the file");
+            let d = Diagnostic::new(
+                codes::E0219,
+                "an imported file may only declare `values`, `table`, `custom` and `owners`",
+            )
+            .in_file(&self.file)
+            .label(item.span, "not allowed in an imported file")
+            .help("move this item into the spec that imports the file");
             self.diags.push(d);
             return;
         }
@@ -46,7 +54,8 @@ impl Checker<'_> {
             }
             ItemKind::Source(s) => {
                 let f = Arc::clone(&self.file);
-                self.source_rules.push((s.object.name.clone(), s.rules.clone(), f));
+                self.source_rules
+                    .push((s.object.name.clone(), s.rules.clone(), f));
             }
             _ => {}
         }
@@ -60,20 +69,31 @@ impl Checker<'_> {
                 _ => None,
             };
             let bad = |c: &mut Self, why: String| {
-                let d = Diagnostic::new(codes::E0225, format!("invalid value for option `{key}`: {why}"))
-                    .in_file(&c.file)
-                    .label(e.value.span, "invalid value");
+                let d = Diagnostic::new(
+                    codes::E0225,
+                    format!("invalid value for option `{key}`: {why}"),
+                )
+                .in_file(&c.file)
+                .label(e.value.span, "invalid value");
                 c.diags.push(d);
             };
             match key {
                 "timezone" => match text {
                     Some(tz) if tz.parse::<chrono_tz::Tz>().is_ok() => self.options.timezone = tz,
-                    Some(tz) => bad(self, format!("{tz:?} is not an IANA time zone such as \"Europe/Copenhagen\"")),
+                    Some(tz) => bad(
+                        self,
+                        format!("{tz:?} is not an IANA time zone such as \"Europe/Copenhagen\""),
+                    ),
                     None => bad(self, "expected a string".into()),
                 },
                 "date_format" => match text {
-                    Some(f) if super::funcs::valid_strftime(&f) => self.options.date_formats.insert(0, f),
-                    Some(f) => bad(self, format!("{f:?} is not a strftime format such as \"%d-%m-%Y\"")),
+                    Some(f) if super::funcs::valid_strftime(&f) => {
+                        self.options.date_formats.insert(0, f)
+                    }
+                    Some(f) => bad(
+                        self,
+                        format!("{f:?} is not a strftime format such as \"%d-%m-%Y\""),
+                    ),
                     None => bad(self, "expected a string".into()),
                 },
                 "strict" => match &e.value.kind {
@@ -102,7 +122,8 @@ impl Checker<'_> {
                 if let FieldType::Lookup { objects } = &ft {
                     // Checked once every `custom object` is declared.
                     for o in objects {
-                        self.pending_lookups.push((o.clone(), t.span, Arc::clone(&self.file)));
+                        self.pending_lookups
+                            .push((o.clone(), t.span, Arc::clone(&self.file)));
                     }
                 }
                 Some(ft)
@@ -122,10 +143,15 @@ impl Checker<'_> {
         let name = &c.object.name;
         if c.new_object {
             if self.dest.contains_key(name) {
-                let d = Diagnostic::new(codes::E0216, format!("`{name}` already exists in {}", self.dest_system))
-                    .in_file(&self.file)
-                    .label(c.object.span, "declared as new")
-                    .help(format!("add fields to it with `custom {name} {{ … }}` (without `object`)"));
+                let d = Diagnostic::new(
+                    codes::E0216,
+                    format!("`{name}` already exists in {}", self.dest_system),
+                )
+                .in_file(&self.file)
+                .label(c.object.span, "declared as new")
+                .help(format!(
+                    "add fields to it with `custom {name} {{ … }}` (without `object`)"
+                ));
                 self.diags.push(d);
                 return;
             }
@@ -140,24 +166,41 @@ impl Checker<'_> {
             );
         } else if !self.dest.contains_key(name) {
             let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
-            let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{name}`", self.dest_system))
-                .in_file(&self.file)
-                .label(c.object.span, "unknown destination object")
-                .maybe_help(did_you_mean(name, names))
-                .help(format!("to create a new object write `custom object {name} {{ … }}`"));
+            let d = Diagnostic::new(
+                codes::E0212,
+                format!("`{}` has no object `{name}`", self.dest_system),
+            )
+            .in_file(&self.file)
+            .label(c.object.span, "unknown destination object")
+            .maybe_help(did_you_mean(name, names))
+            .help(format!(
+                "to create a new object write `custom object {name} {{ … }}`"
+            ));
             self.diags.push(d);
             return;
         }
-        let naming = self.dest_desc.api.as_ref().map(|a| a.custom_field_naming.clone()).unwrap_or_default();
+        let naming = self
+            .dest_desc
+            .api
+            .as_ref()
+            .map(|a| a.custom_field_naming.clone())
+            .unwrap_or_default();
         for f in &c.fields {
-            let Some(ty) = self.type_of(&f.ty) else { continue };
+            let Some(ty) = self.type_of(&f.ty) else {
+                continue;
+            };
             let obj = &self.dest[name];
             if let Some(existing) = obj.fields.get(&f.name.name) {
                 if !existing.custom || !obj.declared.contains(&f.name.name) {
-                    let d = Diagnostic::new(codes::E0215, format!("`{name}.{}` is a standard field", f.name.name))
-                        .in_file(&self.file)
-                        .label(f.name.span, "clashes with a standard field")
-                        .help("assign the standard field directly, or give the custom field another name");
+                    let d = Diagnostic::new(
+                        codes::E0215,
+                        format!("`{name}.{}` is a standard field", f.name.name),
+                    )
+                    .in_file(&self.file)
+                    .label(f.name.span, "clashes with a standard field")
+                    .help(
+                        "assign the standard field directly, or give the custom field another name",
+                    );
                     self.diags.push(d);
                 }
                 continue;
@@ -184,7 +227,8 @@ impl Checker<'_> {
             let obj = self.dest.get_mut(name).expect("checked above");
             obj.fields.insert(f.name.name.clone(), field);
             obj.declared.push(f.name.name.clone());
-            self.declared_spans.insert((name.clone(), f.name.name.clone()), f.name.span);
+            self.declared_spans
+                .insert((name.clone(), f.name.name.clone()), f.name.span);
         }
     }
 
@@ -201,12 +245,19 @@ impl Checker<'_> {
             let fix = naming
                 .strip_prefix("suffix:")
                 .map(|s| format!("{}{s}", field.name))
-                .or_else(|| naming.strip_prefix("prefix:").map(|p| format!("{p}{}", field.name)))
+                .or_else(|| {
+                    naming
+                        .strip_prefix("prefix:")
+                        .map(|p| format!("{p}{}", field.name))
+                })
                 .unwrap_or_default();
-            let d = Diagnostic::new(codes::E0217, format!("{} custom fields are named `{naming}`", self.dest_system))
-                .in_file(&self.file)
-                .label(field.span, "does not follow the convention")
-                .help(format!("call it `{fix}`"));
+            let d = Diagnostic::new(
+                codes::E0217,
+                format!("{} custom fields are named `{naming}`", self.dest_system),
+            )
+            .in_file(&self.file)
+            .label(field.span, "does not follow the convention")
+            .help(format!("call it `{fix}`"));
             self.diags.push(d);
         }
     }
@@ -215,22 +266,30 @@ impl Checker<'_> {
         let text = match read(&t.file.value) {
             Ok(text) => text,
             Err(e) => {
-                let d = Diagnostic::new(codes::E0220, format!("cannot read table file {:?}: {e}", t.file.value))
-                    .in_file(&self.file)
-                    .label(t.file.span, "unreadable")
-                    .help("table paths are relative to the spec file");
+                let d = Diagnostic::new(
+                    codes::E0220,
+                    format!("cannot read table file {:?}: {e}", t.file.value),
+                )
+                .in_file(&self.file)
+                .label(t.file.span, "unreadable")
+                .help("table paths are relative to the spec file");
                 self.diags.push(d);
                 return;
             }
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let columns: Vec<String> = match rdr.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
             Err(e) => {
-                let d = Diagnostic::new(codes::E0220, format!("table file {:?} is not valid CSV: {e}", t.file.value))
-                    .in_file(&self.file)
-                    .label(t.file.span, "invalid CSV");
+                let d = Diagnostic::new(
+                    codes::E0220,
+                    format!("table file {:?} is not valid CSV: {e}", t.file.value),
+                )
+                .in_file(&self.file)
+                .label(t.file.span, "invalid CSV");
                 self.diags.push(d);
                 return;
             }
@@ -240,20 +299,32 @@ impl Checker<'_> {
             match r {
                 Ok(r) => rows.push(r.iter().map(str::to_string).collect()),
                 Err(e) => {
-                    let d = Diagnostic::new(codes::E0220, format!("table file {:?} is not valid CSV: {e}", t.file.value))
-                        .in_file(&self.file)
-                        .label(t.file.span, "invalid CSV");
+                    let d = Diagnostic::new(
+                        codes::E0220,
+                        format!("table file {:?} is not valid CSV: {e}", t.file.value),
+                    )
+                    .in_file(&self.file)
+                    .label(t.file.span, "invalid CSV");
                     self.diags.push(d);
                     return;
                 }
             }
         }
         let Some(key_column) = columns.iter().position(|c| *c == t.key.name) else {
-            let d = Diagnostic::new(codes::E0221, format!("table file {:?} has no column `{}`", t.file.value, t.key.name))
-                .in_file(&self.file)
-                .label(t.key.span, "not a column of the file")
-                .maybe_help(did_you_mean(&t.key.name, columns.iter().map(String::as_str)))
-                .note(format!("its columns are: {}", columns.join(", ")));
+            let d = Diagnostic::new(
+                codes::E0221,
+                format!(
+                    "table file {:?} has no column `{}`",
+                    t.file.value, t.key.name
+                ),
+            )
+            .in_file(&self.file)
+            .label(t.key.span, "not a column of the file")
+            .maybe_help(did_you_mean(
+                &t.key.name,
+                columns.iter().map(String::as_str),
+            ))
+            .note(format!("its columns are: {}", columns.join(", ")));
             self.diags.push(d);
             return;
         };
@@ -279,10 +350,13 @@ impl Checker<'_> {
         for (o, span, file) in std::mem::take(&mut self.pending_lookups) {
             if !self.dest.contains_key(&o) {
                 let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
-                let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{o}`", self.dest_system))
-                    .in_file(&file)
-                    .label(span, "lookup to an unknown object")
-                    .maybe_help(did_you_mean(&o, names));
+                let d = Diagnostic::new(
+                    codes::E0212,
+                    format!("`{}` has no object `{o}`", self.dest_system),
+                )
+                .in_file(&file)
+                .label(span, "lookup to an unknown object")
+                .maybe_help(did_you_mean(&o, names));
                 self.diags.push(d);
             }
         }
@@ -294,7 +368,9 @@ impl Checker<'_> {
     ) -> IndexMap<String, Vec<Declared>> {
         let mut out: IndexMap<String, Vec<Declared>> = IndexMap::new();
         for (file, item) in items {
-            let ItemKind::Source(s) = &item.kind else { continue };
+            let ItemKind::Source(s) = &item.kind else {
+                continue;
+            };
             self.with_file(file, |c| {
                 if c.env.desc.object(&s.object.name).is_none() {
                     c.source_scope(&s.object);
@@ -303,11 +379,13 @@ impl Checker<'_> {
                 for rule in &s.rules {
                     if let SourceRuleKind::Column { name, ty, from } = &rule.kind {
                         if let Some(ft) = c.type_of(ty) {
-                            out.entry(s.object.name.clone()).or_default().push(Declared {
-                                name: name.name.clone(),
-                                ty: ft,
-                                header: from.as_ref().map(|f| f.value.clone()),
-                            });
+                            out.entry(s.object.name.clone())
+                                .or_default()
+                                .push(Declared {
+                                    name: name.name.clone(),
+                                    ty: ft,
+                                    header: from.as_ref().map(|f| f.value.clone()),
+                                });
                         }
                     }
                 }
@@ -321,7 +399,9 @@ impl Checker<'_> {
         let rules = std::mem::take(&mut self.source_rules);
         for (object, rules, file) in &rules {
             self.with_file(file, |c| {
-                let Some(obj) = c.env.intern(object) else { return };
+                let Some(obj) = c.env.intern(object) else {
+                    return;
+                };
                 let scope = Scope {
                     object: obj,
                     group: None,
@@ -337,11 +417,17 @@ impl Checker<'_> {
                             let by: Vec<_> = by.iter().map(|e| c.infer().expr(e, &scope)).collect();
                             let keep = match &keep.kind {
                                 KeepKind::Latest(e) => KeepPlan::Latest(c.infer().expr(e, &scope)),
-                                KeepKind::Earliest(e) => KeepPlan::Earliest(c.infer().expr(e, &scope)),
+                                KeepKind::Earliest(e) => {
+                                    KeepPlan::Earliest(c.infer().expr(e, &scope))
+                                }
                                 KeepKind::First => KeepPlan::First,
                                 KeepKind::Last => KeepPlan::Last,
                             };
-                            c.source_filters.entry(obj).or_default().1 = Some(DedupePlan { by, keep, span: rule.span });
+                            c.source_filters.entry(obj).or_default().1 = Some(DedupePlan {
+                                by,
+                                keep,
+                                span: rule.span,
+                            });
                         }
                         SourceRuleKind::Column { .. } => {}
                     }
@@ -358,40 +444,64 @@ impl Checker<'_> {
             self.with_file(&file, |c| {
                 let Some(obj) = c.dest.get(&p.object.name).cloned() else {
                     let names: Vec<&str> = c.dest.keys().map(String::as_str).collect();
-                    let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{}`", c.dest_system, p.object.name))
-                        .in_file(&c.file)
-                        .label(p.object.span, "unknown destination object")
-                        .maybe_help(did_you_mean(&p.object.name, names));
+                    let d = Diagnostic::new(
+                        codes::E0212,
+                        format!("`{}` has no object `{}`", c.dest_system, p.object.name),
+                    )
+                    .in_file(&c.file)
+                    .label(p.object.span, "unknown destination object")
+                    .maybe_help(did_you_mean(&p.object.name, names));
                     c.diags.push(d);
                     return;
                 };
                 let mut fields = Vec::new();
                 for f in &p.fields {
-                    let Some(field) = c.dest_field(&obj, &f.field).cloned() else { continue };
+                    let Some(field) = c.dest_field(&obj, &f.field).cloned() else {
+                        continue;
+                    };
                     let ExprKind::Literal(l) = &f.value.kind else {
-                        let d = Diagnostic::new(codes::E0301, "placeholder fields take fixed values")
-                            .in_file(&c.file)
-                            .label(f.value.span, "not a literal")
-                            .help("a placeholder is one shared record; write its values as literals");
+                        let d = Diagnostic::new(
+                            codes::E0301,
+                            "placeholder fields take fixed values",
+                        )
+                        .in_file(&c.file)
+                        .label(f.value.span, "not a literal")
+                        .help("a placeholder is one shared record; write its values as literals");
                         c.diags.push(d);
                         continue;
                     };
                     let t = literal(l, f.value.span);
                     let mut risks = Vec::new();
                     if assign(&t.ty, &field.ty, &mut risks).is_err() {
-                        let d = Diagnostic::new(codes::E0301, format!("{} cannot be assigned to `{}.{}` ({})", t.ty, obj.name, f.field.dotted(), field.ty))
-                            .in_file(&c.file)
-                            .label(f.value.span, "wrong type");
+                        let d = Diagnostic::new(
+                            codes::E0301,
+                            format!(
+                                "{} cannot be assigned to `{}.{}` ({})",
+                                t.ty,
+                                obj.name,
+                                f.field.dotted(),
+                                field.ty
+                            ),
+                        )
+                        .in_file(&c.file)
+                        .label(f.value.span, "wrong type");
                         c.diags.push(d);
                     }
                     fields.push((f.field.dotted(), literal_value(l)));
                 }
                 for (name, field) in &obj.fields {
-                    if field.required && field.createable && !fields.iter().any(|(n, _)| n == name) {
-                        let d = Diagnostic::new(codes::E0302, format!("required field `{}.{name}` is not set on this placeholder", obj.name))
-                            .in_file(&c.file)
-                            .label(p.object.span, "placeholder")
-                            .help(format!("add `{name} = \"…\"`"));
+                    if field.required && field.createable && !fields.iter().any(|(n, _)| n == name)
+                    {
+                        let d = Diagnostic::new(
+                            codes::E0302,
+                            format!(
+                                "required field `{}.{name}` is not set on this placeholder",
+                                obj.name
+                            ),
+                        )
+                        .in_file(&c.file)
+                        .label(p.object.span, "placeholder")
+                        .help(format!("add `{name} = \"…\"`"));
                         c.diags.push(d);
                     }
                 }
@@ -408,10 +518,13 @@ impl Checker<'_> {
     pub(super) fn strict_warnings(&mut self) {
         for m in &self.symbols.maps {
             if !m.used {
-                let d = Diagnostic::new(codes::W0401, format!("value map `{}` is never used", m.name))
-                    .in_file(&m.file)
-                    .label(m.span, "unused")
-                    .help("remove it, or use it as `name[key]`");
+                let d = Diagnostic::new(
+                    codes::W0401,
+                    format!("value map `{}` is never used", m.name),
+                )
+                .in_file(&m.file)
+                .label(m.span, "unused")
+                .help("remove it, or use it as `name[key]`");
                 self.diags.push(d);
             }
         }
@@ -424,7 +537,11 @@ impl Checker<'_> {
                 self.diags.push(d);
             }
         }
-        let targets: Vec<&TargetPlan> = self.units.iter().flat_map(|u| unit_targets(&u.kind)).collect();
+        let targets: Vec<&TargetPlan> = self
+            .units
+            .iter()
+            .flat_map(|u| unit_targets(&u.kind))
+            .collect();
         // (object, top-level field) of every assignment, once.
         let set: std::collections::HashSet<(&str, &str)> = targets
             .iter()
@@ -432,21 +549,33 @@ impl Checker<'_> {
                 std::iter::once(&t.key)
                     .chain(&t.fields)
                     .chain(&t.deferred)
-                    .map(move |f| (t.object.as_str(), f.field.split('.').next().unwrap_or_default()))
+                    .map(move |f| {
+                        (
+                            t.object.as_str(),
+                            f.field.split('.').next().unwrap_or_default(),
+                        )
+                    })
             })
             .collect();
         let assigned = |obj: &str, field: &str| set.contains(&(obj, field));
         let mut warnings = Vec::new();
-        let used_objects: std::collections::HashSet<&str> = targets.iter().map(|t| t.object.as_str()).collect();
+        let used_objects: std::collections::HashSet<&str> =
+            targets.iter().map(|t| t.object.as_str()).collect();
         for obj in self.dest.values() {
             let used = used_objects.contains(obj.name.as_str());
             for name in &obj.declared {
                 if !assigned(&obj.name, name) {
                     warnings.push(
-                        Diagnostic::new(codes::W0303, format!("custom field `{}.{name}` is declared but never assigned", obj.name))
-                            .in_file(&self.file)
-                            .label(self.declared_span(&obj.name, name), "declared here")
-                            .help("assign it in a route, or remove the declaration"),
+                        Diagnostic::new(
+                            codes::W0303,
+                            format!(
+                                "custom field `{}.{name}` is declared but never assigned",
+                                obj.name
+                            ),
+                        )
+                        .in_file(&self.file)
+                        .label(self.declared_span(&obj.name, name), "declared here")
+                        .help("assign it in a route, or remove the declaration"),
                     );
                 }
             }
@@ -456,13 +585,21 @@ impl Checker<'_> {
                         let span = targets
                             .iter()
                             .find(|t| t.object == obj.name)
-                            .map(|t| crate::span::Span::new(t.span.start, t.span.start + t.object.len()))
+                            .map(|t| {
+                                crate::span::Span::new(t.span.start, t.span.start + t.object.len())
+                            })
                             .unwrap_or_default();
                         warnings.push(
-                            Diagnostic::new(codes::W0304, format!("`{}.{name}` is usually migrated but no route sets it", obj.name))
-                                .in_file(&self.file)
-                                .label(span, "this target")
-                                .help(format!("add `{name} = …`, or accept the gap")),
+                            Diagnostic::new(
+                                codes::W0304,
+                                format!(
+                                    "`{}.{name}` is usually migrated but no route sets it",
+                                    obj.name
+                                ),
+                            )
+                            .in_file(&self.file)
+                            .label(span, "this target")
+                            .help(format!("add `{name} = …`, or accept the gap")),
                         );
                     }
                 }
@@ -472,13 +609,21 @@ impl Checker<'_> {
     }
 
     fn declared_span(&self, object: &str, field: &str) -> crate::span::Span {
-        self.declared_spans.get(&(object.to_string(), field.to_string())).copied().unwrap_or_default()
+        self.declared_spans
+            .get(&(object.to_string(), field.to_string()))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Assembles the plan: sources, load order, deferred passes.
     pub(super) fn build_plan(&mut self) -> Option<Plan> {
         let mut objects: Vec<String> = Vec::new();
-        for o in self.placeholder_plans.iter().map(|p| &p.object).chain(&self.targets_seen) {
+        for o in self
+            .placeholder_plans
+            .iter()
+            .map(|p| &p.object)
+            .chain(&self.targets_seen)
+        {
             if !objects.contains(o) {
                 objects.push(o.clone());
             }
@@ -501,21 +646,31 @@ impl Checker<'_> {
         let mut load_order: Vec<LoadStep> = order
             .iter()
             .enumerate()
-            .map(|(i, o)| LoadStep { number: i as u32 + 1, object: o.clone(), pass: Pass::Upsert })
+            .map(|(i, o)| LoadStep {
+                number: i as u32 + 1,
+                object: o.clone(),
+                pass: Pass::Upsert,
+            })
+            .collect();
+        let with_deferred: std::collections::HashSet<&str> = self
+            .units
+            .iter()
+            .flat_map(|u| unit_targets(&u.kind))
+            .filter(|t| !t.deferred.is_empty())
+            .map(|t| t.object.as_str())
             .collect();
         let deferred: Vec<String> = order
             .iter()
-            .filter(|o| {
-                self.units
-                    .iter()
-                    .flat_map(|u| unit_targets(&u.kind))
-                    .any(|t| t.object == **o && !t.deferred.is_empty())
-            })
+            .filter(|o| with_deferred.contains(o.as_str()))
             .cloned()
             .collect();
         for o in deferred {
             let number = load_order.len() as u32 + 1;
-            load_order.push(LoadStep { number, object: o, pass: Pass::DeferredUpdate });
+            load_order.push(LoadStep {
+                number,
+                object: o,
+                pass: Pass::DeferredUpdate,
+            });
         }
         let sources = self
             .env
@@ -523,10 +678,17 @@ impl Checker<'_> {
             .iter()
             .enumerate()
             .map(|(i, o)| {
-                let (filters, dedupe) = self.source_filters.shift_remove(&(i as u32)).unwrap_or_default();
+                let (filters, dedupe) = self
+                    .source_filters
+                    .shift_remove(&(i as u32))
+                    .unwrap_or_default();
                 let filter = filters.into_iter().reduce(|a, b| crate::plan::TExpr {
                     span: a.span.to(b.span),
-                    kind: crate::plan::TExprKind::Binary { op: crate::plan::BinOp::And, lhs: Box::new(a), rhs: Box::new(b) },
+                    kind: crate::plan::TExprKind::Binary {
+                        op: crate::plan::BinOp::And,
+                        lhs: Box::new(a),
+                        rhs: Box::new(b),
+                    },
                     ty: crate::plan::Ty::Bool,
                     nullable: false,
                     fallible: false,

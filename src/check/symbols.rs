@@ -2,7 +2,7 @@
 //! and placeholders; with use tracking for the strict-mode warnings.
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
-use crate::plan::{MapPlan, OwnerFallback, OwnersPlan, Outcome, TExpr, TablePlan, Ty};
+use crate::plan::{MapPlan, Outcome, OwnerFallback, OwnersPlan, TExpr, TablePlan, Ty};
 use crate::span::Span;
 use crate::syntax::ast::{self, FieldInit, Ident, Literal, MapOutcome};
 use crate::value::Value;
@@ -116,7 +116,12 @@ impl Symbols {
             arms: v
                 .arms
                 .iter()
-                .map(|a| (a.keys.iter().map(literal_value).collect(), outcome(&a.outcome)))
+                .map(|a| {
+                    (
+                        a.keys.iter().map(literal_value).collect(),
+                        outcome(&a.outcome),
+                    )
+                })
                 .collect(),
             otherwise: v.else_arm.as_ref().map(|e| outcome(&e.outcome)),
         };
@@ -168,16 +173,24 @@ impl Symbols {
             Ty::Enum { values } => values
                 .iter()
                 .all(|v| info.arm_keys.iter().any(|(ks, _)| ks.contains(v))),
-            Ty::Bool => ["true", "false"]
-                .iter()
-                .all(|v| info.arm_keys.iter().any(|(ks, _)| ks.iter().any(|k| k == v))),
+            Ty::Bool => ["true", "false"].iter().all(|v| {
+                info.arm_keys
+                    .iter()
+                    .any(|(ks, _)| ks.iter().any(|k| k == v))
+            }),
             _ => false,
         }
     }
 
     /// E0402 (enum not covered, no `else`), W0404 (coverage unprovable),
     /// W0405 (an arm's key is not a value of the key's enum).
-    pub fn check_coverage(&mut self, m: u32, key: &TExpr, file: &Arc<SourceFile>, diags: &mut Diagnostics) {
+    pub fn check_coverage(
+        &mut self,
+        m: u32,
+        key: &TExpr,
+        file: &Arc<SourceFile>,
+        diags: &mut Diagnostics,
+    ) {
         let info = &self.maps[m as usize];
         let tag = format!("{:?}", key.ty);
         if !self.reported.insert((m, tag)) {
@@ -213,11 +226,17 @@ impl Symbols {
                             diags.push(
                                 Diagnostic::new(
                                     codes::W0405,
-                                    format!("arm {k:?} of value map `{}` can never match", info.name),
+                                    format!(
+                                        "arm {k:?} of value map `{}` can never match",
+                                        info.name
+                                    ),
                                 )
                                 .in_file(&info_file)
                                 .label(*span, "this key")
-                                .note(format!("the key expression can only be: {}", values.join(", "))),
+                                .note(format!(
+                                    "the key expression can only be: {}",
+                                    values.join(", ")
+                                )),
                             );
                         }
                     }
@@ -253,7 +272,9 @@ impl Symbols {
                 return Ty::text();
             }
         }
-        Ty::Enum { values: values.into() }
+        Ty::Enum {
+            values: values.into(),
+        }
     }
 
     /// Registers a placeholder expression; identical ones share one record.
@@ -261,15 +282,17 @@ impl Symbols {
         let same = |p: &PendingPlaceholder| {
             p.object.name == object.name
                 && p.fields.len() == fields.len()
-                && p.fields
-                    .iter()
-                    .zip(fields)
-                    .all(|(a, b)| a.field.dotted() == b.field.dotted() && a.value.kind == b.value.kind)
+                && p.fields.iter().zip(fields).all(|(a, b)| {
+                    a.field.dotted() == b.field.dotted() && a.value.kind == b.value.kind
+                })
         };
         if let Some(i) = self.placeholders.iter().position(same) {
             return i as u32;
         }
-        let file = self.current_file.clone().unwrap_or_else(|| SourceFile::new("", ""));
+        let file = self
+            .current_file
+            .clone()
+            .unwrap_or_else(|| SourceFile::new("", ""));
         self.placeholders.push(PendingPlaceholder {
             object: object.clone(),
             fields: fields.to_vec(),
@@ -278,7 +301,11 @@ impl Symbols {
         (self.placeholders.len() - 1) as u32
     }
 
-    pub fn owners_plan(o: &ast::Owners, diags: &mut Diagnostics, file: &Arc<SourceFile>) -> OwnersPlan {
+    pub fn owners_plan(
+        o: &ast::Owners,
+        diags: &mut Diagnostics,
+        file: &Arc<SourceFile>,
+    ) -> OwnersPlan {
         let mut plan = OwnersPlan {
             match_on: "email".into(),
             fallback: None,
@@ -288,20 +315,30 @@ impl Symbols {
                 ast::OwnerRuleKind::Match(i) => {
                     if i.name != "email" {
                         diags.push(
-                            Diagnostic::new(codes::E0225, format!("owners can only be matched by `email`, not `{}`", i.name))
-                                .in_file(file)
-                                .label(i.span, "unsupported match"),
+                            Diagnostic::new(
+                                codes::E0225,
+                                format!("owners can only be matched by `email`, not `{}`", i.name),
+                            )
+                            .in_file(file)
+                            .label(i.span, "unsupported match"),
                         );
                     }
                     plan.match_on = i.name.clone();
                 }
                 ast::OwnerRuleKind::Fallback(e) => match &e.kind {
-                    ast::ExprKind::Literal(Literal::Str(s)) => plan.fallback = Some(OwnerFallback::Owner(s.clone())),
-                    ast::ExprKind::Skip(r) => plan.fallback = Some(OwnerFallback::Skip(r.code.clone())),
+                    ast::ExprKind::Literal(Literal::Str(s)) => {
+                        plan.fallback = Some(OwnerFallback::Owner(s.clone()))
+                    }
+                    ast::ExprKind::Skip(r) => {
+                        plan.fallback = Some(OwnerFallback::Skip(r.code.clone()))
+                    }
                     _ => diags.push(
-                        Diagnostic::new(codes::E0225, "an owner fallback is an email or `skip(\"reason\")`")
-                            .in_file(file)
-                            .label(e.span, "not an email or skip"),
+                        Diagnostic::new(
+                            codes::E0225,
+                            "an owner fallback is an email or `skip(\"reason\")`",
+                        )
+                        .in_file(file)
+                        .label(e.span, "not an email or skip"),
                     ),
                 },
             }

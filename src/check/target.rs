@@ -30,7 +30,11 @@ pub struct CheckedTarget {
 
 impl<'d> Checker<'d> {
     /// Resolves a destination field path, reporting unknown names.
-    pub(super) fn dest_field<'o>(&mut self, obj: &'o DestObj, path: &ast::FieldPath) -> Option<&'o Field> {
+    pub(super) fn dest_field<'o>(
+        &mut self,
+        obj: &'o DestObj,
+        path: &ast::FieldPath,
+    ) -> Option<&'o Field> {
         let segs: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
         match obj.resolve(&segs) {
             Ok(f) => Some(f),
@@ -44,7 +48,11 @@ impl<'d> Checker<'d> {
                         _ => Vec::new(),
                     }
                 };
-                let what = if i == 0 { obj.name.clone() } else { format!("{}.{}", obj.name, segs[0]) };
+                let what = if i == 0 {
+                    obj.name.clone()
+                } else {
+                    format!("{}.{}", obj.name, segs[0])
+                };
                 let d = Diagnostic::new(codes::E0213, format!("`{what}` has no field `{}`", seg.name))
                     .in_file(&self.file)
                     .label(seg.span, "unknown field")
@@ -64,9 +72,12 @@ impl<'d> Checker<'d> {
                 None
             }
             Err(FieldLookup::TooDeep) => {
-                let d = Diagnostic::new(codes::E0213, "composite fields have one level of sub-fields")
-                    .in_file(&self.file)
-                    .label(path.span, "too many parts");
+                let d = Diagnostic::new(
+                    codes::E0213,
+                    "composite fields have one level of sub-fields",
+                )
+                .in_file(&self.file)
+                .label(path.span, "too many parts");
                 self.diags.push(d);
                 None
             }
@@ -77,11 +88,14 @@ impl<'d> Checker<'d> {
     pub(super) fn target(&mut self, t: &ast::Target, scope: &Scope) -> Option<CheckedTarget> {
         let Some(obj) = self.dest.get(&t.object.name).cloned() else {
             let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
-            let d = Diagnostic::new(codes::E0212, format!("`{}` has no object `{}`", self.dest_system, t.object.name))
-                .in_file(&self.file)
-                .label(t.object.span, "unknown destination object")
-                .maybe_help(did_you_mean(&t.object.name, names))
-                .note("declare a new one with `custom object NAME { … }`");
+            let d = Diagnostic::new(
+                codes::E0212,
+                format!("`{}` has no object `{}`", self.dest_system, t.object.name),
+            )
+            .in_file(&self.file)
+            .label(t.object.span, "unknown destination object")
+            .maybe_help(did_you_mean(&t.object.name, names))
+            .note("declare a new one with `custom object NAME { … }`");
             self.diags.push(d);
             return None;
         };
@@ -101,9 +115,16 @@ impl<'d> Checker<'d> {
             let Some(field) = field else { continue };
             assigned.push(path.dotted());
             if !field.createable && !is_key {
-                let d = Diagnostic::new(codes::E0310, format!("`{}.{}` cannot be set through the API", obj.name, path.dotted()))
-                    .in_file(&self.file)
-                    .label(path.span, "read-only field");
+                let d = Diagnostic::new(
+                    codes::E0310,
+                    format!(
+                        "`{}.{}` cannot be set through the API",
+                        obj.name,
+                        path.dotted()
+                    ),
+                )
+                .in_file(&self.file)
+                .label(path.span, "read-only field");
                 self.diags.push(d);
             }
             self.check_assignment(&obj, &field, path, &texpr, &mut lookups);
@@ -152,7 +173,14 @@ impl<'d> Checker<'d> {
         })
     }
 
-    fn check_key(&mut self, obj: &DestObj, field: &Field, path: &ast::FieldPath, e: &TExpr, earlier: Option<Span>) {
+    fn check_key(
+        &mut self,
+        obj: &DestObj,
+        field: &Field,
+        path: &ast::FieldPath,
+        e: &TExpr,
+        earlier: Option<Span>,
+    ) {
         if let Some(first) = earlier {
             let d = Diagnostic::new(codes::E0505, "a target has one `key`")
                 .in_file(&self.file)
@@ -167,7 +195,10 @@ impl<'d> Checker<'d> {
                 .help(format!("declare a key field: `custom {} {{ Source_System_ID__c : text(40) external_id unique }}`", obj.name));
             self.diags.push(d);
         }
-        if e.nullable || e.fallible || matches!(e.ty, Ty::Never) && !matches!(e.kind, TExprKind::Lit(_)) {
+        if e.nullable
+            || e.fallible
+            || matches!(e.ty, Ty::Never) && !matches!(e.kind, TExprKind::Lit(_))
+        {
             let d = Diagnostic::new(codes::E0507, "a key must never be empty")
                 .in_file(&self.file)
                 .label(e.span, "may be empty")
@@ -189,40 +220,72 @@ impl<'d> Checker<'d> {
                         continue;
                     }
                 }
-                let d = Diagnostic::new(codes::E0302, format!("required field `{}.{name}` is not assigned", obj.name))
-                    .in_file(&self.file)
-                    .label(t.object.span, "this target")
-                    .help(format!("add `{name} = …` (`?? skip(\"reason\")` drops records that have no value)"));
+                let d = Diagnostic::new(
+                    codes::E0302,
+                    format!("required field `{}.{name}` is not assigned", obj.name),
+                )
+                .in_file(&self.file)
+                .label(t.object.span, "this target")
+                .help(format!(
+                    "add `{name} = …` (`?? skip(\"reason\")` drops records that have no value)"
+                ));
                 self.diags.push(d);
             }
         }
     }
 
-    fn check_assignment(&mut self, obj: &DestObj, field: &Field, path: &ast::FieldPath, e: &TExpr, lookups: &mut Vec<LookupRef>) {
+    fn check_assignment(
+        &mut self,
+        obj: &DestObj,
+        field: &Field,
+        path: &ast::FieldPath,
+        e: &TExpr,
+        lookups: &mut Vec<LookupRef>,
+    ) {
         if field.required && e.nullable {
-            let d = Diagnostic::new(codes::E0303, format!("`{}.{}` is required, but this may be empty", obj.name, path.dotted()))
-                .in_file(&self.file)
-                .label(e.span, "may be empty")
-                .label(path.span, "required field")
-                .help("end it with `?? \"default\"` or `?? skip(\"reason\")`");
+            let d = Diagnostic::new(
+                codes::E0303,
+                format!(
+                    "`{}.{}` is required, but this may be empty",
+                    obj.name,
+                    path.dotted()
+                ),
+            )
+            .in_file(&self.file)
+            .label(e.span, "may be empty")
+            .label(path.span, "required field")
+            .help("end it with `?? \"default\"` or `?? skip(\"reason\")`");
             self.diags.push(d);
         }
         if e.fallible {
-            let d = Diagnostic::new(codes::E0304, "this conversion can fail at run time and is not handled")
-                .in_file(&self.file)
-                .label(e.span, "may fail")
-                .help("handle the failure with `?? …`, e.g. `number(x) ?? skip(\"bad_number\")`");
+            let d = Diagnostic::new(
+                codes::E0304,
+                "this conversion can fail at run time and is not handled",
+            )
+            .in_file(&self.file)
+            .label(e.span, "may fail")
+            .help("handle the failure with `?? …`, e.g. `number(x) ?? skip(\"bad_number\")`");
             self.diags.push(d);
         }
         let mut leaves = Vec::new();
         leaves_of(e, &mut leaves);
         let mut risks = Vec::new();
         for leaf in leaves {
-            if matches!(leaf.kind, TExprKind::Members(_)) && !matches!(field.ty, FieldType::Multipicklist { .. } | FieldType::List { .. }) {
-                let d = Diagnostic::new(codes::E0404, "in a merge, a field that is not a `by` key needs an aggregate")
-                    .in_file(&self.file)
-                    .label(leaf.span, "one value per merged record")
-                    .help("aggregate it: `first(x)`, `max(x)`, `count(x)`, `join(distinct(x), \";\")`, …");
+            if matches!(leaf.kind, TExprKind::Members(_))
+                && !matches!(
+                    field.ty,
+                    FieldType::Multipicklist { .. } | FieldType::List { .. }
+                )
+            {
+                let d = Diagnostic::new(
+                    codes::E0404,
+                    "in a merge, a field that is not a `by` key needs an aggregate",
+                )
+                .in_file(&self.file)
+                .label(leaf.span, "one value per merged record")
+                .help(
+                    "aggregate it: `first(x)`, `max(x)`, `count(x)`, `join(distinct(x), \";\")`, …",
+                );
                 self.diags.push(d);
                 continue;
             }
@@ -237,22 +300,43 @@ impl<'d> Checker<'d> {
             let (code, msg) = match r {
                 Risk::Truncation { from, to } => (
                     codes::W0301,
-                    format!("values up to {from} characters may be cut to {to} in `{}`", path.dotted()),
+                    format!(
+                        "values up to {from} characters may be cut to {to} in `{}`",
+                        path.dotted()
+                    ),
                 ),
                 Risk::Precision { from, to } => (
                     codes::W0302,
-                    format!("{from} decimals may be rounded to {to} in `{}`", path.dotted()),
+                    format!(
+                        "{from} decimals may be rounded to {to} in `{}`",
+                        path.dotted()
+                    ),
                 ),
             };
             let help = match code.id {
-                "W0301" => format!("make it explicit with `truncate(x, {})`", field_max(field).unwrap_or(0)),
+                "W0301" => format!(
+                    "make it explicit with `truncate(x, {})`",
+                    field_max(field).unwrap_or(0)
+                ),
                 _ => "make it explicit with `round(x, n)`".to_string(),
             };
-            self.diags.push(Diagnostic::new(code, msg).in_file(&self.file).label(e.span, "here").help(help));
+            self.diags.push(
+                Diagnostic::new(code, msg)
+                    .in_file(&self.file)
+                    .label(e.span, "here")
+                    .help(help),
+            );
         }
     }
 
-    fn mismatch(&mut self, obj: &DestObj, field: &Field, path: &ast::FieldPath, leaf: &TExpr, m: Mismatch) {
+    fn mismatch(
+        &mut self,
+        obj: &DestObj,
+        field: &Field,
+        path: &ast::FieldPath,
+        leaf: &TExpr,
+        m: Mismatch,
+    ) {
         let target = format!("`{}.{}` ({})", obj.name, path.dotted(), field.ty);
         let d = match m {
             Mismatch::Type { hint } => Diagnostic::new(codes::E0301, format!("{} cannot be assigned to {target}", leaf.ty))
@@ -285,17 +369,30 @@ impl<'d> Checker<'d> {
         self.diags.push(d.in_file(&self.file));
     }
 
-    fn check_lookup(&mut self, objects: &[String], leaf: &TExpr, lookups: &mut Vec<LookupRef>, field: &str) {
+    fn check_lookup(
+        &mut self,
+        objects: &[String],
+        leaf: &TExpr,
+        lookups: &mut Vec<LookupRef>,
+        field: &str,
+    ) {
         match &leaf.ty {
             Ty::Record { object } => {
                 let src = self.env.obj(*object).name.clone();
                 let routes = self.routed.get(&src).cloned().unwrap_or_default();
-                let hits: Vec<&(String, Span)> = routes.iter().filter(|(o, _)| objects.contains(o)).collect();
+                let hits: Vec<&(String, Span)> =
+                    routes.iter().filter(|(o, _)| objects.contains(o)).collect();
                 if hits.is_empty() {
-                    let d = Diagnostic::new(codes::E0501, format!("no route sends `{src}` to {}", objects.join(" or ")))
-                        .in_file(&self.file)
-                        .label(leaf.span, format!("a `{src}` record"))
-                        .help(format!("add `route {src} -> {} {{ … }}`, or assign a placeholder", objects[0]));
+                    let d = Diagnostic::new(
+                        codes::E0501,
+                        format!("no route sends `{src}` to {}", objects.join(" or ")),
+                    )
+                    .in_file(&self.file)
+                    .label(leaf.span, format!("a `{src}` record"))
+                    .help(format!(
+                        "add `route {src} -> {} {{ … }}`, or assign a placeholder",
+                        objects[0]
+                    ));
                     self.diags.push(d);
                     return;
                 }
@@ -318,24 +415,51 @@ impl<'d> Checker<'d> {
                 });
             }
             Ty::Produced { target } => {
-                let o = self.produced_objects.get(*target as usize).cloned().unwrap_or_default();
+                let o = self
+                    .produced_objects
+                    .get(*target as usize)
+                    .cloned()
+                    .unwrap_or_default();
                 if !objects.contains(&o) {
-                    let d = Diagnostic::new(codes::E0301, format!("this alias makes a `{o}`, the field points to {}", objects.join(" or ")))
-                        .in_file(&self.file)
-                        .label(leaf.span, "wrong object");
+                    let d = Diagnostic::new(
+                        codes::E0301,
+                        format!(
+                            "this alias makes a `{o}`, the field points to {}",
+                            objects.join(" or ")
+                        ),
+                    )
+                    .in_file(&self.file)
+                    .label(leaf.span, "wrong object");
                     self.diags.push(d);
                 }
-                lookups.push(LookupRef { field: field.to_string(), objects: vec![o], record: false });
+                lookups.push(LookupRef {
+                    field: field.to_string(),
+                    objects: vec![o],
+                    record: false,
+                });
             }
             Ty::Placeholder { index } => {
-                let o = self.symbols.placeholders[*index as usize].object.name.clone();
+                let o = self.symbols.placeholders[*index as usize]
+                    .object
+                    .name
+                    .clone();
                 if !objects.contains(&o) {
-                    let d = Diagnostic::new(codes::E0301, format!("this placeholder is a `{o}`, the field points to {}", objects.join(" or ")))
-                        .in_file(&self.file)
-                        .label(leaf.span, "wrong object");
+                    let d = Diagnostic::new(
+                        codes::E0301,
+                        format!(
+                            "this placeholder is a `{o}`, the field points to {}",
+                            objects.join(" or ")
+                        ),
+                    )
+                    .in_file(&self.file)
+                    .label(leaf.span, "wrong object");
                     self.diags.push(d);
                 }
-                lookups.push(LookupRef { field: field.to_string(), objects: vec![o], record: false });
+                lookups.push(LookupRef {
+                    field: field.to_string(),
+                    objects: vec![o],
+                    record: false,
+                });
             }
             _ => {}
         }
@@ -368,7 +492,9 @@ pub fn leaves_of<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
             leaves_of(a, out);
             leaves_of(b, out);
         }
-        TExprKind::If { then, otherwise, .. } => {
+        TExprKind::If {
+            then, otherwise, ..
+        } => {
             leaves_of(then, out);
             leaves_of(otherwise, out);
         }

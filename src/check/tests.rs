@@ -11,7 +11,9 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic, Diagnostics, SourceFil
 use crate::plan::Plan;
 use crate::runtime::data::{Dataset, Table};
 use crate::runtime::eval::Ctx;
-use crate::runtime::exec::{apply_source_rules, run_unit, to_json, DropReason, Emitted, Outcome, Subject};
+use crate::runtime::exec::{
+    apply_source_rules, run_unit, to_json, DropReason, Emitted, Outcome, Subject,
+};
 use crate::schema::model::FieldType;
 use crate::syntax::ast::{self, Expect, ExpectKind, ExprKind, Literal, UnaryOp};
 use crate::value::{RecRef, Value};
@@ -43,7 +45,10 @@ pub fn run_tests(plan: &Plan, tests: &[ast::TestBlock], file: &Arc<SourceFile>) 
 fn literal(e: &ast::Expr) -> Option<Literal> {
     match &e.kind {
         ExprKind::Literal(l) => Some(l.clone()),
-        ExprKind::Unary { op: UnaryOp::Neg, operand } => match &operand.kind {
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => match &operand.kind {
             ExprKind::Literal(Literal::Int(i)) => Some(Literal::Int(-i)),
             ExprKind::Literal(Literal::Float(f)) => Some(Literal::Float(-f)),
             _ => None,
@@ -71,12 +76,15 @@ fn staged(l: &Literal, ty: &FieldType) -> Result<Value, String> {
             Literal::Bool(b) => Value::Bool(*b),
             _ => return Err(fail()),
         },
-        FieldType::Date => Value::Date(NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| fail())?),
+        FieldType::Date => {
+            Value::Date(NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| fail())?)
+        }
         FieldType::Datetime => {
             let t = chrono::DateTime::parse_from_rfc3339(&text)
                 .map(|t| t.with_timezone(&chrono::Utc))
                 .or_else(|_| {
-                    chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S").map(|t| t.and_utc())
+                    chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")
+                        .map(|t| t.and_utc())
                 })
                 .map_err(|_| fail())?;
             Value::DateTime(t)
@@ -85,7 +93,9 @@ fn staged(l: &Literal, ty: &FieldType) -> Result<Value, String> {
             // Messy spellings fold onto the canonical value, as staging does.
             let fold = |s: &str| s.trim().to_lowercase();
             let found = values.iter().find(|v| {
-                v.value == text || fold(&v.value) == fold(&text) || v.aliases.iter().any(|a| fold(a) == fold(&text))
+                v.value == text
+                    || fold(&v.value) == fold(&text)
+                    || v.aliases.iter().any(|a| fold(a) == fold(&text))
             });
             match found {
                 Some(v) => Value::text(&v.value),
@@ -95,15 +105,23 @@ fn staged(l: &Literal, ty: &FieldType) -> Result<Value, String> {
                 }
             }
         }
-        FieldType::List { .. } | FieldType::Multipicklist { .. } => {
-            Value::List(text.split(';').map(|p| Value::text(p.trim())).collect::<Vec<_>>().into())
-        }
+        FieldType::List { .. } | FieldType::Multipicklist { .. } => Value::List(
+            text.split(';')
+                .map(|p| Value::text(p.trim()))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
         _ => Value::text(&text),
     })
 }
 
 /// Builds the test's dataset from its `given` blocks.
-fn dataset(plan: &Plan, t: &ast::TestBlock, file: &Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Dataset> {
+fn dataset(
+    plan: &Plan,
+    t: &ast::TestBlock,
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<Dataset> {
     let mut tables: Vec<Table> = plan
         .sources
         .iter()
@@ -114,11 +132,17 @@ fn dataset(plan: &Plan, t: &ast::TestBlock, file: &Arc<SourceFile>, diags: &mut 
         let Some(obj) = plan.sources.iter().position(|s| s.name == g.object.name) else {
             let names: Vec<&str> = plan.sources.iter().map(|s| s.name.as_str()).collect();
             diags.push(
-                Diagnostic::new(codes::E0602, format!("no route, rule or relation of this spec reads `{}`", g.object.name))
-                    .in_file(file)
-                    .label(g.object.span, "records here could not matter")
-                    .maybe_help(did_you_mean(&g.object.name, names.iter().copied()))
-                    .note(format!("objects this spec reads: {}", names.join(", "))),
+                Diagnostic::new(
+                    codes::E0602,
+                    format!(
+                        "no route, rule or relation of this spec reads `{}`",
+                        g.object.name
+                    ),
+                )
+                .in_file(file)
+                .label(g.object.span, "records here could not matter")
+                .maybe_help(did_you_mean(&g.object.name, names.iter().copied()))
+                .note(format!("objects this spec reads: {}", names.join(", "))),
             );
             ok = false;
             continue;
@@ -129,10 +153,16 @@ fn dataset(plan: &Plan, t: &ast::TestBlock, file: &Arc<SourceFile>, diags: &mut 
             let name = f.field.dotted();
             let Some(c) = source.columns.iter().position(|c| c.name == name) else {
                 diags.push(
-                    Diagnostic::new(codes::E0602, format!("`{}` has no column `{name}`", source.name))
-                        .in_file(file)
-                        .label(f.field.span, "unknown column")
-                        .maybe_help(did_you_mean(&name, source.columns.iter().map(|c| c.name.as_str()))),
+                    Diagnostic::new(
+                        codes::E0602,
+                        format!("`{}` has no column `{name}`", source.name),
+                    )
+                    .in_file(file)
+                    .label(f.field.span, "unknown column")
+                    .maybe_help(did_you_mean(
+                        &name,
+                        source.columns.iter().map(|c| c.name.as_str()),
+                    )),
                 );
                 ok = false;
                 continue;
@@ -145,9 +175,12 @@ fn dataset(plan: &Plan, t: &ast::TestBlock, file: &Arc<SourceFile>, diags: &mut 
                 Ok(v) => row[c] = v,
                 Err(why) => {
                     diags.push(
-                        Diagnostic::new(codes::E0602, format!("this value does not fit `{}.{name}`: {why}", source.name))
-                            .in_file(file)
-                            .label(f.value.span, format!("expected {}", source.columns[c].ty)),
+                        Diagnostic::new(
+                            codes::E0602,
+                            format!("this value does not fit `{}.{name}`: {why}", source.name),
+                        )
+                        .in_file(file)
+                        .label(f.value.span, format!("expected {}", source.columns[c].ty)),
                     );
                     ok = false;
                 }
@@ -173,7 +206,10 @@ fn run(plan: &Plan, data: Dataset) -> Produced {
     let mut ctx = Ctx::new(plan, &data);
     for unit in &plan.units {
         let id = |s: &Subject| match s {
-            Subject::Record(row) => data.record_id(RecRef { object: unit.source, row: *row }),
+            Subject::Record(row) => data.record_id(RecRef {
+                object: unit.source,
+                row: *row,
+            }),
             Subject::Group(_) => unit.label.clone(),
         };
         run_unit(&mut ctx, unit, |subject, outcome| match outcome {
@@ -203,7 +239,11 @@ fn actual(e: &Emitted, field: &str) -> Option<serde_json::Value> {
 /// The expected value of an `expect` field: a literal or a list of literals.
 fn expected_value(e: &ast::Expr) -> Option<serde_json::Value> {
     match &e.kind {
-        ExprKind::List(items) => items.iter().map(expected_value).collect::<Option<Vec<_>>>().map(serde_json::Value::Array),
+        ExprKind::List(items) => items
+            .iter()
+            .map(expected_value)
+            .collect::<Option<Vec<_>>>()
+            .map(serde_json::Value::Array),
         _ => literal(e).map(|l| expected(&l)),
     }
 }
@@ -232,15 +272,33 @@ fn show(v: Option<&serde_json::Value>) -> String {
     v.map_or("(absent)".to_string(), |v| v.to_string())
 }
 
-fn check_expect(plan: &Plan, t: &ast::TestBlock, e: &Expect, p: &Produced, file: &Arc<SourceFile>, diags: &mut Diagnostics) {
+fn check_expect(
+    plan: &Plan,
+    t: &ast::TestBlock,
+    e: &Expect,
+    p: &Produced,
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) {
     let fail = |msg: String| {
-        Diagnostic::new(codes::E0601, format!("test {:?} failed: {msg}", t.name.value))
-            .in_file(file)
-            .label(e.span, "this expectation")
+        Diagnostic::new(
+            codes::E0601,
+            format!("test {:?} failed: {msg}", t.name.value),
+        )
+        .in_file(file)
+        .label(e.span, "this expectation")
     };
     let produced_summary = || {
-        let mut parts: Vec<String> = p.emitted.iter().map(|r| format!("{} {}", r.object, r.id)).collect();
-        parts.extend(p.skipped.iter().map(|(r, id)| format!("skip({r:?}) of {id}")));
+        let mut parts: Vec<String> = p
+            .emitted
+            .iter()
+            .map(|r| format!("{} {}", r.object, r.id))
+            .collect();
+        parts.extend(
+            p.skipped
+                .iter()
+                .map(|(r, id)| format!("skip({r:?}) of {id}")),
+        );
         if parts.is_empty() {
             "nothing".to_string()
         } else {
@@ -250,21 +308,34 @@ fn check_expect(plan: &Plan, t: &ast::TestBlock, e: &Expect, p: &Produced, file:
     match &e.kind {
         ExpectKind::Skip(r) => {
             if !p.skipped.iter().any(|(reason, _)| *reason == r.code) {
-                diags.push(fail(format!("no record was skipped with {:?}", r.code)).note(format!("the test produced: {}", produced_summary())));
+                diags.push(
+                    fail(format!("no record was skipped with {:?}", r.code))
+                        .note(format!("the test produced: {}", produced_summary())),
+                );
             }
         }
         ExpectKind::Flag(r) => {
             if !p.emitted.iter().any(|x| x.flags.contains(&r.code)) {
-                diags.push(fail(format!("no record was flagged {:?}", r.code)).note(format!("the test produced: {}", produced_summary())));
+                diags.push(
+                    fail(format!("no record was flagged {:?}", r.code))
+                        .note(format!("the test produced: {}", produced_summary())),
+                );
             }
         }
         ExpectKind::Record { object, fields } => {
-            let is_target = plan.units.iter().any(|u| crate::check::setup::unit_targets(&u.kind).iter().any(|t| t.object == object.name));
+            let is_target = plan.units.iter().any(|u| {
+                crate::check::setup::unit_targets(&u.kind)
+                    .iter()
+                    .any(|t| t.object == object.name)
+            });
             if !is_target {
                 diags.push(
-                    Diagnostic::new(codes::E0603, format!("no route of this spec produces `{}`", object.name))
-                        .in_file(file)
-                        .label(object.span, "not a target of this spec"),
+                    Diagnostic::new(
+                        codes::E0603,
+                        format!("no route of this spec produces `{}`", object.name),
+                    )
+                    .in_file(file)
+                    .label(object.span, "not a target of this spec"),
                 );
                 return;
             }
@@ -282,21 +353,46 @@ fn check_expect(plan: &Plan, t: &ast::TestBlock, e: &Expect, p: &Produced, file:
                     return;
                 }
             }
-            let candidates: Vec<&Emitted> = p.emitted.iter().filter(|r| r.object == object.name).collect();
-            let matches = |r: &Emitted| wants.iter().all(|(n, w, _)| same(w.as_ref().unwrap_or(&serde_json::Value::Null), actual(r, n).as_ref()));
+            let candidates: Vec<&Emitted> = p
+                .emitted
+                .iter()
+                .filter(|r| r.object == object.name)
+                .collect();
+            let matches = |r: &Emitted| {
+                wants.iter().all(|(n, w, _)| {
+                    same(
+                        w.as_ref().unwrap_or(&serde_json::Value::Null),
+                        actual(r, n).as_ref(),
+                    )
+                })
+            };
             if candidates.iter().any(|r| matches(r)) {
                 return;
             }
             let Some(best) = candidates.iter().max_by_key(|r| {
-                wants.iter().filter(|(n, w, _)| same(w.as_ref().unwrap_or(&serde_json::Value::Null), actual(r, n).as_ref())).count()
+                wants
+                    .iter()
+                    .filter(|(n, w, _)| {
+                        same(
+                            w.as_ref().unwrap_or(&serde_json::Value::Null),
+                            actual(r, n).as_ref(),
+                        )
+                    })
+                    .count()
             }) else {
-                diags.push(fail(format!("no `{}` record was produced", object.name)).note(format!("the test produced: {}", produced_summary())));
+                diags.push(
+                    fail(format!("no `{}` record was produced", object.name))
+                        .note(format!("the test produced: {}", produced_summary())),
+                );
                 return;
             };
             // Labels on the differing values only: miette cannot nest labels on one line.
             let mut d = Diagnostic::new(
                 codes::E0601,
-                format!("test {:?} failed: `{}` {} differs from the expectation", t.name.value, object.name, best.id),
+                format!(
+                    "test {:?} failed: `{}` {} differs from the expectation",
+                    t.name.value, object.name, best.id
+                ),
             )
             .in_file(file);
             for (n, w, f) in &wants {
@@ -304,7 +400,10 @@ fn check_expect(plan: &Plan, t: &ast::TestBlock, e: &Expect, p: &Produced, file:
                 let w = w.clone().unwrap_or(serde_json::Value::Null);
                 if !same(&w, got.as_ref()) {
                     d = d
-                        .label(f.value.span, format!("expected {w}, got {}", show(got.as_ref())))
+                        .label(
+                            f.value.span,
+                            format!("expected {w}, got {}", show(got.as_ref())),
+                        )
                         .note(format!("{n}: expected {w}, actual {}", show(got.as_ref())));
                 }
             }

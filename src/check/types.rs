@@ -10,9 +10,26 @@ use crate::syntax::ast::{TypeArg, TypeExpr};
 
 /// Type names a spec may write, for "did you mean".
 pub const TYPE_NAMES: &[&str] = &[
-    "text", "textarea", "integer", "decimal", "number", "percent", "currency", "boolean", "date",
-    "datetime", "email", "phone", "url", "picklist", "enum", "multipicklist", "list", "lookup",
-    "owner", "id",
+    "text",
+    "textarea",
+    "integer",
+    "decimal",
+    "number",
+    "percent",
+    "currency",
+    "boolean",
+    "date",
+    "datetime",
+    "email",
+    "phone",
+    "url",
+    "picklist",
+    "enum",
+    "multipicklist",
+    "list",
+    "lookup",
+    "owner",
+    "id",
 ];
 
 /// Converts a written type. `Err` is a message for E0315.
@@ -48,12 +65,19 @@ pub fn field_type(t: &TypeExpr) -> Result<FieldType, String> {
         match ints.get(i) {
             None => Ok(None),
             Some(&n) if (1..=max).contains(&n) => Ok(Some(n as u32)),
-            Some(n) => Err(format!("`{n}` is out of range for `{}` (1 to {max})", t.name.name)),
+            Some(n) => Err(format!(
+                "`{n}` is out of range for `{}` (1 to {max})",
+                t.name.name
+            )),
         }
     };
     let ty = match t.name.name.as_str() {
-        "text" | "string" => FieldType::Text { max: small(0, 131_072)? },
-        "textarea" => FieldType::Textarea { max: small(0, 131_072)? },
+        "text" | "string" => FieldType::Text {
+            max: small(0, 131_072)?,
+        },
+        "textarea" => FieldType::Textarea {
+            max: small(0, 131_072)?,
+        },
         "integer" | "int" => FieldType::Integer,
         "decimal" | "number" => {
             let p = small(0, 38)?.map(|n| n as u8);
@@ -62,7 +86,10 @@ pub fn field_type(t: &TypeExpr) -> Result<FieldType, String> {
                 Some(s) => return Err(format!("scale `{s}` must be between 0 and the precision")),
                 None => p.map(|_| 0),
             };
-            FieldType::Number { precision: p, scale: s }
+            FieldType::Number {
+                precision: p,
+                scale: s,
+            }
         }
         "percent" => FieldType::Percent,
         "currency" => FieldType::Currency,
@@ -74,7 +101,10 @@ pub fn field_type(t: &TypeExpr) -> Result<FieldType, String> {
         "url" => FieldType::Url,
         "picklist" | "enum" | "multipicklist" => {
             if strs.is_empty() {
-                return Err(format!("`{}` needs its values: `{}(\"a\", \"b\")`", t.name.name, t.name.name));
+                return Err(format!(
+                    "`{}` needs its values: `{}(\"a\", \"b\")`",
+                    t.name.name, t.name.name
+                ));
             }
             if t.name.name == "multipicklist" {
                 FieldType::Multipicklist { values: strs }

@@ -20,11 +20,17 @@ impl Checker<'_> {
             }),
             None => {
                 let names: Vec<String> = self.env.object_names().map(str::to_string).collect();
-                let d = Diagnostic::new(codes::E0210, format!("the export has no object `{}`", name.name))
-                    .in_file(&self.file)
-                    .label(name.span, "unknown source object")
-                    .maybe_help(crate::diagnostics::did_you_mean(&name.name, names.iter().map(String::as_str)))
-                    .note("`ferry schema show actimo` lists the export's objects");
+                let d = Diagnostic::new(
+                    codes::E0210,
+                    format!("the export has no object `{}`", name.name),
+                )
+                .in_file(&self.file)
+                .label(name.span, "unknown source object")
+                .maybe_help(crate::diagnostics::did_you_mean(
+                    &name.name,
+                    names.iter().map(String::as_str),
+                ))
+                .note("`ferry schema show actimo` lists the export's objects");
                 self.diags.push(d);
                 None
             }
@@ -35,16 +41,22 @@ impl Checker<'_> {
         let mut inf = self.infer();
         let t = inf.expr(e, scope);
         if !matches!(t.ty, Ty::Bool | Ty::Never) {
-            let d = Diagnostic::new(codes::E0314, format!("a condition must be true or false, this is {}", t.ty))
-                .in_file(&self.file)
-                .label(t.span, "not a condition");
+            let d = Diagnostic::new(
+                codes::E0314,
+                format!("a condition must be true or false, this is {}", t.ty),
+            )
+            .in_file(&self.file)
+            .label(t.span, "not a condition");
             self.diags.push(d);
         }
         if t.fallible {
-            let d = Diagnostic::new(codes::E0304, "this condition can fail at run time and is not handled")
-                .in_file(&self.file)
-                .label(t.span, "may fail")
-                .help("handle the failure with `??`");
+            let d = Diagnostic::new(
+                codes::E0304,
+                "this condition can fail at run time and is not handled",
+            )
+            .in_file(&self.file)
+            .label(t.span, "may fail")
+            .help("handle the failure with `??`");
             self.diags.push(d);
         }
         t
@@ -52,7 +64,13 @@ impl Checker<'_> {
 
     fn finish(&mut self, checked: CheckedTarget, index: usize) -> crate::plan::TargetPlan {
         let mut plan = checked.plan;
-        self.keys.push((plan.object.clone(), plan.key.field.clone(), plan.key.expr.clone(), checked.key_span, self.unit_index));
+        self.keys.push((
+            plan.object.clone(),
+            plan.key.field.clone(),
+            plan.key.expr.clone(),
+            checked.key_span,
+            self.unit_index,
+        ));
         let this = plan.object.clone();
         let mut deferred_fields = Vec::new();
         for l in checked.lookups {
@@ -65,7 +83,10 @@ impl Checker<'_> {
             }
         }
         if !deferred_fields.is_empty() {
-            let (deferred, kept) = plan.fields.into_iter().partition(|f| deferred_fields.contains(&f.field));
+            let (deferred, kept) = plan
+                .fields
+                .into_iter()
+                .partition(|f| deferred_fields.contains(&f.field));
             plan.fields = kept;
             plan.deferred = deferred;
         }
@@ -80,13 +101,19 @@ impl Checker<'_> {
         let mut scope = self.source_scope(&r.source)?;
         let filter = r.filter.as_ref().map(|f| self.condition(f, &scope));
         self.produced_objects.clear();
-        self.route_aliases = r.targets.iter().filter_map(|t| t.alias.as_ref().map(|a| a.name.clone())).collect();
+        self.route_aliases = r
+            .targets
+            .iter()
+            .filter_map(|t| t.alias.as_ref().map(|a| a.name.clone()))
+            .collect();
         let mut targets = Vec::new();
         for (i, t) in r.targets.iter().enumerate() {
             let checked = self.target(t, &scope);
             self.produced_objects.push(t.object.name.clone());
             if let Some(a) = &t.alias {
-                scope.aliases.push((a.name.clone(), i as u32, t.object.name.clone()));
+                scope
+                    .aliases
+                    .push((a.name.clone(), i as u32, t.object.name.clone()));
             }
             if let Some(c) = checked {
                 targets.push(self.finish(c, i));
@@ -96,7 +123,11 @@ impl Checker<'_> {
         let label = format!(
             "route {} -> {}",
             r.source.name,
-            r.targets.iter().map(|t| t.object.name.as_str()).collect::<Vec<_>>().join(", ")
+            r.targets
+                .iter()
+                .map(|t| t.object.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         Some(Unit {
             label,
@@ -150,7 +181,8 @@ impl Checker<'_> {
                 Some((col, values, all)) if column.is_none_or(|c| c == col) => {
                     column = Some(col);
                     universe = Some(all.clone());
-                    let fresh: Vec<&String> = values.iter().filter(|v| !covered.contains(v)).collect();
+                    let fresh: Vec<&String> =
+                        values.iter().filter(|v| !covered.contains(v)).collect();
                     if fresh.is_empty() {
                         let d = Diagnostic::new(codes::W0403, "this split arm can never match")
                             .in_file(&self.file)
@@ -172,15 +204,23 @@ impl Checker<'_> {
             return;
         }
         let missing: Vec<String> = match (&universe, analyzable) {
-            (Some(all), true) => all.iter().filter(|v| !covered.contains(v)).cloned().collect(),
+            (Some(all), true) => all
+                .iter()
+                .filter(|v| !covered.contains(v))
+                .cloned()
+                .collect(),
             _ => vec![],
         };
         if !analyzable || universe.is_none() || !missing.is_empty() {
             let msg = if missing.is_empty() {
-                "this split has no `else` and ferry cannot prove every record matches an arm".to_string()
+                "this split has no `else` and ferry cannot prove every record matches an arm"
+                    .to_string()
             } else {
                 let list: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
-                format!("records with {} match no arm of this split", list.join(", "))
+                format!(
+                    "records with {} match no arm of this split",
+                    list.join(", ")
+                )
             };
             let d = Diagnostic::new(codes::E0403, msg)
                 .in_file(&self.file)
@@ -235,10 +275,13 @@ impl Checker<'_> {
             let mut inf = self.infer();
             let t = inf.expr(stmt.kind.value(), &scope);
             if t.fallible {
-                let d = Diagnostic::new(codes::E0304, "this conversion can fail at run time and is not handled")
-                    .in_file(&self.file)
-                    .label(t.span, "may fail")
-                    .help("handle the failure with `?? …`");
+                let d = Diagnostic::new(
+                    codes::E0304,
+                    "this conversion can fail at run time and is not handled",
+                )
+                .in_file(&self.file)
+                .label(t.span, "may fail")
+                .help("handle the failure with `?? …`");
                 self.diags.push(d);
             }
             fields.push((stmt.kind.field().dotted(), t));
@@ -254,23 +297,37 @@ impl Checker<'_> {
     /// E0508: two targets into one object whose keys may produce the same value.
     pub(super) fn key_collisions(&mut self) {
         let keys = std::mem::take(&mut self.keys);
-        for (i, a) in keys.iter().enumerate() {
-            for b in &keys[i + 1..] {
-                if a.0 != b.0 || a.1 != b.1 || a.4 == b.4 {
-                    continue;
-                }
-                let (pa, pb) = (prefix(&a.2), prefix(&b.2));
-                let disjoint = match (&pa, &pb) {
-                    (Some(x), Some(y)) => !x.starts_with(y.as_str()) && !y.starts_with(x.as_str()),
-                    _ => false,
-                };
-                if !disjoint {
-                    let d = Diagnostic::new(codes::E0508, format!("two routes write `{}.{}` keys that may collide", a.0, a.1))
+        // Only keys on the same object and field can collide: compare within groups.
+        let mut groups: indexmap::IndexMap<(&str, &str), Vec<usize>> = indexmap::IndexMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            groups
+                .entry((k.0.as_str(), k.1.as_str()))
+                .or_default()
+                .push(i);
+        }
+        for members in groups.values() {
+            for (n, &i) in members.iter().enumerate() {
+                let a = &keys[i];
+                for &j in &members[n + 1..] {
+                    let b = &keys[j];
+                    if a.4 == b.4 {
+                        continue;
+                    }
+                    let (pa, pb) = (prefix(&a.2), prefix(&b.2));
+                    let disjoint = match (&pa, &pb) {
+                        (Some(x), Some(y)) => {
+                            !x.starts_with(y.as_str()) && !y.starts_with(x.as_str())
+                        }
+                        _ => false,
+                    };
+                    if !disjoint {
+                        let d = Diagnostic::new(codes::E0508, format!("two routes write `{}.{}` keys that may collide", a.0, a.1))
                         .in_file(&self.file)
                         .label(b.3, "this key")
                         .label(a.3, "may equal this one")
                         .help("give each route its own prefix: `key F = concat(\"fb-\", feedback_id)`");
-                    self.diags.push(d);
+                        self.diags.push(d);
+                    }
                 }
             }
         }
@@ -281,7 +338,10 @@ impl Checker<'_> {
 /// The literal text a key expression always starts with.
 fn prefix(e: &TExpr) -> Option<String> {
     match &e.kind {
-        TExprKind::Call { func: crate::plan::Func::Concat, args } => match args.first().map(|a| &a.kind) {
+        TExprKind::Call {
+            func: crate::plan::Func::Concat,
+            args,
+        } => match args.first().map(|a| &a.kind) {
             Some(TExprKind::Lit(Value::Text(s))) if !s.is_empty() => Some(s.to_string()),
             _ => None,
         },
@@ -296,9 +356,15 @@ fn is_true(e: &TExpr) -> bool {
 /// For `col == "x"`, `col in ["x", "y"]`, `col not in […]` over an enum
 /// column: (column, accepted values, all values).
 fn enum_set(e: &TExpr) -> Option<(u32, Vec<String>, Vec<String>)> {
-    let TExprKind::Binary { op, lhs, rhs } = &e.kind else { return None };
-    let TExprKind::Column(col) = lhs.kind else { return None };
-    let Ty::Enum { values } = &lhs.ty else { return None };
+    let TExprKind::Binary { op, lhs, rhs } = &e.kind else {
+        return None;
+    };
+    let TExprKind::Column(col) = lhs.kind else {
+        return None;
+    };
+    let Ty::Enum { values } = &lhs.ty else {
+        return None;
+    };
     let all: Vec<String> = values.to_vec();
     let lits: Vec<String> = match &rhs.kind {
         TExprKind::Lit(Value::Text(s)) => vec![s.to_string()],

@@ -27,7 +27,10 @@ pub fn run(args: Args) -> u8 {
             exit::OK
         }
         None => {
-            eprintln!("error[{}]: `{id}` is not a ferry diagnostic code", codes::E1002.id);
+            eprintln!(
+                "error[{}]: `{id}` is not a ferry diagnostic code",
+                codes::E1002.id
+            );
             eprintln!("help: `ferry explain --list` shows every code");
             exit::USAGE
         }

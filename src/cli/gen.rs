@@ -22,7 +22,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let opts = Options { contacts: args.contacts, seed: args.seed, messy: args.messy };
+    let opts = Options {
+        contacts: args.contacts,
+        seed: args.seed,
+        messy: args.messy,
+    };
     let started = Instant::now();
     match gen::generate(&opts, &args.out) {
         Ok(m) => {
@@ -32,14 +36,21 @@ pub fn run(args: Args) -> u8 {
                 "wrote {} files ({rows} rows, {:.1} MB{}) to {} in {:.1} s",
                 m.files.len(),
                 bytes as f64 / 1e6,
-                if m.messy { format!(", {} injected defects", m.injected.len()) } else { String::new() },
+                if m.messy {
+                    format!(", {} injected defects", m.injected.len())
+                } else {
+                    String::new()
+                },
                 args.out.display(),
                 started.elapsed().as_secs_f64()
             );
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: cannot write the bundle to {}: {e}", args.out.display());
+            eprintln!(
+                "error: cannot write the bundle to {}: {e}",
+                args.out.display()
+            );
             exit::USAGE
         }
     }

@@ -47,13 +47,19 @@ enum Command {
     #[command(after_help = "Example:\n  ferry explain E0104\n  ferry explain --list")]
     Explain(explain::Args),
     /// Print the load order and, per destination field, where its value comes from.
-    #[command(after_help = "Example:\n  ferry plan specs/salesforce.ferry --format markdown > mapping.md")]
+    #[command(
+        after_help = "Example:\n  ferry plan specs/salesforce.ferry --format markdown > mapping.md"
+    )]
     Plan(plan::Args),
     /// List the schema descriptors, or show a system's objects and fields.
-    #[command(after_help = "Examples:\n  ferry schema list\n  ferry schema show salesforce Lead\n  ferry schema show actimo contacts --schemas customer/schemas")]
+    #[command(
+        after_help = "Examples:\n  ferry schema list\n  ferry schema show salesforce Lead\n  ferry schema show actimo contacts --schemas customer/schemas"
+    )]
     Schema(schema::Args),
     /// Write a synthetic Actimo export bundle (deterministic; `--messy` adds real-world defects).
-    #[command(after_help = "Example:\n  ferry gen --contacts 600 --seed 7 --out /tmp/bundle --messy")]
+    #[command(
+        after_help = "Example:\n  ferry gen --contacts 600 --seed 7 --out /tmp/bundle --messy"
+    )]
     Gen(gen::Args),
 }
 
@@ -63,7 +69,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     let code = match cli.command {

@@ -171,14 +171,14 @@ registry! {
     E0812 "zero-date" "a date is all zeros, a placeholder for no date";
     E0813 "dst-gap-or-overlap" "a local time falls in a daylight-saving gap or overlap";
     E0814 "orphaned-reference" "a reference points at a record the bundle does not have";
-    E0815 "duplicate-key" "two records share a key that must be unique";
+    E0815 "duplicate-record-key" "two records share a key that must be unique";
     E0816 "placeholder-in-number" "a number cell holds a placeholder such as N/A";
     E0817 "invalid-percent" "a cell in a percentage column is not a percentage";
     E0818 "missing-required-value" "a required cell is empty";
     E0819 "forbidden-personal-data" "a column that must stay empty holds personal data";
     E0820 "reference-cycle" "references form a cycle";
     W0801 "legacy-encoding" "a file is not UTF-8 and was decoded as Windows-1252";
-    W0802 "unknown-column" "a file has a column the descriptor does not know";
+    W0802 "unrecognized-header" "a file has a column the descriptor does not know";
 
     // ── E09xx runtime record errors (owned by src/runtime) ─────────────
     E0901 "conversion-failed" "a value could not be converted to a number, integer, date or datetime";
@@ -236,7 +236,11 @@ mod tests {
         for c in ALL {
             let (letter, digits) = c.id.split_at(1);
             assert!(letter == "E" || letter == "W", "{}", c.id);
-            assert!(digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()), "{}", c.id);
+            assert!(
+                digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()),
+                "{}",
+                c.id
+            );
             assert!(!c.summary.is_empty(), "{} has no summary", c.id);
         }
     }
@@ -245,8 +249,17 @@ mod tests {
     fn every_code_has_a_page_that_names_it() {
         for c in ALL {
             let first = c.page.lines().next().unwrap_or_default();
-            assert!(first.starts_with("# ") && first.contains(c.id), "docs/errors/{}.md must start with a `# {} …` heading", c.id, c.id);
-            assert!(c.page.contains("## Example") || c.page.contains("retired"), "docs/errors/{}.md needs an `## Example` section", c.id);
+            assert!(
+                first.starts_with("# ") && first.contains(c.id),
+                "docs/errors/{}.md must start with a `# {} …` heading",
+                c.id,
+                c.id
+            );
+            assert!(
+                c.page.contains("## Example") || c.page.contains("retired"),
+                "docs/errors/{}.md needs an `## Example` section",
+                c.id
+            );
         }
     }
 
@@ -255,11 +268,16 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/errors");
         for entry in std::fs::read_dir(dir).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
-            let Some(id) = name.strip_suffix(".md") else { continue };
+            let Some(id) = name.strip_suffix(".md") else {
+                continue;
+            };
             if id == "README" {
                 continue;
             }
-            assert!(lookup(id).is_some(), "docs/errors/{name} has no registered code");
+            assert!(
+                lookup(id).is_some(),
+                "docs/errors/{name} has no registered code"
+            );
         }
     }
 }

@@ -185,7 +185,10 @@ impl IntoIterator for Diagnostics {
 
 /// "did you mean …?" for `name` among `candidates` (Damerau-Levenshtein,
 /// case-insensitive; only close matches are offered).
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
@@ -205,8 +208,14 @@ mod tests {
     #[test]
     fn did_you_mean_finds_close_names_only() {
         let names = ["LastName", "FirstName", "Email"];
-        assert_eq!(did_you_mean("LastNme", names).as_deref(), Some("did you mean `LastName`?"));
-        assert_eq!(did_you_mean("lastname", names).as_deref(), Some("did you mean `LastName`?"));
+        assert_eq!(
+            did_you_mean("LastNme", names).as_deref(),
+            Some("did you mean `LastName`?")
+        );
+        assert_eq!(
+            did_you_mean("lastname", names).as_deref(),
+            Some("did you mean `LastName`?")
+        );
         assert_eq!(did_you_mean("Phone", names), None);
     }
 

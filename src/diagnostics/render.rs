@@ -70,7 +70,11 @@ pub fn human(d: &Diagnostic, style: HumanStyle) -> String {
     };
     let header = format!("{}[{}]: {}", severity_word(d.severity), d.code, d.message);
     let header = if style.color {
-        let color = if d.is_error() { "\x1b[1;31m" } else { "\x1b[1;33m" };
+        let color = if d.is_error() {
+            "\x1b[1;31m"
+        } else {
+            "\x1b[1;33m"
+        };
         format!("{color}{header}\x1b[0m")
     } else {
         header
@@ -138,7 +142,9 @@ pub fn to_json(d: &Diagnostic) -> Value {
 }
 
 fn github_escape(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn github_prop(s: &str) -> String {
@@ -249,7 +255,10 @@ impl miette::Diagnostic for Miette<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.0.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
+        self.0
+            .help
+            .as_ref()
+            .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -279,11 +288,15 @@ impl SourceCode for Miette<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let file = self.0.file.as_ref().ok_or(miette::MietteError::OutOfBounds)?;
-        let inner = file
-            .text
-            .as_str()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let file = self
+            .0
+            .file
+            .as_ref()
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let inner =
+            file.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             file.name.clone(),
             inner.data(),

@@ -37,7 +37,12 @@ fn campaigns(ctx: &Ctx) -> io::Result<FileReport> {
     for (c, cp) in w.campaigns.iter().enumerate() {
         row.clear();
         row.int(CAMPAIGN_ID0 + c as u64)
-            .fmt(format_args!("{} {} – {}", CATEGORIES[cp.category as usize], 2023 + c % 2, w.ws[cp.ws as usize].name))
+            .fmt(format_args!(
+                "{} {} – {}",
+                CATEGORIES[cp.category as usize],
+                2023 + c % 2,
+                w.ws[cp.ws as usize].name
+            ))
             .s(CAMPAIGN_KINDS[cp.kind as usize]);
         if cp.automation == NONE {
             row.empty();
@@ -49,8 +54,13 @@ fn campaigns(ctx: &Ctx) -> io::Result<FileReport> {
             row.empty().empty();
             "draft"
         } else {
-            row.date(cp.first.div_euclid(DAY)).date(cp.last.div_euclid(DAY));
-            if cp.last < w.taken_at - 60 * DAY { "completed" } else { "active" }
+            row.date(cp.first.div_euclid(DAY))
+                .date(cp.last.div_euclid(DAY));
+            if cp.last < w.taken_at - 60 * DAY {
+                "completed"
+            } else {
+                "active"
+            }
         };
         row.int(cp.messages).s(status);
         if let Some(Feature::DateMixedFormat) = pick.next(c as u64 + 1) {
@@ -64,8 +74,11 @@ fn campaigns(ctx: &Ctx) -> io::Result<FileReport> {
     out.finish()
 }
 
-static MESSAGE_MESS: &[(Feature, u32)] =
-    &[(Feature::MultilineCell, 1500), (Feature::EnumVariant, 300), (Feature::BooleanVariant, 300)];
+static MESSAGE_MESS: &[(Feature, u32)] = &[
+    (Feature::MultilineCell, 1500),
+    (Feature::EnumVariant, 300),
+    (Feature::BooleanVariant, 300),
+];
 
 fn messages(ctx: &Ctx) -> io::Result<FileReport> {
     let name = "messages.csv";
@@ -83,7 +96,10 @@ fn messages(ctx: &Ctx) -> io::Result<FileReport> {
             _ => NEWS_TITLES[msg.title as usize],
         };
         row.clear();
-        row.int(MESSAGE_ID0 + m as u64).int(WORKSPACE_ID0 + u64::from(msg.ws)).s(title).s(title);
+        row.int(MESSAGE_ID0 + m as u64)
+            .int(WORKSPACE_ID0 + u64::from(msg.ws))
+            .s(title)
+            .s(title);
         row.s(rng.pick(PREVIEWS));
         if msg.feed_file == NONE {
             row.empty();
@@ -95,7 +111,9 @@ fn messages(ctx: &Ctx) -> io::Result<FileReport> {
             K_SURVEY | K_PULSE => "HR",
             _ => rng.pick(&["News", "Nyheder", "News;HR", "Kampagne"]),
         };
-        row.s(cat).s(MESSAGE_KINDS[msg.kind as usize]).s(MESSAGE_STATUS[msg.status as usize]);
+        row.s(cat)
+            .s(MESSAGE_KINDS[msg.kind as usize])
+            .s(MESSAGE_STATUS[msg.status as usize]);
         let mut first = true;
         for (k, ch) in CHANNELS.iter().enumerate() {
             if msg.channels & (1 << k) != 0 {
@@ -107,13 +125,29 @@ fn messages(ctx: &Ctx) -> io::Result<FileReport> {
             }
         }
         row.end();
-        for f in [mflag::PUBLIC, mflag::LINKED, mflag::UNSUBSCRIBE, mflag::ANONYMISED, mflag::REACTIONS, mflag::COMMENTS, mflag::SHARE] {
+        for f in [
+            mflag::PUBLIC,
+            mflag::LINKED,
+            mflag::UNSUBSCRIBE,
+            mflag::ANONYMISED,
+            mflag::REACTIONS,
+            mflag::COMMENTS,
+            mflag::SHARE,
+        ] {
             row.bool(msg.has(f));
         }
-        let lang = if msg.english { "en" } else { COUNTRIES[ws.country as usize].2 };
+        let lang = if msg.english {
+            "en"
+        } else {
+            COUNTRIES[ws.country as usize].2
+        };
         let modules = w.module_base[m + 1] - w.module_base[m];
         row.s(lang).int(msg.pages).int(modules);
-        for id in [(msg.campaign, CAMPAIGN_ID0), (msg.automation, AUTOMATION_ID0), (msg.created_by, ADMIN_ID0)] {
+        for id in [
+            (msg.campaign, CAMPAIGN_ID0),
+            (msg.automation, AUTOMATION_ID0),
+            (msg.created_by, ADMIN_ID0),
+        ] {
             if id.0 == NONE {
                 row.empty();
             } else {
@@ -223,13 +257,20 @@ fn social_posts(ctx: &Ctx) -> io::Result<(u32, FileReport)> {
         let count = gr.members / 3 + rng.below(5) as u32;
         for _ in 0..count {
             row.clear();
-            row.int(POST_ID0 + u64::from(post)).int(GROUP_ID0 + g as u64);
+            row.int(POST_ID0 + u64::from(post))
+                .int(GROUP_ID0 + g as u64);
             if rng.chance(800) {
-                row.int(CONTACT_ID0 + u64::from(w.contact_of(&mut rng, gr.ws))).empty();
+                row.int(CONTACT_ID0 + u64::from(w.contact_of(&mut rng, gr.ws)))
+                    .empty();
             } else {
-                row.empty().int(ADMIN_ID0 + u64::from(w.admin_of(&mut rng, gr.ws)));
+                row.empty()
+                    .int(ADMIN_ID0 + u64::from(w.admin_of(&mut rng, gr.ws)));
             }
-            row.s(rng.pick(COMMENTS)).dt(rng.range(gr.created, w.taken_at - 60)).int(rng.below(40)).int(rng.below(12)).bool(rng.chance(20));
+            row.s(rng.pick(COMMENTS))
+                .dt(rng.range(gr.created, w.taken_at - 60))
+                .int(rng.below(40))
+                .int(rng.below(12))
+                .bool(rng.chance(20));
             if let Some(Feature::MultilineCell) = pick.next(u64::from(post) + 1) {
                 let v = format!("{}\nSe billederne herunder.\n", row.get(4));
                 row.set(4, &v);
@@ -261,15 +302,31 @@ impl FileWriter<'_> {
         let id = FILE_ID0 + u64::from(self.next);
         let row = &mut self.row;
         row.clear();
-        row.int(id).fmt(format_args!("{stem}.{ext}")).s(mime).int(size);
-        row.fmt(format_args!("https://media.{}/f/{id}", self.w.ws[ws as usize].domain()));
+        row.int(id)
+            .fmt(format_args!("{stem}.{ext}"))
+            .s(mime)
+            .int(size);
+        row.fmt(format_args!(
+            "https://media.{}/f/{id}",
+            self.w.ws[ws as usize].domain()
+        ));
         row.s(parent_type).int(parent_id);
-        row.s(self.rng.pick(&["upload", "upload", "media_library", "free_image_search", "external_url"]));
+        row.s(self.rng.pick(&[
+            "upload",
+            "upload",
+            "media_library",
+            "free_image_search",
+            "external_url",
+        ]));
         row.s(&self.w.admin_email(self.w.admin_of(&mut self.rng, ws)));
         row.dt(self.rng.range(after, self.w.taken_at - 60));
         if let Some(Feature::FileSizeAsText) = self.pick.next(u64::from(self.next) + 1) {
             let mb = (size + 50_000) / 100_000;
-            let v = if self.mess.chance(500) { format!("{},{} MB", mb / 10, mb % 10) } else { format!("{}.{}MB", mb / 10, mb % 10) };
+            let v = if self.mess.chance(500) {
+                format!("{},{} MB", mb / 10, mb % 10)
+            } else {
+                format!("{}.{}MB", mb / 10, mb % 10)
+            };
             row.set(3, &v);
             self.out.mark(Feature::FileSizeAsText, Some("size_bytes"));
         }
@@ -310,7 +367,12 @@ fn files(ctx: &Ctx, posts: u32) -> io::Result<FileReport> {
         }
         for k in w.module_base[m]..w.module_base[m + 1] {
             if matches!(w.module_types[k as usize], 1 | 5 | 6) && rng.chance(300) {
-                f.emit("message_module", MODULE_ID0 + u64::from(k), msg.ws, msg.created)?;
+                f.emit(
+                    "message_module",
+                    MODULE_ID0 + u64::from(k),
+                    msg.ws,
+                    msg.created,
+                )?;
             }
         }
     }
@@ -326,13 +388,23 @@ fn files(ctx: &Ctx, posts: u32) -> io::Result<FileReport> {
     for t in 0..w.task_count() {
         if rng.chance(100) {
             let ws = (t as usize % w.ws.len()) as u32;
-            f.emit("task", super::work::TASK_ID0 + u64::from(t), ws, w.ws[ws as usize].created)?;
+            f.emit(
+                "task",
+                super::work::TASK_ID0 + u64::from(t),
+                ws,
+                w.ws[ws as usize].created,
+            )?;
         }
     }
     for b in 0..w.feedback_count() {
         if rng.chance(50) {
             let ws = (b as usize % w.ws.len()) as u32;
-            f.emit("feedback", super::work::FEEDBACK_ID0 + u64::from(b), ws, w.ws[ws as usize].created)?;
+            f.emit(
+                "feedback",
+                super::work::FEEDBACK_ID0 + u64::from(b),
+                ws,
+                w.ws[ws as usize].created,
+            )?;
         }
     }
     for p in 0..posts {

@@ -60,7 +60,10 @@ static CONTACT_MESS: &[(Feature, u32)] = &[
 
 static RELATION_MESS: &[(Feature, u32)] = &[(Feature::OrphanReference, 30)];
 static COMPANY_LINK_MESS: &[(Feature, u32)] = &[(Feature::BooleanVariant, 300)];
-static MEMBERSHIP_MESS: &[(Feature, u32)] = &[(Feature::OrphanReference, 30), (Feature::DateMixedFormat, 200)];
+static MEMBERSHIP_MESS: &[(Feature, u32)] = &[
+    (Feature::OrphanReference, 30),
+    (Feature::DateMixedFormat, 200),
+];
 static TAG_MESS: &[(Feature, u32)] = &[(Feature::TagCaseVariant, 300)];
 
 /// A contact id no file defines (deleted and purged, or never existed).
@@ -108,7 +111,11 @@ pub fn write(ctx: &Ctx, r: &mut Vec<FileReport>) -> io::Result<()> {
     // Fixed defects (§5.7): one self-managed contact and a manager cycle A→B→A
     // among the first managers of workspace 0.
     let m0 = w.ws[0].managers();
-    let (self_managed, cycle) = if w.messy { (m0 + 1, Some((1u32, 2u32))) } else { (NONE, None) };
+    let (self_managed, cycle) = if w.messy {
+        (m0 + 1, Some((1u32, 2u32)))
+    } else {
+        (NONE, None)
+    };
     for i in 0..w.n {
         let c = &w.contacts[i as usize];
         tags.clear();
@@ -123,16 +130,29 @@ pub fn write(ctx: &Ctx, r: &mut Vec<FileReport>) -> io::Result<()> {
         }
         contact_row(w, &mut rng, &mut row, i, &tags);
         let feature = p.contacts.next(u64::from(i) + 1);
-        let cycle_partner = cycle.and_then(|(a, b)| if i == a { Some(b) } else if i == b { Some(a) } else { None });
-        let (mgr, mgr_emp) = (spec.col("manager_contact_id"), spec.col("manager_employee_id"));
+        let cycle_partner = cycle.and_then(|(a, b)| {
+            if i == a {
+                Some(b)
+            } else if i == b {
+                Some(a)
+            } else {
+                None
+            }
+        });
+        let (mgr, mgr_emp) = (
+            spec.col("manager_contact_id"),
+            spec.col("manager_employee_id"),
+        );
         if let Some(partner) = cycle_partner {
             row.set(mgr, &(CONTACT_ID0 + u64::from(partner)).to_string());
             row.set(mgr_emp, &w.employee_id(partner).unwrap_or_default());
-            f.contacts.mark(Feature::ManagerCycle, Some("manager_contact_id"));
+            f.contacts
+                .mark(Feature::ManagerCycle, Some("manager_contact_id"));
         } else if i == self_managed {
             row.set(mgr, &(CONTACT_ID0 + u64::from(i)).to_string());
             row.set(mgr_emp, &w.employee_id(i).unwrap_or_default());
-            f.contacts.mark(Feature::SelfManaged, Some("manager_contact_id"));
+            f.contacts
+                .mark(Feature::SelfManaged, Some("manager_contact_id"));
         } else if let Some(feat) = feature {
             if let Some(col) = mess_contact(w, &mut mess, &mut row, i, feat) {
                 f.contacts.mark(feat, Some(col));
@@ -144,7 +164,9 @@ pub fn write(ctx: &Ctx, r: &mut Vec<FileReport>) -> io::Result<()> {
         memberships(w, &mut rng, &mut mess, &mut aux, &mut f, &mut p, i)?;
         for t in &tags {
             aux.clear();
-            aux.int(CONTACT_ID0 + u64::from(i)).s(t).dt(rng.range(c.created, w.taken_at - 60));
+            aux.int(CONTACT_ID0 + u64::from(i))
+                .s(t)
+                .dt(rng.range(c.created, w.taken_at - 60));
             let rec = f.tags.records() + 1;
             if let Some(Feature::TagCaseVariant) = p.tags.next(rec) {
                 let mut s: Vec<char> = t.chars().collect();
@@ -170,14 +192,21 @@ fn contact_row(w: &World, rng: &mut Rng, row: &mut Row, i: u32, tags: &[&str]) {
     let (_, iso, lang, zone, cc) = COUNTRIES[ws.country as usize];
     let (city, zip, region) = cities(ws.country)[c.city as usize];
     row.clear();
-    row.int(CONTACT_ID0 + u64::from(i)).int(WORKSPACE_ID0 + u64::from(c.ws));
+    row.int(CONTACT_ID0 + u64::from(i))
+        .int(WORKSPACE_ID0 + u64::from(c.ws));
     if c.source >= 2 {
         row.int(ADMIN_ID0 + u64::from(w.admin_of(rng, c.ws)));
     } else {
         row.empty();
     }
-    row.bool(c.has(flag::SHARED)).s(&w.employee_id(i).unwrap_or_default());
-    row.s(w.first_name(i)).s(w.last_name(i)).raw(w.first_name(i)).raw(" ").raw(w.last_name(i)).end();
+    row.bool(c.has(flag::SHARED))
+        .s(&w.employee_id(i).unwrap_or_default());
+    row.s(w.first_name(i))
+        .s(w.last_name(i))
+        .raw(w.first_name(i))
+        .raw(" ")
+        .raw(w.last_name(i))
+        .end();
     w.push_email(row.raw_plain(), i);
     row.end();
     w.push_msisdn(row.raw_plain(), i);
@@ -188,27 +217,44 @@ fn contact_row(w: &World, rng: &mut Rng, row: &mut Row, i: u32, tags: &[&str]) {
         row.empty().empty();
     }
     row.s(w.title(i)).s(w.department(i));
-    row.s(&w.companies[ws.company_base as usize].name).s(&w.companies[c.store as usize].name);
-    row.raw(rng.pick(STREETS)).raw(" ").raw_int(1 + rng.below(150)).end();
+    row.s(&w.companies[ws.company_base as usize].name)
+        .s(&w.companies[c.store as usize].name);
+    row.raw(rng.pick(STREETS))
+        .raw(" ")
+        .raw_int(1 + rng.below(150))
+        .end();
     if rng.chance(200) {
-        row.fmt(format_args!("{}. {}", 1 + rng.below(5), rng.pick(&["th.", "tv.", "mf."])));
+        row.fmt(format_args!(
+            "{}. {}",
+            1 + rng.below(5),
+            rng.pick(&["th.", "tv.", "mf."])
+        ));
     } else {
         row.empty();
     }
     row.s(city).s(region).s(zip).s(iso).s(zone).s(lang);
-    row.bool(c.has(flag::ALLOW_EMAIL)).bool(c.has(flag::ALLOW_SMS)).bool(c.has(flag::ALLOW_PUSH)).bool(c.has(flag::OPT_OUT));
+    row.bool(c.has(flag::ALLOW_EMAIL))
+        .bool(c.has(flag::ALLOW_SMS))
+        .bool(c.has(flag::ALLOW_PUSH))
+        .bool(c.has(flag::OPT_OUT));
     row.s(SOURCE[c.source as usize]);
     match c.source {
         0 => row.s("hr_export_daily.csv"),
-        1 => row.fmt(format_args!("aad:{:08x}", (u64::from(i) * 2_654_435_761) as u32)),
+        1 => row.fmt(format_args!(
+            "aad:{:08x}",
+            (u64::from(i) * 2_654_435_761) as u32
+        )),
         3 => row.s("api"),
         _ => row.empty(),
     };
-    row.s(STATUS[c.status as usize]).s(EMPLOYMENT[c.emp as usize]).date(i64::from(c.hire_day));
+    row.s(STATUS[c.status as usize])
+        .s(EMPLOYMENT[c.emp as usize])
+        .date(i64::from(c.hire_day));
     if c.manager == NONE {
         row.empty().empty();
     } else {
-        row.int(CONTACT_ID0 + u64::from(c.manager)).s(&w.employee_id(c.manager).unwrap_or_default());
+        row.int(CONTACT_ID0 + u64::from(c.manager))
+            .s(&w.employee_id(c.manager).unwrap_or_default());
     }
     let engaged = c.status == 0 || c.status == 1;
     if engaged {
@@ -246,7 +292,13 @@ fn contact_row(w: &World, rng: &mut Rng, row: &mut Row, i: u32, tags: &[&str]) {
 }
 
 /// Applies a row-level defect; returns the column it touched.
-fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> Option<&'static str> {
+fn mess_contact(
+    w: &World,
+    rng: &mut Rng,
+    row: &mut Row,
+    i: u32,
+    f: Feature,
+) -> Option<&'static str> {
     let c = &w.contacts[i as usize];
     let spec = super::columns::spec("contacts.csv");
     let ix = |name: &str| spec.col(name);
@@ -284,7 +336,12 @@ fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> 
                 return None;
             }
             let (cc, nat) = (w.calling_code(i), w.national_number(i).to_string());
-            let spaced: String = nat.as_bytes().chunks(2).map(|p| String::from_utf8_lossy(p).into_owned()).collect::<Vec<_>>().join(" ");
+            let spaced: String = nat
+                .as_bytes()
+                .chunks(2)
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
             match rng.below(4) {
                 0 => row.set(ix("msisdn"), &format!("+{cc} {spaced}")),
                 1 => row.set(ix("msisdn"), &format!("{cc}{nat}")),
@@ -299,7 +356,10 @@ fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> 
         Feature::PhoneSwedish => {
             let n = 1_000_000 + (u64::from(i) * 7_919) % 8_999_999;
             let s = n.to_string();
-            row.set(ix("msisdn"), &format!("+46 70-{} {} {}", &s[..3], &s[3..5], &s[5..7]));
+            row.set(
+                ix("msisdn"),
+                &format!("+46 70-{} {} {}", &s[..3], &s[3..5], &s[5..7]),
+            );
             row.set(ix("country_code"), "46");
             row.set(ix("phone_number"), &format!("70{s}"));
             "msisdn"
@@ -389,15 +449,24 @@ fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> 
             name
         }
         Feature::DateMixedFormat => {
-            row.set(ix("hire_date"), &mangle::date_variant(rng, i64::from(c.hire_day)));
+            row.set(
+                ix("hire_date"),
+                &mangle::date_variant(rng, i64::from(c.hire_day)),
+            );
             "hire_date"
         }
         Feature::DateAmbiguous => {
-            row.set(ix("hire_date"), &mangle::ambiguous_date(i64::from(c.hire_day)));
+            row.set(
+                ix("hire_date"),
+                &mangle::ambiguous_date(i64::from(c.hire_day)),
+            );
             "hire_date"
         }
         Feature::DateExcelSerial => {
-            row.set(ix("hire_date"), &mangle::excel_serial(i64::from(c.hire_day)));
+            row.set(
+                ix("hire_date"),
+                &mangle::excel_serial(i64::from(c.hire_day)),
+            );
             "hire_date"
         }
         Feature::DateZero => {
@@ -438,7 +507,11 @@ fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> 
         Feature::GroupNameVariant => {
             let groups = row.get(ix("groups")).to_string();
             let (head, tail) = groups.split_once(';').unwrap_or((&groups, ""));
-            let v = if tail.is_empty() { format!("{} ", head.to_lowercase()) } else { format!("{} ;{tail}", head.to_lowercase()) };
+            let v = if tail.is_empty() {
+                format!("{} ", head.to_lowercase())
+            } else {
+                format!("{} ;{tail}", head.to_lowercase())
+            };
             row.set(ix("groups"), &v);
             "groups"
         }
@@ -461,7 +534,11 @@ fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> 
         }
         Feature::ZipVariant => {
             let zip = row.get(ix("addr_zip")).to_string();
-            let v = if rng.chance(300) { "SW1A 1AA".to_string() } else { format!("DK-{zip}") };
+            let v = if rng.chance(300) {
+                "SW1A 1AA".to_string()
+            } else {
+                format!("DK-{zip}")
+            };
             row.set(ix("addr_zip"), &v);
             "addr_zip"
         }
@@ -476,14 +553,21 @@ fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> 
         }
         Feature::SamePersonTwoWorkspaces => {
             let ws = &w.ws[c.ws as usize];
-            let other = if c.ws > 0 { i - ws.size().min(i) } else { i + ws.size() };
+            let other = if c.ws > 0 {
+                i - ws.size().min(i)
+            } else {
+                i + ws.size()
+            };
             if other >= w.n || w.contacts[other as usize].ws == c.ws {
                 return None;
             }
             row.set(ix("employee_id"), &w.employee_id(other).unwrap_or_default());
             row.set(ix("first_name"), w.first_name(other));
             row.set(ix("last_name"), w.last_name(other));
-            row.set(ix("name"), &format!("{} {}", w.first_name(other), w.last_name(other)));
+            row.set(
+                ix("name"),
+                &format!("{} {}", w.first_name(other), w.last_name(other)),
+            );
             row.set(ix("email"), &w.email(other));
             "email"
         }
@@ -500,7 +584,14 @@ fn mess_contact(w: &World, rng: &mut Rng, row: &mut Row, i: u32, f: Feature) -> 
     Some(column)
 }
 
-fn relations(w: &World, rng: &mut Rng, row: &mut Row, f: &mut Files, p: &mut Pickers, i: u32) -> io::Result<()> {
+fn relations(
+    w: &World,
+    rng: &mut Rng,
+    row: &mut Row,
+    f: &mut Files,
+    p: &mut Pickers,
+    i: u32,
+) -> io::Result<()> {
     let c = &w.contacts[i as usize];
     let source = match c.source {
         0 => "csv_integration",
@@ -510,10 +601,15 @@ fn relations(w: &World, rng: &mut Rng, row: &mut Row, f: &mut Files, p: &mut Pic
     };
     let mut emit = |kind: u64, other: u32, rng: &mut Rng| -> io::Result<()> {
         row.clear();
-        row.int(CONTACT_ID0 + u64::from(i)).int(kind).int(CONTACT_ID0 + u64::from(other)).s(source).dt(rng.range(c.created, w.taken_at - 60));
+        row.int(CONTACT_ID0 + u64::from(i))
+            .int(kind)
+            .int(CONTACT_ID0 + u64::from(other))
+            .s(source)
+            .dt(rng.range(c.created, w.taken_at - 60));
         if let Some(Feature::OrphanReference) = p.relations.next(f.relations.records() + 1) {
             row.set(2, &MISSING_CONTACT_ID.to_string());
-            f.relations.mark(Feature::OrphanReference, Some("related_contact_id"));
+            f.relations
+                .mark(Feature::OrphanReference, Some("related_contact_id"));
         }
         f.relations.write(row)
     };
@@ -522,23 +618,43 @@ fn relations(w: &World, rng: &mut Rng, row: &mut Row, f: &mut Files, p: &mut Pic
     }
     let ws = &w.ws[c.ws as usize];
     if ws.size() > 1 && rng.chance(50) {
-        let other = ws.lo + (i - ws.lo + 1 + rng.below(u64::from(ws.size() - 1)) as u32) % ws.size();
+        let other =
+            ws.lo + (i - ws.lo + 1 + rng.below(u64::from(ws.size() - 1)) as u32) % ws.size();
         emit(2, other, rng)?;
     }
     if c.has(flag::NEW_HIRE) && ws.size() > 1 && rng.chance(500) {
-        let other = ws.lo + (i - ws.lo + 1 + rng.below(u64::from(ws.size() - 1)) as u32) % ws.size();
+        let other =
+            ws.lo + (i - ws.lo + 1 + rng.below(u64::from(ws.size() - 1)) as u32) % ws.size();
         emit(4, other, rng)?;
     }
     Ok(())
 }
 
-fn links(w: &World, rng: &mut Rng, mess: &mut Rng, row: &mut Row, f: &mut Files, p: &mut Pickers, i: u32) -> io::Result<()> {
+fn links(
+    w: &World,
+    rng: &mut Rng,
+    mess: &mut Rng,
+    row: &mut Row,
+    f: &mut Files,
+    p: &mut Pickers,
+    i: u32,
+) -> io::Result<()> {
     let c = &w.contacts[i as usize];
     let title = w.title(i);
     let hire = i64::from(c.hire_day);
-    let mut emit = |company: u32, primary: bool, start: i64, end: Option<i64>, rng: &mut Rng| -> io::Result<()> {
+    let mut emit = |company: u32,
+                    primary: bool,
+                    start: i64,
+                    end: Option<i64>,
+                    rng: &mut Rng|
+     -> io::Result<()> {
         row.clear();
-        row.int(CONTACT_ID0 + u64::from(i)).int(COMPANY_ID0 + u64::from(company)).bool(primary).s(title).date(start).opt_date(end);
+        row.int(CONTACT_ID0 + u64::from(i))
+            .int(COMPANY_ID0 + u64::from(company))
+            .bool(primary)
+            .s(title)
+            .date(start)
+            .opt_date(end);
         if let Some(Feature::BooleanVariant) = p.links.next(f.links.records() + 1) {
             row.set(2, mangle::bool_variant(rng, primary));
             f.links.mark(Feature::BooleanVariant, Some("is_primary"));
@@ -554,14 +670,35 @@ fn links(w: &World, rng: &mut Rng, mess: &mut Rng, row: &mut Row, f: &mut Files,
     Ok(())
 }
 
-fn memberships(w: &World, rng: &mut Rng, mess: &mut Rng, row: &mut Row, f: &mut Files, p: &mut Pickers, i: u32) -> io::Result<()> {
+fn memberships(
+    w: &World,
+    rng: &mut Rng,
+    mess: &mut Rng,
+    row: &mut Row,
+    f: &mut Files,
+    p: &mut Pickers,
+    i: u32,
+) -> io::Result<()> {
     let c = &w.contacts[i as usize];
     let ws = &w.ws[c.ws as usize];
     let groups = w.active_groups(i);
-    let remover = |rng: &mut Rng| if rng.chance(300) { "system".to_string() } else { w.admin_email(w.admin_of(rng, c.ws)) };
-    let mut emit = |g: u32, added: i64, removed: Option<(i64, String)>, source: &str, mess: &mut Rng| -> io::Result<()> {
+    let remover = |rng: &mut Rng| {
+        if rng.chance(300) {
+            "system".to_string()
+        } else {
+            w.admin_email(w.admin_of(rng, c.ws))
+        }
+    };
+    let mut emit = |g: u32,
+                    added: i64,
+                    removed: Option<(i64, String)>,
+                    source: &str,
+                    mess: &mut Rng|
+     -> io::Result<()> {
         row.clear();
-        row.int(GROUP_ID0 + u64::from(g)).int(CONTACT_ID0 + u64::from(i)).dt(added);
+        row.int(GROUP_ID0 + u64::from(g))
+            .int(CONTACT_ID0 + u64::from(i))
+            .dt(added);
         match removed {
             Some((at, by)) => row.dt(at).s(&by),
             None => row.empty().empty(),
@@ -574,24 +711,46 @@ fn memberships(w: &World, rng: &mut Rng, mess: &mut Rng, row: &mut Row, f: &mut 
             }
             Some(Feature::DateMixedFormat) => {
                 let local = mangle::date_variant(mess, added.div_euclid(DAY));
-                row.set(2, &format!("{local} {:02}:{:02}", added.rem_euclid(DAY) / 3600, added.rem_euclid(3600) / 60));
+                row.set(
+                    2,
+                    &format!(
+                        "{local} {:02}:{:02}",
+                        added.rem_euclid(DAY) / 3600,
+                        added.rem_euclid(3600) / 60
+                    ),
+                );
                 f.members.mark(Feature::DateMixedFormat, Some("added_at"));
             }
             _ => {}
         }
         f.members.write(row)
     };
-    let joined = |g: u32, rng: &mut Rng| (c.created.max(w.groups[g as usize].created) + rng.range(60, 3 * DAY)).min(w.taken_at - 3600);
+    let joined = |g: u32, rng: &mut Rng| {
+        (c.created.max(w.groups[g as usize].created) + rng.range(60, 3 * DAY))
+            .min(w.taken_at - 3600)
+    };
     // Removals and re-adds stay before the export was taken.
-    let later = |rng: &mut Rng, t: i64, span: i64, limit: i64| rng.range(t + 60, (t + span).min(limit)).min(limit);
-    let store_source = if w.groups[ws.group_base as usize].kind == 2 { "integration" } else { "import" };
+    let later = |rng: &mut Rng, t: i64, span: i64, limit: i64| {
+        rng.range(t + 60, (t + span).min(limit)).min(limit)
+    };
+    let store_source = if w.groups[ws.group_base as usize].kind == 2 {
+        "integration"
+    } else {
+        "import"
+    };
     if c.has(flag::MOVED) {
         // An earlier store, left when the contact moved (§4.10: removed rows stay).
         let current = c.store - ws.company_base - 3;
         let old = ws.group_base + (current + 1) % ws.stores;
         let added = joined(old, rng);
         let removed = later(rng, added, 200 * DAY, w.taken_at - 1800);
-        emit(old, added, Some((removed, remover(rng))), store_source, mess)?;
+        emit(
+            old,
+            added,
+            Some((removed, remover(rng))),
+            store_source,
+            mess,
+        )?;
     }
     for (k, g) in groups.into_iter().enumerate() {
         let Some(g) = g else { continue };

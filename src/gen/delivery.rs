@@ -42,7 +42,8 @@ pub struct Outcome {
 
 /// The first module of message `m` with one of `types`.
 pub fn module_of(w: &World, m: u32, types: &[u8]) -> Option<u32> {
-    (w.module_base[m as usize]..w.module_base[m as usize + 1]).find(|&k| types.contains(&w.module_types[k as usize]))
+    (w.module_base[m as usize]..w.module_base[m as usize + 1])
+        .find(|&k| types.contains(&w.module_types[k as usize]))
 }
 
 /// Replays the recipients of message `m` in a fixed order.
@@ -56,7 +57,11 @@ pub fn recipients(w: &World, m: u32, mut f: impl FnMut(&Outcome)) {
     let size = u64::from(ws.size());
     // Most messages go to the whole workspace (a few hundred people at any N,
     // so the files grow linearly); some to a targeted part of it.
-    let k = if rng.chance(800) { size } else { size * (40 + rng.below(50)) / 100 };
+    let k = if rng.chance(800) {
+        size
+    } else {
+        size * (40 + rng.below(50)) / 100
+    };
     let start = rng.below(size);
     let step = coprime_step(&mut rng, size);
     let clickable = module_of(w, m, &[M_BUTTON, 3]).is_some();
@@ -88,8 +93,16 @@ pub fn recipients(w: &World, m: u32, mut f: impl FnMut(&Outcome)) {
                 _ => 2,
             }
         };
-        let notified = if channel == NO_CHANNEL { 0 } else { (msg.published + rng.range(1, 120)).min(last) };
-        let opened = if status < 3 && rng.chance(550) { (msg.published + rng.range(120, 3 * DAY)).min(last) } else { 0 };
+        let notified = if channel == NO_CHANNEL {
+            0
+        } else {
+            (msg.published + rng.range(1, 120)).min(last)
+        };
+        let opened = if status < 3 && rng.chance(550) {
+            (msg.published + rng.range(120, 3 * DAY)).min(last)
+        } else {
+            0
+        };
         let traffic = if opened == 0 {
             0
         } else if channel < NO_CHANNEL && rng.chance(600) {
@@ -97,7 +110,11 @@ pub fn recipients(w: &World, m: u32, mut f: impl FnMut(&Outcome)) {
         } else {
             3 + rng.below(3) as u8
         };
-        let reminded = if opened == 0 && rng.chance(100) && msg.published + 2 * DAY < last { msg.published + 2 * DAY } else { 0 };
+        let reminded = if opened == 0 && rng.chance(100) && msg.published + 2 * DAY < last {
+            msg.published + 2 * DAY
+        } else {
+            0
+        };
         let o = opened != 0;
         f(&Outcome {
             contact: i,
@@ -145,17 +162,32 @@ struct Totals {
     reminders: i64,
 }
 
-static RECIPIENT_MESS: &[(Feature, u32)] = &[(Feature::OrphanReference, 50), (Feature::DateMixedFormat, 200)];
-static ANALYTICS_MESS: &[(Feature, u32)] =
-    &[(Feature::PercentVariant, 2500), (Feature::ThousandsSeparator, 500), (Feature::TextInNumber, 200)];
+static RECIPIENT_MESS: &[(Feature, u32)] = &[
+    (Feature::OrphanReference, 50),
+    (Feature::DateMixedFormat, 200),
+];
+static ANALYTICS_MESS: &[(Feature, u32)] = &[
+    (Feature::PercentVariant, 2500),
+    (Feature::ThousandsSeparator, 500),
+    (Feature::TextInNumber, 200),
+];
 
 /// Recipients, analytics and in-message survey answers.
-pub fn write(ctx: &Ctx, r: &mut Vec<FileReport>, responses: &mut CsvOut, respond: &mut super::learning::Responder) -> io::Result<()> {
+pub fn write(
+    ctx: &Ctx,
+    r: &mut Vec<FileReport>,
+    responses: &mut CsvOut,
+    respond: &mut super::learning::Responder,
+) -> io::Result<()> {
     let w = ctx.w;
     let mut rec = ctx.open("message_recipients.csv")?;
     let mut ana = ctx.open("message_analytics.csv")?;
     let mut rpick = ctx.picker("message_recipients.csv", u64::from(w.n) * 5, RECIPIENT_MESS);
-    let mut apick = ctx.picker("message_analytics.csv", w.messages.len() as u64, ANALYTICS_MESS);
+    let mut apick = ctx.picker(
+        "message_analytics.csv",
+        w.messages.len() as u64,
+        ANALYTICS_MESS,
+    );
     let mut mess = ctx.rng("message_recipients.csv/mess");
     let mut amess = ctx.rng("message_analytics.csv/mess");
     let mut row = ctx.row(&rec);
@@ -203,7 +235,14 @@ pub fn write(ctx: &Ctx, r: &mut Vec<FileReport>, responses: &mut CsvOut, respond
         result?;
         trap_done |= trap;
         let (public_total, public_unique) = public_views(w, m);
-        analytics_row(w, &mut arow, m, &t, i64::from(public_total), i64::from(public_unique));
+        analytics_row(
+            w,
+            &mut arow,
+            m,
+            &t,
+            i64::from(public_total),
+            i64::from(public_unique),
+        );
         let feature = apick.next(u64::from(m) + 1);
         let total: i64 = arow.get(7).parse().unwrap_or(0);
         if t.published_to == 0 && w.messy {
@@ -217,7 +256,10 @@ pub fn write(ctx: &Ctx, r: &mut Vec<FileReport>, responses: &mut CsvOut, respond
             arow.set(10, mangle::not_a_number(&mut amess));
             ana.mark(Feature::TextInNumber, Some("clicks"));
         }
-        if w.messy && total >= 1000 && (feature == Some(Feature::ThousandsSeparator) || !thousands_done) {
+        if w.messy
+            && total >= 1000
+            && (feature == Some(Feature::ThousandsSeparator) || !thousands_done)
+        {
             arow.set(7, &mangle::thousands(&mut amess, total));
             ana.mark(Feature::ThousandsSeparator, Some("total_views"));
             thousands_done = true;
@@ -233,27 +275,46 @@ fn recipient_row(w: &World, row: &mut Row, m: u32, o: &Outcome) {
     let msg = &w.messages[m as usize];
     let i = o.contact;
     row.clear();
-    row.int(MESSAGE_ID0 + u64::from(m)).int(CONTACT_ID0 + u64::from(i));
+    row.int(MESSAGE_ID0 + u64::from(m))
+        .int(CONTACT_ID0 + u64::from(i));
     row.raw(w.first_name(i)).raw(" ").raw(w.last_name(i)).end();
     w.push_email(row.raw_plain(), i);
     row.end();
     w.push_msisdn(row.raw_plain(), i);
     row.end();
     row.s(w.department(i)).dt(msg.published);
-    row.s(if o.channel == NO_CHANNEL { "none" } else { CHANNELS[o.channel as usize] });
+    row.s(if o.channel == NO_CHANNEL {
+        "none"
+    } else {
+        CHANNELS[o.channel as usize]
+    });
     row.s(DELIVERY[o.status as usize]);
     row.opt_dt((o.notified != 0).then_some(o.notified));
     row.opt_dt((o.opened != 0).then_some(o.opened));
-    row.s(if o.opened != 0 { TRAFFIC[o.traffic as usize] } else { "" });
+    row.s(if o.opened != 0 {
+        TRAFFIC[o.traffic as usize]
+    } else {
+        ""
+    });
     row.int(o.views);
     row.opt_dt((o.reminded != 0).then_some(o.reminded));
 }
 
-fn mess_recipient(w: &World, out: &mut CsvOut, pick: &mut super::messy::Picker, rng: &mut Rng, row: &mut Row, o: &Outcome) {
+fn mess_recipient(
+    w: &World,
+    out: &mut CsvOut,
+    pick: &mut super::messy::Picker,
+    rng: &mut Rng,
+    row: &mut Row,
+    o: &Outcome,
+) {
     match pick.next(out.records() + 1) {
         Some(Feature::OrphanReference) => {
             // A contact deleted and anonymised after the send (§5.7).
-            row.set(1, &(CONTACT_ID0 + u64::from(w.n) + rng.below(1000)).to_string());
+            row.set(
+                1,
+                &(CONTACT_ID0 + u64::from(w.n) + rng.below(1000)).to_string(),
+            );
             row.set(2, "Anonymized");
             for k in 3..6 {
                 row.set(k, "");
@@ -265,7 +326,10 @@ fn mess_recipient(w: &World, out: &mut CsvOut, pick: &mut super::messy::Picker, 
             let local = o.opened + 3600;
             let (y, mo, d) = super::out::civil(local.div_euclid(DAY));
             let s = local.rem_euclid(DAY);
-            row.set(10, &format!("{d:02}-{mo:02}-{y} {:02}:{:02}", s / 3600, s % 3600 / 60));
+            row.set(
+                10,
+                &format!("{d:02}-{mo:02}-{y} {:02}:{:02}", s / 3600, s % 3600 / 60),
+            );
             out.mark(Feature::DateMixedFormat, Some("opened_on"));
         }
         _ => {}
@@ -280,7 +344,14 @@ fn pct(row: &mut Row, num: i64, den: i64) {
     }
 }
 
-fn analytics_row(w: &World, row: &mut Row, m: u32, t: &Totals, public_total: i64, public_unique: i64) {
+fn analytics_row(
+    w: &World,
+    row: &mut Row,
+    m: u32,
+    t: &Totals,
+    public_total: i64,
+    public_unique: i64,
+) {
     row.clear();
     row.int(MESSAGE_ID0 + u64::from(m))
         .int(t.published_to)
@@ -289,11 +360,18 @@ fn analytics_row(w: &World, row: &mut Row, m: u32, t: &Totals, public_total: i64
         .int(t.viewed_by)
         .int((t.published_to - t.viewed_live).max(0));
     pct(row, t.viewed_live, t.published_to);
-    row.int(t.views + public_total).int(t.viewed_by + public_unique).int(t.bounced).int(t.clicks);
+    row.int(t.views + public_total)
+        .int(t.viewed_by + public_unique)
+        .int(t.bounced)
+        .int(t.clicks);
     pct(row, t.clicks, t.viewed_by);
     row.int(t.reactions).int(t.comments).int(t.shares);
     let tr = &t.traffic;
-    row.int(tr[0]).int(tr[1]).int(tr[2]).int(tr[3]).int(tr[4] + tr[5]);
+    row.int(tr[0])
+        .int(tr[1])
+        .int(tr[2])
+        .int(tr[3])
+        .int(tr[4] + tr[5]);
     row.int(t.reminders).int(t.notified_to + t.reminders);
     let msg = &w.messages[m as usize];
     if msg.sent() {
@@ -328,7 +406,14 @@ pub fn events(ctx: &Ctx) -> io::Result<FileReport> {
             _ => module_of(w, m, &[M_SURVEY, M_SLIDER, M_NPS, M_FEEDBACK]),
         };
         let mut result = Ok(());
-        let mut emit = |row: &mut Row, rng: &mut Rng, contact: Option<u32>, kind: &str, channel: &str, module: Option<u32>, value: &str, at: i64| {
+        let mut emit = |row: &mut Row,
+                        rng: &mut Rng,
+                        contact: Option<u32>,
+                        kind: &str,
+                        channel: &str,
+                        module: Option<u32>,
+                        value: &str,
+                        at: i64| {
             if result.is_err() {
                 return;
             }
@@ -340,59 +425,170 @@ pub fn events(ctx: &Ctx) -> io::Result<FileReport> {
                 _ => row.empty(),
             };
             let at = at.min(w.taken_at - 1);
-            row.s(kind).s(channel).opt_int(module.map(|k| (MODULE_ID0 + u64::from(k)) as i64)).s(value).dt(at);
+            row.s(kind)
+                .s(channel)
+                .opt_int(module.map(|k| (MODULE_ID0 + u64::from(k)) as i64))
+                .s(value)
+                .dt(at);
             if let Some(Feature::DatetimeWithOffset) = pick.next(out.records() + 1) {
                 row.set(7, &mangle::offset_datetime(&mut mess, at));
                 out.mark(Feature::DatetimeWithOffset, Some("occurred_at"));
             }
             result = out.write(row);
         };
-        emit(&mut row, &mut rng, None, "published", "", None, "", msg.published);
+        emit(
+            &mut row,
+            &mut rng,
+            None,
+            "published",
+            "",
+            None,
+            "",
+            msg.published,
+        );
         recipients(w, m, |o| {
             let c = Some(o.contact);
             if o.channel != NO_CHANNEL {
                 let ch = CHANNELS[o.channel as usize];
                 emit(&mut row, &mut rng, c, "notified", ch, None, "", o.notified);
                 match o.status {
-                    2 => emit(&mut row, &mut rng, c, "delivered", ch, None, "", o.notified + 5),
-                    3 => emit(&mut row, &mut rng, c, "bounced", ch, None, "", o.notified + 5),
+                    2 => emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        "delivered",
+                        ch,
+                        None,
+                        "",
+                        o.notified + 5,
+                    ),
+                    3 => emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        "bounced",
+                        ch,
+                        None,
+                        "",
+                        o.notified + 5,
+                    ),
                     _ => {}
                 }
             }
             if o.opened != 0 {
                 let via = ["push", "email", "sms", "app", "web", "web"][o.traffic as usize];
                 if o.traffic == 0 {
-                    emit(&mut row, &mut rng, c, "push_opened", "push", None, "", o.opened);
+                    emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        "push_opened",
+                        "push",
+                        None,
+                        "",
+                        o.opened,
+                    );
                 }
                 emit(&mut row, &mut rng, c, "opened", via, None, "", o.opened);
                 if o.clicked {
-                    let url = format!("https://intra.{}/link/{}", w.ws[msg.ws as usize].domain(), m % 97);
-                    emit(&mut row, &mut rng, c, "clicked", via, click_module, &url, o.opened + 30);
+                    let url = format!(
+                        "https://intra.{}/link/{}",
+                        w.ws[msg.ws as usize].domain(),
+                        m % 97
+                    );
+                    emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        "clicked",
+                        via,
+                        click_module,
+                        &url,
+                        o.opened + 30,
+                    );
                 }
                 if o.reacted {
                     let r = REACTIONS[(o.contact % 4) as usize];
-                    emit(&mut row, &mut rng, c, "reacted", via, None, r, o.opened + 40);
+                    emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        "reacted",
+                        via,
+                        None,
+                        r,
+                        o.opened + 40,
+                    );
                 }
                 if o.commented {
                     let text = super::words::COMMENTS[(o.contact % 4) as usize];
-                    emit(&mut row, &mut rng, c, "commented", via, None, text, o.opened + 90);
+                    emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        "commented",
+                        via,
+                        None,
+                        text,
+                        o.opened + 90,
+                    );
                 }
                 if o.shared {
-                    emit(&mut row, &mut rng, c, "shared", via, None, "", o.opened + 100);
+                    emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        "shared",
+                        via,
+                        None,
+                        "",
+                        o.opened + 100,
+                    );
                 }
                 if o.answered {
-                    let kind = if msg.kind == K_TRAINING { "quiz_answered" } else { "survey_answered" };
-                    emit(&mut row, &mut rng, c, kind, via, answer_module, "", o.opened + 120);
+                    let kind = if msg.kind == K_TRAINING {
+                        "quiz_answered"
+                    } else {
+                        "survey_answered"
+                    };
+                    emit(
+                        &mut row,
+                        &mut rng,
+                        c,
+                        kind,
+                        via,
+                        answer_module,
+                        "",
+                        o.opened + 120,
+                    );
                 }
             }
             if o.unsubscribed {
-                emit(&mut row, &mut rng, c, "unsubscribed", "app", None, "", msg.published + DAY);
+                emit(
+                    &mut row,
+                    &mut rng,
+                    c,
+                    "unsubscribed",
+                    "app",
+                    None,
+                    "",
+                    msg.published + DAY,
+                );
             }
         });
         let (public_total, _) = public_views(w, m);
         // A sample of the anonymous public-link views (the analytics count them all).
         for k in 0..u64::from(public_total).min(20) {
-            emit(&mut row, &mut rng, None, "opened", "web", None, "", msg.published + 600 + k as i64 * 97);
+            emit(
+                &mut row,
+                &mut rng,
+                None,
+                "opened",
+                "web",
+                None,
+                "",
+                msg.published + 600 + k as i64 * 97,
+            );
         }
         result?;
     }

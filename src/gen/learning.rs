@@ -12,7 +12,7 @@
 
 use super::mangle;
 use super::messy::{Feature, Picker};
-use super::out::{days_from_civil, civil, CsvOut, FileReport, Row};
+use super::out::{civil, days_from_civil, CsvOut, FileReport, Row};
 use super::rng::{coprime_step, Rng};
 use super::words::*;
 use super::world::*;
@@ -21,7 +21,12 @@ use std::io;
 
 pub const ENROLLMENT_ID0: u64 = 700_001;
 
-pub fn write(ctx: &Ctx, r: &mut Vec<FileReport>, responses: &mut CsvOut, respond: &mut Responder) -> io::Result<()> {
+pub fn write(
+    ctx: &Ctx,
+    r: &mut Vec<FileReport>,
+    responses: &mut CsvOut,
+    respond: &mut Responder,
+) -> io::Result<()> {
     r.push(paths(ctx)?);
     let (enrollments, quiz) = enrollments(ctx)?;
     r.push(enrollments);
@@ -58,7 +63,11 @@ fn paths(ctx: &Ctx) -> io::Result<FileReport> {
         let minutes = 15 + 5 * rng.below(16) as i64;
         row.clear();
         row.int(PATH_ID0 + l as u64)
-            .fmt(format_args!("{} – {}", PATH_NAMES[l % PATH_NAMES.len()], w.ws[p.ws as usize].name))
+            .fmt(format_args!(
+                "{} – {}",
+                PATH_NAMES[l % PATH_NAMES.len()],
+                w.ws[p.ws as usize].name
+            ))
             .s("Et forløb med korte lektioner og en quiz efter hver.")
             .int(minutes)
             .int(p.messages.len());
@@ -71,14 +80,24 @@ fn paths(ctx: &Ctx) -> io::Result<FileReport> {
         row.end();
         let autos = count_of_ws(w.automations.len(), nws, p.ws);
         if autos > 0 {
-            row.int(AUTOMATION_ID0 + u64::from(nth_of_ws(w.automations.len(), nws, p.ws, rng.below(autos))));
+            row.int(
+                AUTOMATION_ID0
+                    + u64::from(nth_of_ws(w.automations.len(), nws, p.ws, rng.below(autos))),
+            );
         } else {
             row.empty();
         }
-        let points: i64 = quiz_modules(w, p).iter().map(|&(_, k)| World::quiz_points(k)).sum();
+        let points: i64 = quiz_modules(w, p)
+            .iter()
+            .map(|&(_, k)| World::quiz_points(k))
+            .sum();
         row.int(points).int(p.due_days).s("active").dt(p.created);
         if let Some(Feature::DurationAsText) = pick.next(l as u64 + 1) {
-            let v = if minutes >= 60 { format!("{}h {}m", minutes / 60, minutes % 60) } else { format!("ca. {minutes} min") };
+            let v = if minutes >= 60 {
+                format!("{}h {}m", minutes / 60, minutes % 60)
+            } else {
+                format!("ca. {minutes} min")
+            };
             row.set(3, &v);
             out.mark(Feature::DurationAsText, Some("duration_minutes"));
         }
@@ -124,7 +143,11 @@ fn enrollments(ctx: &Ctx) -> io::Result<(FileReport, FileReport)> {
             let i = ws.lo + ((start + j * step) % size) as u32;
             let c = &w.contacts[i as usize];
             let from = (p.created.max(c.created)).div_euclid(DAY) + 1;
-            let start_day = if from < w.today - 1 { rng.range(from, w.today - 1) } else { w.today - 1 };
+            let start_day = if from < w.today - 1 {
+                rng.range(from, w.today - 1)
+            } else {
+                w.today - 1
+            };
             let due = start_day + p.due_days;
             let roll = rng.below(100);
             let total = quizzes.len();
@@ -137,7 +160,11 @@ fn enrollments(ctx: &Ctx) -> io::Result<(FileReport, FileReport)> {
             if status != 2 && due < w.today {
                 status = 3;
             }
-            let end_day = if status == 2 { rng.range(start_day, (due + 10).min(w.today)).max(start_day) } else { w.today };
+            let end_day = if status == 2 {
+                rng.range(start_day, (due + 10).min(w.today)).max(start_day)
+            } else {
+                w.today
+            };
             answers.clear();
             let mut t = start_day * DAY + rng.range(7 * 3600, 20 * 3600);
             let span = ((end_day - start_day).max(0) * DAY) / (total as i64 + 1);
@@ -149,7 +176,11 @@ fn enrollments(ctx: &Ctx) -> io::Result<(FileReport, FileReport)> {
                     answers.push((m, module, 2, true, t + 300));
                 }
             }
-            let score: i64 = answers.iter().filter(|a| a.3).map(|a| World::quiz_points(a.1)).sum();
+            let score: i64 = answers
+                .iter()
+                .filter(|a| a.3)
+                .map(|a| World::quiz_points(a.1))
+                .sum();
             let progress = match (status, total) {
                 (2, _) => 1000,
                 (_, 0) if status == 1 => 500,
@@ -157,17 +188,38 @@ fn enrollments(ctx: &Ctx) -> io::Result<(FileReport, FileReport)> {
                 _ => (done as i64 * 1000) / total as i64,
             };
             row.clear();
-            row.int(id).int(PATH_ID0 + l as u64).int(CONTACT_ID0 + u64::from(i)).date(start_day).date(due);
+            row.int(id)
+                .int(PATH_ID0 + l as u64)
+                .int(CONTACT_ID0 + u64::from(i))
+                .date(start_day)
+                .date(due);
             row.opt_date((status == 2).then_some(end_day));
-            row.s(ENROLLMENT_STATUS[status]).dec(progress, 1).int(done).int(total).int(score);
+            row.s(ENROLLMENT_STATUS[status])
+                .dec(progress, 1)
+                .int(done)
+                .int(total)
+                .int(score);
             if total_points > 0 {
                 row.dec(score * 1000 / total_points, 1);
             } else {
                 row.empty();
             }
-            let last = answers.last().map(|a| a.4).unwrap_or(start_day * DAY + 8 * 3600).min(w.taken_at - 60);
+            let last = answers
+                .last()
+                .map(|a| a.4)
+                .unwrap_or(start_day * DAY + 8 * 3600)
+                .min(w.taken_at - 60);
             row.dt(last);
-            mess_enrollment(&mut out, &mut pick, &mut mess, &mut row, id - ENROLLMENT_ID0 + 1, status, start_day, w.today);
+            mess_enrollment(
+                &mut out,
+                &mut pick,
+                &mut mess,
+                &mut row,
+                id - ENROLLMENT_ID0 + 1,
+                status,
+                start_day,
+                w.today,
+            );
             out.write(&row)?;
             for &(m, module, attempt, correct, at) in &answers {
                 qrow.clear();
@@ -177,7 +229,11 @@ fn enrollments(ctx: &Ctx) -> io::Result<(FileReport, FileReport)> {
                     .int(attempt)
                     .s(["A", "B", "C"][(module as usize + usize::from(!correct)) % 3])
                     .bool(correct)
-                    .int(if correct { World::quiz_points(module) } else { 0 })
+                    .int(if correct {
+                        World::quiz_points(module)
+                    } else {
+                        0
+                    })
                     .dt(at.min(w.taken_at - 60));
                 if let Some(Feature::BooleanVariant) = qpick.next(quiz.records() + 1) {
                     qrow.set(5, mangle::bool_variant(&mut mess, correct));
@@ -192,7 +248,16 @@ fn enrollments(ctx: &Ctx) -> io::Result<(FileReport, FileReport)> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn mess_enrollment(out: &mut CsvOut, pick: &mut Picker, rng: &mut Rng, row: &mut Row, record: u64, status: usize, start: i64, today: i64) {
+fn mess_enrollment(
+    out: &mut CsvOut,
+    pick: &mut Picker,
+    rng: &mut Rng,
+    row: &mut Row,
+    record: u64,
+    status: usize,
+    start: i64,
+    today: i64,
+) {
     let fits = |f: Feature| match f {
         Feature::CompletedWithoutDate | Feature::CompletionBeforeStart => status == 2,
         Feature::OverdueWithFutureDue => status == 3,
@@ -217,7 +282,14 @@ fn mess_enrollment(out: &mut CsvOut, pick: &mut Picker, rng: &mut Rng, row: &mut
             (f, "due_date")
         }
         Some(f @ Feature::ProgressMismatch) => {
-            row.set(7, if row.get(7).contains(',') { "100,0" } else { "100.0" });
+            row.set(
+                7,
+                if row.get(7).contains(',') {
+                    "100,0"
+                } else {
+                    "100.0"
+                },
+            );
             (f, "progress_pct")
         }
         Some(f @ Feature::EnumVariant) => {
@@ -244,7 +316,15 @@ fn pulse_surveys(ctx: &Ctx) -> io::Result<FileReport> {
         let ws = &w.ws[pu.ws as usize];
         row.clear();
         row.int(PULSE_ID0 + p as u64)
-            .fmt(format_args!("{} – {}", if pu.monthly { "Månedlig pulsmåling" } else { "Ugentlig trivselsmåling" }, ws.name))
+            .fmt(format_args!(
+                "{} – {}",
+                if pu.monthly {
+                    "Månedlig pulsmåling"
+                } else {
+                    "Ugentlig trivselsmåling"
+                },
+                ws.name
+            ))
             .s(if p % 5 == 4 { "paused" } else { "active" })
             .s(if pu.monthly { "monthly" } else { "weekly" })
             .int(QUESTIONS_PER_PULSE)
@@ -259,7 +339,9 @@ fn pulse_surveys(ctx: &Ctx) -> io::Result<FileReport> {
             }
             row.raw_int(GROUP_ID0 + u64::from(ws.group_base + s));
         }
-        row.end().int(MESSAGE_ID0 + u64::from(pu.message)).dt(pu.created);
+        row.end()
+            .int(MESSAGE_ID0 + u64::from(pu.message))
+            .dt(pu.created);
         out.write(&row)?;
     }
     out.finish()
@@ -330,14 +412,28 @@ impl Responder {
         Responder {
             rng: ctx.rng("survey_responses.csv"),
             mess: ctx.rng("survey_responses.csv/mess"),
-            pick: ctx.picker("survey_responses.csv", u64::from(ctx.w.n) * 4, RESPONSE_MESS),
+            pick: ctx.picker(
+                "survey_responses.csv",
+                u64::from(ctx.w.n) * 4,
+                RESPONSE_MESS,
+            ),
             row: Row::default(),
         }
     }
 
     /// Answer of `kind` on a 1..=`max` (or 0..=10) scale, or open text.
     #[allow(clippy::too_many_arguments)]
-    fn emit(&mut self, out: &mut CsvOut, kind: &str, pulse: Option<(u64, u64, &str)>, msg: Option<(u64, u64)>, contact: Option<u32>, answer: Result<(i64, i64), &str>, at: i64, pulse_member: Option<u32>) -> io::Result<()> {
+    fn emit(
+        &mut self,
+        out: &mut CsvOut,
+        kind: &str,
+        pulse: Option<(u64, u64, &str)>,
+        msg: Option<(u64, u64)>,
+        contact: Option<u32>,
+        answer: Result<(i64, i64), &str>,
+        at: i64,
+        pulse_member: Option<u32>,
+    ) -> io::Result<()> {
         let row = &mut self.row;
         row.clear();
         self.rng.uuid_into(row.raw_plain());
@@ -392,8 +488,17 @@ impl Responder {
     }
 
     /// An answer to the survey module of message `m` (contact `None` when anonymised).
-    pub fn message_survey(&mut self, w: &World, out: &mut CsvOut, m: u32, contact: Option<u32>, opened: i64) -> io::Result<()> {
-        let Some(module) = super::delivery::module_of(w, m, &[M_SURVEY, M_SLIDER, M_NPS, M_FEEDBACK]) else {
+    pub fn message_survey(
+        &mut self,
+        w: &World,
+        out: &mut CsvOut,
+        m: u32,
+        contact: Option<u32>,
+        opened: i64,
+    ) -> io::Result<()> {
+        let Some(module) =
+            super::delivery::module_of(w, m, &[M_SURVEY, M_SLIDER, M_NPS, M_FEEDBACK])
+        else {
             return Ok(());
         };
         let t = w.module_types[module as usize];
@@ -404,13 +509,26 @@ impl Responder {
             _ => ("feedback", Err(self.rng.pick(OPEN_ANSWERS))),
         };
         let at = (opened + self.rng.range(30, 600)).min(w.taken_at - 60);
-        self.emit(out, kind, None, Some((MESSAGE_ID0 + u64::from(m), MODULE_ID0 + u64::from(module))), contact, answer, at, None)
+        self.emit(
+            out,
+            kind,
+            None,
+            Some((MESSAGE_ID0 + u64::from(m), MODULE_ID0 + u64::from(module))),
+            contact,
+            answer,
+            at,
+            None,
+        )
     }
 }
 
 static AGGREGATE_MESS: &[(Feature, u32)] = &[(Feature::PercentVariant, 500)];
 
-fn pulse_rounds(ctx: &Ctx, responses: &mut CsvOut, respond: &mut Responder) -> io::Result<FileReport> {
+fn pulse_rounds(
+    ctx: &Ctx,
+    responses: &mut CsvOut,
+    respond: &mut Responder,
+) -> io::Result<FileReport> {
     let name = "pulse_results_aggregated.csv";
     let w = ctx.w;
     let mut out = ctx.open(name)?;
@@ -434,7 +552,8 @@ fn pulse_rounds(ctx: &Ctx, responses: &mut CsvOut, respond: &mut Responder) -> i
                     let qid = QUESTION_ID0 + (p * QUESTIONS_PER_PULSE + q) as u64;
                     answered.clear();
                     for k in 0..respondents {
-                        let at = ((day + rng.range(0, 7)) * DAY + rng.range(6 * 3600, 22 * 3600)).min(w.taken_at - 60);
+                        let at = ((day + rng.range(0, 7)) * DAY + rng.range(6 * 3600, 22 * 3600))
+                            .min(w.taken_at - 60);
                         let (answer, value) = match *kind {
                             "open_text" if rng.chance(500) => continue,
                             "open_text" => (Err(rng.pick(OPEN_ANSWERS)), 0),
@@ -450,11 +569,25 @@ fn pulse_rounds(ctx: &Ctx, responses: &mut CsvOut, respond: &mut Responder) -> i
                         answered.push(value);
                         // Only used when the privacy trap fires: some colleague in the workspace.
                         let member = Some((ws.lo + ws.managers() + k as u32).min(ws.hi - 1));
-                        respond.emit(responses, "pulse", Some((PULSE_ID0 + p as u64, qid, &per)), None, None, answer, at, member)?;
+                        respond.emit(
+                            responses,
+                            "pulse",
+                            Some((PULSE_ID0 + p as u64, qid, &per)),
+                            None,
+                            None,
+                            answer,
+                            at,
+                            member,
+                        )?;
                     }
                     let n = answered.len() as i64;
                     row.clear();
-                    row.int(PULSE_ID0 + p as u64).s(&per).int(CONTACT_ID0 + u64::from(mgr)).s(cat).int(qid).int(n);
+                    row.int(PULSE_ID0 + p as u64)
+                        .s(&per)
+                        .int(CONTACT_ID0 + u64::from(mgr))
+                        .s(cat)
+                        .int(qid)
+                        .int(n);
                     if n >= 3 && *kind != "open_text" {
                         row.dec(answered.iter().sum::<i64>() * 100 / n, 2);
                     } else {
@@ -467,7 +600,10 @@ fn pulse_rounds(ctx: &Ctx, responses: &mut CsvOut, respond: &mut Responder) -> i
                     }
                     row.dec(n * 1000 / team as i64, 1);
                     if let Some(Feature::PercentVariant) = pick.next(out.records() + 1) {
-                        row.set(8, &mangle::percent_variant(&mut mess, n * 1000 / team as i64));
+                        row.set(
+                            8,
+                            &mangle::percent_variant(&mut mess, n * 1000 / team as i64),
+                        );
                         out.mark(Feature::PercentVariant, Some("response_rate"));
                     }
                     out.write(&row)?;

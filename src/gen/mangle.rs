@@ -114,11 +114,18 @@ mod tests {
 
     #[test]
     fn ambiguous_dates_have_two_readings() {
-        for day in [days_from_civil(2024, 3, 5), days_from_civil(2024, 3, 3), days_from_civil(2024, 12, 31)] {
+        for day in [
+            days_from_civil(2024, 3, 5),
+            days_from_civil(2024, 3, 3),
+            days_from_civil(2024, 12, 31),
+        ] {
             let s = ambiguous_date(day);
             let (m, rest) = s.split_at(2);
             let d = &rest[1..3];
-            assert!(m.parse::<u32>().unwrap() <= 12 && d.parse::<u32>().unwrap() <= 12 && m != d, "{s}");
+            assert!(
+                m.parse::<u32>().unwrap() <= 12 && d.parse::<u32>().unwrap() <= 12 && m != d,
+                "{s}"
+            );
         }
     }
 

@@ -103,7 +103,13 @@ pub struct Picker {
 impl Picker {
     /// `expected` is a lower estimate of the file's rows, used to spread
     /// the forced occurrences; clean bundles get an empty picker.
-    pub fn new(seed: u64, file: &str, messy: bool, expected: u64, table: &'static [(Feature, u32)]) -> Picker {
+    pub fn new(
+        seed: u64,
+        file: &str,
+        messy: bool,
+        expected: u64,
+        table: &'static [(Feature, u32)],
+    ) -> Picker {
         let table: &'static [(Feature, u32)] = if messy { table } else { &[] };
         let mut rng = Rng::stream(seed, file, 0xFEA7);
         let k = table.len() as u64;
@@ -117,7 +123,12 @@ impl Picker {
                 }
             })
             .collect();
-        Picker { rng, table, forced, pending: Vec::new() }
+        Picker {
+            rng,
+            table,
+            forced,
+            pending: Vec::new(),
+        }
     }
 
     /// The feature for 1-based data record `record`.
@@ -179,7 +190,11 @@ const DANISH: &[(&str, &str)] = &[
 const NOISY: &[(&str, &str, Feature)] = &[
     ("name", "Name ", Feature::HeaderTrailingSpace),
     ("group_type", "Group_Type", Feature::HeaderMixedCase),
-    ("member_count", "member_count  ", Feature::HeaderTrailingSpace),
+    (
+        "member_count",
+        "member_count  ",
+        Feature::HeaderTrailingSpace,
+    ),
     ("workspace_id", "WORKSPACE_ID", Feature::HeaderMixedCase),
 ];
 
@@ -201,7 +216,12 @@ fn has_bom(seed: u64, file: &str, all: &[FileSpec]) -> bool {
 }
 
 /// The layout of `spec` and the file-level features it carries.
-pub fn layout(seed: u64, spec: &FileSpec, all: &[FileSpec], messy: bool) -> (Layout, Vec<(Feature, Option<&'static str>)>) {
+pub fn layout(
+    seed: u64,
+    spec: &FileSpec,
+    all: &[FileSpec],
+    messy: bool,
+) -> (Layout, Vec<(Feature, Option<&'static str>)>) {
     let mut l = Layout::clean(spec.columns);
     let mut feats = Vec::new();
     if !messy {
@@ -220,7 +240,11 @@ pub fn layout(seed: u64, spec: &FileSpec, all: &[FileSpec], messy: bool) -> (Lay
         l.delimiter = b';';
         l.sep_line = true;
         l.decimal_comma = true;
-        feats.extend([(Feature::SemicolonDelimiter, None), (Feature::SepLine, None), (Feature::DecimalComma, None)]);
+        feats.extend([
+            (Feature::SemicolonDelimiter, None),
+            (Feature::SepLine, None),
+            (Feature::DecimalComma, None),
+        ]);
         for (col, label) in DANISH {
             l.headers[spec.col(col)] = label.to_string();
             feats.push((Feature::DanishHeader, Some(*col)));
@@ -263,7 +287,13 @@ pub fn layout(seed: u64, spec: &FileSpec, all: &[FileSpec], messy: bool) -> (Lay
 }
 
 /// Opens a bundle file with its layout and records its file-level features.
-pub fn open(dir: &std::path::Path, seed: u64, spec: &'static FileSpec, all: &[FileSpec], messy: bool) -> std::io::Result<CsvOut> {
+pub fn open(
+    dir: &std::path::Path,
+    seed: u64,
+    spec: &'static FileSpec,
+    all: &[FileSpec],
+    messy: bool,
+) -> std::io::Result<CsvOut> {
     let (layout, feats) = layout(seed, spec, all, messy);
     let mut out = CsvOut::create(dir, spec.name, layout)?;
     for (f, c) in feats {
@@ -294,7 +324,10 @@ mod tests {
 
     #[test]
     fn about_half_the_files_get_a_bom() {
-        let n = FILES.iter().filter(|f| layout(5, f, FILES, true).0.bom).count();
+        let n = FILES
+            .iter()
+            .filter(|f| layout(5, f, FILES, true).0.bom)
+            .count();
         assert_eq!(n, (FILES.len() - 2) / 2);
         assert!(FILES.iter().all(|f| !layout(5, f, FILES, false).0.bom));
     }

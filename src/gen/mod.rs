@@ -119,13 +119,18 @@ pub fn generate(opts: &Options, dir: &Path) -> io::Result<Manifest> {
     let (rest, events) = std::thread::scope(|s| {
         let events = s.spawn(|| delivery::events(&ctx));
         let rest = write_rest(&ctx);
-        let events = events.join().unwrap_or_else(|_| Err(io::Error::other("event writer panicked")));
+        let events = events
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("event writer panicked")));
         (rest, events)
     });
     let mut all = rest?;
     all.push(events?);
     all.sort_by_key(|r| FILES.iter().position(|f| f.name == r.name));
-    let injected = all.iter_mut().flat_map(|r| std::mem::take(&mut r.injected)).collect();
+    let injected = all
+        .iter_mut()
+        .flat_map(|r| std::mem::take(&mut r.injected))
+        .collect();
     let (y, m, d) = out::civil(world.today);
     let mut taken = Vec::new();
     out::push_datetime(&mut taken, world.taken_at);

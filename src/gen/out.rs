@@ -56,7 +56,11 @@ impl Default for Row {
 
 impl Row {
     pub fn new(delimiter: u8, decimal_comma: bool) -> Row {
-        Row { delimiter, decimal_comma, ..Row::default() }
+        Row {
+            delimiter,
+            decimal_comma,
+            ..Row::default()
+        }
     }
 
     pub fn clear(&mut self) {
@@ -121,7 +125,8 @@ impl Row {
     }
 
     pub fn raw_int(&mut self, v: impl itoa::Integer) -> &mut Self {
-        self.buf.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        self.buf
+            .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
         self
     }
 
@@ -435,7 +440,8 @@ impl CsvOut {
             buf.extend_from_slice(layout.eol());
             header_line = 2;
         }
-        let identity = layout.order.iter().enumerate().all(|(j, &i)| i == j) && layout.trailing_empty == 0;
+        let identity =
+            layout.order.iter().enumerate().all(|(j, &i)| i == j) && layout.trailing_empty == 0;
         let mut out = CsvOut {
             name,
             path,
@@ -474,14 +480,17 @@ impl CsvOut {
     /// Records the feature on the record written next.
     pub fn mark(&mut self, feature: Feature, column: Option<&'static str>) {
         let (record, line) = (self.records + 1, self.next_line);
-        let hit = self.hits.entry((feature, column)).or_insert_with(|| Injected {
-            feature,
-            file: self.name,
-            column,
-            count: 0,
-            records: Vec::new(),
-            lines: Vec::new(),
-        });
+        let hit = self
+            .hits
+            .entry((feature, column))
+            .or_insert_with(|| Injected {
+                feature,
+                file: self.name,
+                column,
+                count: 0,
+                records: Vec::new(),
+                lines: Vec::new(),
+            });
         hit.count += 1;
         if hit.records.len() < LISTED {
             hit.records.push(record);
@@ -492,14 +501,16 @@ impl CsvOut {
     /// Records a file-level feature (located at the header line).
     pub fn mark_file(&mut self, feature: Feature, column: Option<&'static str>) {
         let line = self.header_line;
-        self.hits.entry((feature, column)).or_insert_with(|| Injected {
-            feature,
-            file: self.name,
-            column,
-            count: 0,
-            records: Vec::new(),
-            lines: vec![line],
-        });
+        self.hits
+            .entry((feature, column))
+            .or_insert_with(|| Injected {
+                feature,
+                file: self.name,
+                column,
+                count: 0,
+                records: Vec::new(),
+                lines: vec![line],
+            });
     }
 
     pub fn write(&mut self, row: &Row) -> io::Result<()> {
@@ -522,7 +533,9 @@ impl CsvOut {
     /// `extra` replaces the fields past the canonical ones (header spellings).
     fn emit(&mut self, row: &Row, cut: usize, extra: &[String]) -> u64 {
         let d = self.layout.delimiter;
-        let special = |b: &[u8]| memchr::memchr3(d, b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some();
+        let special = |b: &[u8]| {
+            memchr::memchr3(d, b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some()
+        };
         let order = &self.layout.order;
         let n = (order.len() + self.layout.trailing_empty).saturating_sub(cut);
         // The row's buffer is the record itself when it uses the file's
@@ -542,7 +555,9 @@ impl CsvOut {
                 self.buf.push(d);
             }
             let field: &[u8] = match order.get(j) {
-                Some(_) if j >= row.len() && j - row.len() < extra.len() => extra[j - row.len()].as_bytes(),
+                Some(_) if j >= row.len() && j - row.len() < extra.len() => {
+                    extra[j - row.len()].as_bytes()
+                }
                 Some(&i) => row.field(i),
                 None => b"",
             };
@@ -566,7 +581,16 @@ impl CsvOut {
 
     /// Flushes, appends blank lines, encodes the Windows-1252 file.
     pub fn finish(self) -> io::Result<FileReport> {
-        let CsvOut { name, path, mut sink, mut buf, layout, records, hits, .. } = self;
+        let CsvOut {
+            name,
+            path,
+            mut sink,
+            mut buf,
+            layout,
+            records,
+            hits,
+            ..
+        } = self;
         for _ in 0..layout.blank_lines_at_eof {
             buf.extend_from_slice(layout.eol());
         }
@@ -580,7 +604,9 @@ impl CsvOut {
                 let text = String::from_utf8(v).map_err(io::Error::other)?;
                 let (encoded, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
                 if unmappable {
-                    return Err(io::Error::other(format!("{name}: text outside Windows-1252")));
+                    return Err(io::Error::other(format!(
+                        "{name}: text outside Windows-1252"
+                    )));
                 }
                 std::fs::write(&path, &encoded)?;
                 encoded.len() as u64
@@ -590,7 +616,11 @@ impl CsvOut {
             name,
             rows: records,
             bytes,
-            encoding: if layout.cp1252 { "windows-1252" } else { "utf-8" },
+            encoding: if layout.cp1252 {
+                "windows-1252"
+            } else {
+                "utf-8"
+            },
             bom: layout.bom,
             delimiter: (layout.delimiter as char).to_string(),
             line_ending: if layout.lf { "lf" } else { "crlf" },

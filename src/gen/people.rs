@@ -32,7 +32,9 @@ fn workspaces(ctx: &Ctx) -> io::Result<FileReport> {
     for (i, ws) in ctx.w.ws.iter().enumerate() {
         let (_, _, lang, zone, _) = COUNTRIES[ws.country as usize];
         row.clear();
-        row.int(WORKSPACE_ID0 + i as u64).s(&ws.name).int(COMPANY_ID0 + u64::from(ws.company_base));
+        row.int(WORKSPACE_ID0 + i as u64)
+            .s(&ws.name)
+            .int(COMPANY_ID0 + u64::from(ws.company_base));
         if rng.chance(500) {
             row.fmt(format_args!("medarbejder.{}", ws.domain()));
         } else {
@@ -62,7 +64,10 @@ fn admin_users(ctx: &Ctx) -> io::Result<FileReport> {
             .s(FIRST_NAMES[ad.first as usize])
             .s(LAST_NAMES[ad.last as usize]);
         if rng.chance(600) {
-            row.fmt(format_args!("+45{}", 30_000_000 + (a as u64 * 7_919) % 60_000_000));
+            row.fmt(format_args!(
+                "+45{}",
+                30_000_000 + (a as u64 * 7_919) % 60_000_000
+            ));
         } else {
             row.empty();
         }
@@ -79,7 +84,11 @@ fn admin_users(ctx: &Ctx) -> io::Result<FileReport> {
             .dt(created)
             .dt(rng.range(created, w.taken_at - 60));
         if let Some(Feature::EnumVariant) = pick.next(a as u64 + 1) {
-            let v = if admin { rng.pick(&["Admin", "Administrator", "ADMIN"]) } else { rng.pick(&["Editor", "Redaktør", "EDITOR"]) };
+            let v = if admin {
+                rng.pick(&["Admin", "Administrator", "ADMIN"])
+            } else {
+                rng.pick(&["Editor", "Redaktør", "EDITOR"])
+            };
             row.set(5, v);
             out.mark(Feature::EnumVariant, Some("role"));
         }
@@ -91,14 +100,28 @@ fn admin_users(ctx: &Ctx) -> io::Result<FileReport> {
 fn contact_fields(ctx: &Ctx) -> io::Result<FileReport> {
     let mut out = ctx.open("contact_fields.csv")?;
     let mut row = ctx.row(&out);
-    let sites: Vec<&str> = ctx.w.companies.iter().filter(|c| c.kind == 2).take(20).map(|c| c.name.as_str()).collect();
+    let sites: Vec<&str> = ctx
+        .w
+        .companies
+        .iter()
+        .filter(|c| c.kind == 2)
+        .take(20)
+        .map(|c| c.name.as_str())
+        .collect();
     let sites = sites.join(";");
     let regions = "Region Hovedstaden;Region Sjælland;Region Syddanmark;Region Midtjylland;Region Nordjylland";
     let rows: &[(&str, &str, &str, &str, &str, bool)] = &[
         ("first_name", "First name", "standard", "text", "", false),
         ("last_name", "Last name", "standard", "text", "", false),
         ("email", "Email", "standard", "email", "", true),
-        ("msisdn", "Mobile number", "standard", "mobile_number", "", true),
+        (
+            "msisdn",
+            "Mobile number",
+            "standard",
+            "mobile_number",
+            "",
+            true,
+        ),
         ("title", "Title", "standard", "text", "", false),
         ("department", "Department", "standard", "text", "", false),
         ("company", "Company", "standard", "text", "", false),
@@ -107,14 +130,35 @@ fn contact_fields(ctx: &Ctx) -> io::Result<FileReport> {
         ("addr_country", "Country", "standard", "text", "", false),
         ("data1", "Hire date", "custom", "date", "", false),
         ("data2", "Site", "custom", "dropdown", &sites, false),
-        ("data3", "Employment status", "custom", "dropdown", "Active;On Leave;Terminated", false),
+        (
+            "data3",
+            "Employment status",
+            "custom",
+            "dropdown",
+            "Active;On Leave;Terminated",
+            false,
+        ),
         ("data4", "Cost center", "custom", "text", "", false),
         ("data5", "Region", "custom", "dropdown", regions, false),
-        ("data6", "Contract type", "custom", "dropdown", "Fuldtid;Deltid;Timelønnet", false),
+        (
+            "data6",
+            "Contract type",
+            "custom",
+            "dropdown",
+            "Fuldtid;Deltid;Timelønnet",
+            false,
+        ),
         ("data7", "Medarbejdernr.", "custom", "text", "", true),
         ("manager", "Manager", "standard", "relationship", "", false),
         ("mentor", "Mentor", "standard", "relationship", "", false),
-        ("hr_partner", "HR partner", "standard", "relationship", "", false),
+        (
+            "hr_partner",
+            "HR partner",
+            "standard",
+            "relationship",
+            "",
+            false,
+        ),
         ("buddy", "Buddy", "standard", "relationship", "", false),
     ];
     for (key, label, kind, ty, options, dup) in rows {
@@ -130,7 +174,13 @@ pub const RELATIONSHIP_TYPES: &[&str] = &["Manager", "Mentor", "HR partner", "Bu
 fn relationship_types(ctx: &Ctx) -> io::Result<FileReport> {
     let mut out = ctx.open("relationship_types.csv")?;
     let mut row = ctx.row(&out);
-    let first = ctx.w.ws.iter().map(|w| w.created).min().unwrap_or(ctx.w.taken_at);
+    let first = ctx
+        .w
+        .ws
+        .iter()
+        .map(|w| w.created)
+        .min()
+        .unwrap_or(ctx.w.taken_at);
     for (i, name) in RELATIONSHIP_TYPES.iter().enumerate() {
         row.clear();
         row.int(i + 1).s(name).dt(first + (i as i64 + 1) * 7 * DAY);
@@ -151,7 +201,9 @@ fn companies(ctx: &Ctx) -> io::Result<FileReport> {
     for (c, co) in w.companies.iter().enumerate() {
         let (country, iso, ..) = COUNTRIES[w.ws[co.ws as usize].country as usize];
         row.clear();
-        row.int(COMPANY_ID0 + c as u64).s(&co.name).s(ORG_UNITS[co.kind as usize]);
+        row.int(COMPANY_ID0 + c as u64)
+            .s(&co.name)
+            .s(ORG_UNITS[co.kind as usize]);
         if co.parent == NONE {
             row.empty();
         } else {
@@ -162,9 +214,17 @@ fn companies(ctx: &Ctx) -> io::Result<FileReport> {
         } else {
             row.empty();
         }
-        row.s(iso).int(WORKSPACE_ID0 + u64::from(co.ws)).s(["workspace", "manual", "contact.location"][co.kind as usize]);
+        row.s(iso).int(WORKSPACE_ID0 + u64::from(co.ws)).s([
+            "workspace",
+            "manual",
+            "contact.location",
+        ][co.kind as usize]);
         if let Some(Feature::CountryVariant) = pick.next(c as u64 + 1) {
-            let v = if rng.chance(500) { country.to_string() } else { iso.to_lowercase() };
+            let v = if rng.chance(500) {
+                country.to_string()
+            } else {
+                iso.to_lowercase()
+            };
             row.set(5, &v);
             out.mark(Feature::CountryVariant, Some("country"));
         }
@@ -173,8 +233,11 @@ fn companies(ctx: &Ctx) -> io::Result<FileReport> {
     out.finish()
 }
 
-static GROUP_MESS: &[(Feature, u32)] =
-    &[(Feature::MemberCountMismatch, 300), (Feature::EnumVariant, 300), (Feature::BooleanVariant, 300)];
+static GROUP_MESS: &[(Feature, u32)] = &[
+    (Feature::MemberCountMismatch, 300),
+    (Feature::EnumVariant, 300),
+    (Feature::BooleanVariant, 300),
+];
 
 fn groups(ctx: &Ctx) -> io::Result<FileReport> {
     let name = "groups.csv";
@@ -185,14 +248,19 @@ fn groups(ctx: &Ctx) -> io::Result<FileReport> {
     let mut row = ctx.row(&out);
     for (g, gr) in w.groups.iter().enumerate() {
         let ws = &w.ws[gr.ws as usize];
-        let smart = (g as u32).checked_sub(ws.group_base + ws.stores + WS_DEPTS as u32).map(|k| k as usize);
+        let smart = (g as u32)
+            .checked_sub(ws.group_base + ws.stores + WS_DEPTS as u32)
+            .map(|k| k as usize);
         row.clear();
         row.int(GROUP_ID0 + g as u64)
             .int(WORKSPACE_ID0 + u64::from(gr.ws))
             .int(ADMIN_ID0 + u64::from(gr.creator))
             .s(&gr.name);
         if gr.social_wall {
-            row.fmt(format_args!("Væggen for {} – del billeder og nyheder", gr.name));
+            row.fmt(format_args!(
+                "Væggen for {} – del billeder og nyheder",
+                gr.name
+            ));
         } else {
             row.empty();
         }
@@ -227,7 +295,11 @@ fn groups(ctx: &Ctx) -> io::Result<FileReport> {
             }
             Some(Feature::EnumVariant) => {
                 let v = GROUP_KINDS[gr.kind as usize];
-                let v = if rng.chance(500) { v.to_uppercase() } else { format!("{}{} ", &v[..1].to_uppercase(), &v[1..]) };
+                let v = if rng.chance(500) {
+                    v.to_uppercase()
+                } else {
+                    format!("{}{} ", &v[..1].to_uppercase(), &v[1..])
+                };
                 row.set(5, &v);
                 out.mark(Feature::EnumVariant, Some("group_type"));
             }

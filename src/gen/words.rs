@@ -6,37 +6,204 @@
 //! real person, company, CVR or CPR number.
 
 pub const FIRST_NAMES: &[&str] = &[
-    "Søren", "Anna", "Mette", "Lars", "Jens", "Hanne", "Mikkel", "Åse", "Bjørn", "Kirsten", "Mads", "Freja",
-    "Ida", "Emil", "Sofie", "Frederik", "Line", "Rasmus", "Camilla", "Anders", "Louise", "Jesper", "Maja",
-    "Kasper", "Julie", "Christian", "Signe", "Morten", "Nanna", "Thomas", "Birgitte", "Henrik", "Pernille",
-    "Niels", "Malene", "Ole", "Tove", "Jørgen", "Gitte", "Karsten", "Lærke", "Asger", "Astrid", "Troels",
-    "Dorte", "Bo", "Rikke", "Kim", "Ulla", "Peter", "Lene", "Martin", "Susanne", "Michael", "Charlotte",
-    "Jakob", "Helle", "Nikolaj", "Marianne", "Øjvind", "Jonas", "Emma", "Oliver", "Clara", "William", "Alma",
-    "Noah", "Agnes", "Magnus", "Ellen", "Victor", "Karla", "Aksel", "Esther", "Villads", "Ingrid", "Halfdan",
-    "Gry", "Sølvi", "Bent", "Yasmin", "Ahmad", "Fatima", "Piotr", "Agnieszka", "Zeynep", "René", "Andrés",
+    "Søren",
+    "Anna",
+    "Mette",
+    "Lars",
+    "Jens",
+    "Hanne",
+    "Mikkel",
+    "Åse",
+    "Bjørn",
+    "Kirsten",
+    "Mads",
+    "Freja",
+    "Ida",
+    "Emil",
+    "Sofie",
+    "Frederik",
+    "Line",
+    "Rasmus",
+    "Camilla",
+    "Anders",
+    "Louise",
+    "Jesper",
+    "Maja",
+    "Kasper",
+    "Julie",
+    "Christian",
+    "Signe",
+    "Morten",
+    "Nanna",
+    "Thomas",
+    "Birgitte",
+    "Henrik",
+    "Pernille",
+    "Niels",
+    "Malene",
+    "Ole",
+    "Tove",
+    "Jørgen",
+    "Gitte",
+    "Karsten",
+    "Lærke",
+    "Asger",
+    "Astrid",
+    "Troels",
+    "Dorte",
+    "Bo",
+    "Rikke",
+    "Kim",
+    "Ulla",
+    "Peter",
+    "Lene",
+    "Martin",
+    "Susanne",
+    "Michael",
+    "Charlotte",
+    "Jakob",
+    "Helle",
+    "Nikolaj",
+    "Marianne",
+    "Øjvind",
+    "Jonas",
+    "Emma",
+    "Oliver",
+    "Clara",
+    "William",
+    "Alma",
+    "Noah",
+    "Agnes",
+    "Magnus",
+    "Ellen",
+    "Victor",
+    "Karla",
+    "Aksel",
+    "Esther",
+    "Villads",
+    "Ingrid",
+    "Halfdan",
+    "Gry",
+    "Sølvi",
+    "Bent",
+    "Yasmin",
+    "Ahmad",
+    "Fatima",
+    "Piotr",
+    "Agnieszka",
+    "Zeynep",
+    "René",
+    "Andrés",
 ];
 
 pub const LAST_NAMES: &[&str] = &[
-    "Hansen", "Jensen", "Nielsen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen",
-    "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Christiansen", "Poulsen", "Johansen",
-    "Møller", "Mortensen", "Østergaard", "Lund", "Bjerregaard", "Holm", "Schmidt", "Dahl", "Bech", "Frandsen",
-    "Søndergaard", "Kjær", "Nørgaard", "Lauridsen", "Knudsen", "Mikkelsen", "Vestergaard", "Skov", "Brøndum",
-    "Bak", "Damgaard", "Juhl", "Højgaard", "Kragh", "Friis", "Ravn", "Lindberg", "Winther", "Bruun", "Nygaard",
-    "Ågaard", "Dyrberg", "Nielsen-Holm", "Krogh-Jensen", "Sand", "Storm", "Thygesen", "Grønbæk", "Kirkegaard",
-    "Borup", "Lykke", "Fog", "Iversen", "Eriksen", "Berg", "Bæk", "Kowalski", "Yilmaz", "Haddad", "Lindqvist",
+    "Hansen",
+    "Jensen",
+    "Nielsen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Østergaard",
+    "Lund",
+    "Bjerregaard",
+    "Holm",
+    "Schmidt",
+    "Dahl",
+    "Bech",
+    "Frandsen",
+    "Søndergaard",
+    "Kjær",
+    "Nørgaard",
+    "Lauridsen",
+    "Knudsen",
+    "Mikkelsen",
+    "Vestergaard",
+    "Skov",
+    "Brøndum",
+    "Bak",
+    "Damgaard",
+    "Juhl",
+    "Højgaard",
+    "Kragh",
+    "Friis",
+    "Ravn",
+    "Lindberg",
+    "Winther",
+    "Bruun",
+    "Nygaard",
+    "Ågaard",
+    "Dyrberg",
+    "Nielsen-Holm",
+    "Krogh-Jensen",
+    "Sand",
+    "Storm",
+    "Thygesen",
+    "Grønbæk",
+    "Kirkegaard",
+    "Borup",
+    "Lykke",
+    "Fog",
+    "Iversen",
+    "Eriksen",
+    "Berg",
+    "Bæk",
+    "Kowalski",
+    "Yilmaz",
+    "Haddad",
+    "Lindqvist",
 ];
 
 pub const DEPARTMENTS: &[&str] = &[
-    "Retail", "Logistik", "Lager", "Kundeservice", "Administration", "IT", "HR", "Salg", "Økonomi", "Produktion",
-    "Marketing", "Café",
+    "Retail",
+    "Logistik",
+    "Lager",
+    "Kundeservice",
+    "Administration",
+    "IT",
+    "HR",
+    "Salg",
+    "Økonomi",
+    "Produktion",
+    "Marketing",
+    "Café",
 ];
 
 pub const TITLES: &[&str] = &[
-    "Salgsassistent", "Lagermedarbejder", "Chauffør", "Deltidsansat", "Elev", "Kundekonsulent", "Barista",
-    "Økonomimedarbejder", "IT-supporter", "Medarbejder", "Servicemedarbejder", "Truckfører",
+    "Salgsassistent",
+    "Lagermedarbejder",
+    "Chauffør",
+    "Deltidsansat",
+    "Elev",
+    "Kundekonsulent",
+    "Barista",
+    "Økonomimedarbejder",
+    "IT-supporter",
+    "Medarbejder",
+    "Servicemedarbejder",
+    "Truckfører",
 ];
 
-pub const MANAGER_TITLES: &[&str] = &["Butikschef", "Souschef", "Teamleder", "Afdelingsleder", "Driftschef"];
+pub const MANAGER_TITLES: &[&str] = &[
+    "Butikschef",
+    "Souschef",
+    "Teamleder",
+    "Afdelingsleder",
+    "Driftschef",
+];
 
 /// (city, zip, region)
 pub const CITIES_DK: &[(&str, &str, &str)] = &[
@@ -69,18 +236,40 @@ pub const CITIES_SE: &[(&str, &str, &str)] = &[
     ("Göteborg", "411 05", "Västra Götaland"),
 ];
 
-pub const CITIES_NO: &[(&str, &str, &str)] =
-    &[("Oslo", "0150", "Oslo"), ("Bergen", "5003", "Vestland"), ("Stavanger", "4006", "Rogaland")];
+pub const CITIES_NO: &[(&str, &str, &str)] = &[
+    ("Oslo", "0150", "Oslo"),
+    ("Bergen", "5003", "Vestland"),
+    ("Stavanger", "4006", "Rogaland"),
+];
 
 pub const STREETS: &[&str] = &[
-    "Nørregade", "Østergade", "Vestergade", "Søndergade", "Algade", "Strøget", "Åboulevarden", "Ved Søerne",
-    "Bispeengen", "Fælledvej", "Kongensgade", "Skovvej", "Møllevej", "Havnegade", "Engtoften", "Kirkestræde",
+    "Nørregade",
+    "Østergade",
+    "Vestergade",
+    "Søndergade",
+    "Algade",
+    "Strøget",
+    "Åboulevarden",
+    "Ved Søerne",
+    "Bispeengen",
+    "Fælledvej",
+    "Kongensgade",
+    "Skovvej",
+    "Møllevej",
+    "Havnegade",
+    "Engtoften",
+    "Kirkestræde",
 ];
 
 /// (brand, domain, site word, legal suffix)
 pub const BRANDS: &[(&str, &str, &str, &str)] = &[
     ("Nordisk Retail", "nordiskretail.example", "Store", "A/S"),
-    ("Nordisk Logistik", "nordisklogistik.example", "Lager", "ApS"),
+    (
+        "Nordisk Logistik",
+        "nordisklogistik.example",
+        "Lager",
+        "ApS",
+    ),
     ("Nordisk Café", "nordiskcafe.example", "Café", "ApS"),
     ("Nordisk Service", "nordiskservice.example", "Team", "A/S"),
     ("Nordisk Byg", "nordiskbyg.example", "Byggeplads", "A/S"),
@@ -94,25 +283,61 @@ pub const COUNTRIES: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 pub const TAGS: &[&str] = &[
-    "leder", "førstehjælp", "nøglebærer", "onboarding-2024", "deltid", "tillidsrepræsentant",
-    "sikkerhedsrepræsentant", "truckcertifikat", "ambassadør", "nyansat", "vikar", "elev",
+    "leder",
+    "førstehjælp",
+    "nøglebærer",
+    "onboarding-2024",
+    "deltid",
+    "tillidsrepræsentant",
+    "sikkerhedsrepræsentant",
+    "truckcertifikat",
+    "ambassadør",
+    "nyansat",
+    "vikar",
+    "elev",
 ];
 
 pub const NEWS_TITLES: &[&str] = &[
-    "Nyt fra ledelsen", "Velkommen til vores nye kolleger", "Julefrokost 2023", "Ny vagtplan fra uge 12",
-    "Sommerfest i Aarhus", "Husk at registrere din ferie", "Kvartalsresultater Q1", "Ny kaffeautomat i kantinen",
-    "Sikkerhed på lageret", "Opdatering om GDPR", "Kampagne: Sommerudsalg", "Vi fejrer 25 år",
+    "Nyt fra ledelsen",
+    "Velkommen til vores nye kolleger",
+    "Julefrokost 2023",
+    "Ny vagtplan fra uge 12",
+    "Sommerfest i Aarhus",
+    "Husk at registrere din ferie",
+    "Kvartalsresultater Q1",
+    "Ny kaffeautomat i kantinen",
+    "Sikkerhed på lageret",
+    "Opdatering om GDPR",
+    "Kampagne: Sommerudsalg",
+    "Vi fejrer 25 år",
 ];
 
 pub const TRAINING_TITLES: &[&str] = &[
-    "Onboarding – del 1", "Onboarding – del 2", "Førstehjælp basis", "GDPR for alle", "Kundeservice 101",
-    "Truckcertifikat – teori", "Brandsikkerhed", "Hygiejne i caféen",
+    "Onboarding – del 1",
+    "Onboarding – del 2",
+    "Førstehjælp basis",
+    "GDPR for alle",
+    "Kundeservice 101",
+    "Truckcertifikat – teori",
+    "Brandsikkerhed",
+    "Hygiejne i caféen",
 ];
 
-pub const SURVEY_TITLES: &[&str] =
-    &["Hvordan var din første uge?", "Evaluering af sommerfesten", "Medarbejdertilfredshed 2024"];
+pub const SURVEY_TITLES: &[&str] = &[
+    "Hvordan var din første uge?",
+    "Evaluering af sommerfesten",
+    "Medarbejdertilfredshed 2024",
+];
 
-pub const CATEGORIES: &[&str] = &["News", "Nyheder", "HR", "Onboarding", "Sikkerhed", "Træning", "Kampagne"];
+pub const CATEGORIES: &[&str] = &[
+    "News",
+    "Nyheder",
+    "HR",
+    "Onboarding",
+    "Sikkerhed",
+    "Træning",
+    "Kampagne",
+];
 
 pub const PREVIEWS: &[&str] = &[
     "Læs de vigtigste nyheder fra ugen, der gik.",
@@ -121,20 +346,55 @@ pub const PREVIEWS: &[&str] = &[
     "Vi vil gerne høre din mening – det tager to minutter.",
 ];
 
-pub const COMMENTS: &[&str] = &["Super godt initiativ!", "Tak for info", "Hvornår starter det?", "Glæder mig!"];
+pub const COMMENTS: &[&str] = &[
+    "Super godt initiativ!",
+    "Tak for info",
+    "Hvornår starter det?",
+    "Glæder mig!",
+];
 
 pub const PATH_NAMES: &[&str] = &[
-    "Onboarding – Butiksmedarbejder", "Førstehjælp", "GDPR for alle", "Kundeservice 101", "Sikkerhed på lageret",
-    "Lederudvikling", "Hygiejne og fødevaresikkerhed",
+    "Onboarding – Butiksmedarbejder",
+    "Førstehjælp",
+    "GDPR for alle",
+    "Kundeservice 101",
+    "Sikkerhed på lageret",
+    "Lederudvikling",
+    "Hygiejne og fødevaresikkerhed",
 ];
 
 /// (category, question, answer type, scale max)
 pub const PULSE_QUESTIONS: &[(&str, &str, &str, i64)] = &[
-    ("Trivsel", "Hvordan har du haft det på arbejdet i denne uge?", "scale_1_10", 10),
-    ("Ledelse", "Får du den sparring, du har brug for, fra din leder?", "scale_1_5", 5),
-    ("Arbejdsmiljø", "Hvordan er stemningen på holdet?", "smiley_1_5", 5),
-    ("Udvikling", "Hvor sandsynligt er det, at du vil anbefale os som arbejdsplads?", "scale_0_10", 10),
-    ("Trivsel", "Er der noget, vi kan gøre bedre?", "open_text", 0),
+    (
+        "Trivsel",
+        "Hvordan har du haft det på arbejdet i denne uge?",
+        "scale_1_10",
+        10,
+    ),
+    (
+        "Ledelse",
+        "Får du den sparring, du har brug for, fra din leder?",
+        "scale_1_5",
+        5,
+    ),
+    (
+        "Arbejdsmiljø",
+        "Hvordan er stemningen på holdet?",
+        "smiley_1_5",
+        5,
+    ),
+    (
+        "Udvikling",
+        "Hvor sandsynligt er det, at du vil anbefale os som arbejdsplads?",
+        "scale_0_10",
+        10,
+    ),
+    (
+        "Trivsel",
+        "Er der noget, vi kan gøre bedre?",
+        "open_text",
+        0,
+    ),
 ];
 
 pub const OPEN_ANSWERS: &[&str] = &[
@@ -145,8 +405,13 @@ pub const OPEN_ANSWERS: &[&str] = &[
     "Flere fælles arrangementer.",
 ];
 
-pub const FEEDBACK_SUBJECTS: &[&str] =
-    &["Opfølgning på MUS", "Ugentlig 1:1", "Feedback på onboarding", "Status på mål", "Sparring om vagtplan"];
+pub const FEEDBACK_SUBJECTS: &[&str] = &[
+    "Opfølgning på MUS",
+    "Ugentlig 1:1",
+    "Feedback på onboarding",
+    "Status på mål",
+    "Sparring om vagtplan",
+];
 
 pub const FEEDBACK_TEXTS: &[&str] = &[
     "Tak for en god snak. Vi aftalte at følge op om to uger.",
@@ -156,18 +421,38 @@ pub const FEEDBACK_TEXTS: &[&str] = &[
 ];
 
 pub const TASK_SUBJECTS: &[&str] = &[
-    "Opdater vagtplan", "Book førstehjælpskursus", "Følg op på pulsmåling", "Send velkomstmail",
-    "Gennemgå sikkerhedsinstruks", "Bestil arbejdstøj", "Planlæg MUS-samtaler",
+    "Opdater vagtplan",
+    "Book førstehjælpskursus",
+    "Følg op på pulsmåling",
+    "Send velkomstmail",
+    "Gennemgå sikkerhedsinstruks",
+    "Bestil arbejdstøj",
+    "Planlæg MUS-samtaler",
 ];
 
-pub const ACTIVITY_SUBJECTS: &[&str] =
-    &["Opkald om vagtbytte", "Møde om onboarding", "Note fra MUS", "Mail om ferie", "SMS-påmindelse"];
+pub const ACTIVITY_SUBJECTS: &[&str] = &[
+    "Opkald om vagtbytte",
+    "Møde om onboarding",
+    "Note fra MUS",
+    "Mail om ferie",
+    "SMS-påmindelse",
+];
 
-pub const OUTCOMES: &[&str] = &["aftalt", "ingen svar", "løst", "følger op", "videresendt til HR"];
+pub const OUTCOMES: &[&str] = &[
+    "aftalt",
+    "ingen svar",
+    "løst",
+    "følger op",
+    "videresendt til HR",
+];
 
 pub const AUTOMATION_NAMES: &[&str] = &[
-    "Onboarding-flow", "Påmindelse om træning", "Velkomst til nye kolleger", "Opfølgning efter quiz",
-    "Fødselsdagshilsen", "Tilmelding til arrangement",
+    "Onboarding-flow",
+    "Påmindelse om træning",
+    "Velkomst til nye kolleger",
+    "Opfølgning efter quiz",
+    "Fødselsdagshilsen",
+    "Tilmelding til arrangement",
 ];
 
 /// (file stem, extension, mime type)

@@ -55,14 +55,22 @@ fn feedback(ctx: &Ctx) -> io::Result<FileReport> {
             if id >= total {
                 break;
             }
-            let (from, to) = if k == 0 { (i, c.manager) } else { (c.manager, i) };
+            let (from, to) = if k == 0 {
+                (i, c.manager)
+            } else {
+                (c.manager, i)
+            };
             let at = (created + i64::from(k) * rng.range(3600, 3 * DAY)).min(w.taken_at - 60);
             let status = match rng.below(10) {
                 0 => "cancelled",
                 1..3 => "scheduled",
                 _ => "completed",
             };
-            let scheduled = if status == "scheduled" { w.today + rng.range(1, 30) } else { at.div_euclid(DAY) };
+            let scheduled = if status == "scheduled" {
+                w.today + rng.range(1, 30)
+            } else {
+                at.div_euclid(DAY)
+            };
             row.clear();
             row.int(FEEDBACK_ID0 + u64::from(id))
                 .fmt(format_args!("thr_{thread:012x}"))
@@ -76,7 +84,10 @@ fn feedback(ctx: &Ctx) -> io::Result<FileReport> {
                 .dt(at);
             match pick.next(u64::from(id) + 1) {
                 Some(f @ Feature::MultilineCell) => {
-                    let v = format!("{}\n\nAftaler:\n- følg op om 14 dage\n- book kursus", row.get(3));
+                    let v = format!(
+                        "{}\n\nAftaler:\n- følg op om 14 dage\n- book kursus",
+                        row.get(3)
+                    );
                     row.set(3, &v);
                     out.mark(f, Some("content"));
                 }
@@ -95,7 +106,10 @@ fn feedback(ctx: &Ctx) -> io::Result<FileReport> {
 }
 
 pub const TASK_STATUS: &[&str] = &["Open", "In Progress", "Completed", "Cancelled"];
-static TASK_MESS: &[(Feature, u32)] = &[(Feature::EnumVariant, 1000), (Feature::OrphanReference, 200)];
+static TASK_MESS: &[(Feature, u32)] = &[
+    (Feature::EnumVariant, 1000),
+    (Feature::OrphanReference, 200),
+];
 
 fn tasks(ctx: &Ctx) -> io::Result<FileReport> {
     let name = "tasks.csv";
@@ -117,7 +131,10 @@ fn tasks(ctx: &Ctx) -> io::Result<FileReport> {
         } else {
             row.empty();
         }
-        row.opt_date(rng.chance(800).then(|| created.div_euclid(DAY) + rng.range(1, 60)));
+        row.opt_date(
+            rng.chance(800)
+                .then(|| created.div_euclid(DAY) + rng.range(1, 60)),
+        );
         match rng.below(10) {
             0 => row.empty(),
             1..5 => {
@@ -130,7 +147,9 @@ fn tasks(ctx: &Ctx) -> io::Result<FileReport> {
             }
             _ => row.s(&w.admin_email(w.admin_of(&mut rng, wsi))),
         };
-        row.s(TASK_STATUS[status]).s(rng.pick(&["Low", "Normal", "Normal", "High", "Urgent"])).dt(created);
+        row.s(TASK_STATUS[status])
+            .s(rng.pick(&["Low", "Normal", "Normal", "High", "Urgent"]))
+            .dt(created);
         row.opt_dt((status == 2).then(|| rng.range(created + 60, w.taken_at - 60)));
         if rng.chance(700) {
             row.int(CONTACT_ID0 + u64::from(contact));
@@ -139,7 +158,9 @@ fn tasks(ctx: &Ctx) -> io::Result<FileReport> {
         }
         let msgs = count_of_ws(w.messages.len(), nws, wsi);
         if msgs > 0 && rng.chance(300) {
-            row.int(MESSAGE_ID0 + u64::from(nth_of_ws(w.messages.len(), nws, wsi, rng.below(msgs))));
+            row.int(
+                MESSAGE_ID0 + u64::from(nth_of_ws(w.messages.len(), nws, wsi, rng.below(msgs))),
+            );
         } else {
             row.empty();
         }
@@ -155,7 +176,10 @@ fn tasks(ctx: &Ctx) -> io::Result<FileReport> {
                 out.mark(f, Some("status"));
             }
             Some(f @ Feature::OrphanReference) => {
-                row.set(4, &format!("tidligere.medarbejder@{}", w.ws[wsi as usize].domain()));
+                row.set(
+                    4,
+                    &format!("tidligere.medarbejder@{}", w.ws[wsi as usize].domain()),
+                );
                 out.mark(f, Some("assignee_email"));
             }
             _ => {}
@@ -165,8 +189,11 @@ fn tasks(ctx: &Ctx) -> io::Result<FileReport> {
     out.finish()
 }
 
-static ACTIVITY_MESS: &[(Feature, u32)] =
-    &[(Feature::DurationAsText, 200), (Feature::FakeCpr, 30), (Feature::RaggedRow, 30)];
+static ACTIVITY_MESS: &[(Feature, u32)] = &[
+    (Feature::DurationAsText, 200),
+    (Feature::FakeCpr, 30),
+    (Feature::RaggedRow, 30),
+];
 
 fn activities(ctx: &Ctx) -> io::Result<FileReport> {
     let name = "activities.csv";
@@ -198,7 +225,11 @@ fn activities(ctx: &Ctx) -> io::Result<FileReport> {
         match pick.next(u64::from(a) + 1) {
             Some(f @ Feature::DurationAsText) => {
                 let m = minutes.unwrap_or(30);
-                let v = if m >= 60 { format!("{}h {}m", m / 60, m % 60) } else { format!("ca. {m} min") };
+                let v = if m >= 60 {
+                    format!("{}h {}m", m / 60, m % 60)
+                } else {
+                    format!("ca. {m} min")
+                };
                 row.set(6, &v);
                 out.mark(f, Some("duration_minutes"));
             }
@@ -231,7 +262,11 @@ fn automations(ctx: &Ctx) -> io::Result<FileReport> {
         let status = rng.pick(&["active", "active", "active", "paused", "draft"]);
         row.clear();
         row.int(AUTOMATION_ID0 + a as u64)
-            .fmt(format_args!("{} #{}", AUTOMATION_NAMES[a % AUTOMATION_NAMES.len()], a + 1))
+            .fmt(format_args!(
+                "{} #{}",
+                AUTOMATION_NAMES[a % AUTOMATION_NAMES.len()],
+                a + 1
+            ))
             .s(status)
             .s(TRIGGERS[au.trigger as usize]);
         if au.trigger_msg == NONE {
@@ -240,7 +275,10 @@ fn automations(ctx: &Ctx) -> io::Result<FileReport> {
             row.int(MESSAGE_ID0 + u64::from(au.trigger_msg));
         }
         if rng.chance(300) {
-            row.fmt(format_args!("department = '{}'", DEPARTMENTS[w.ws[au.ws as usize].depts[0] as usize]));
+            row.fmt(format_args!(
+                "department = '{}'",
+                DEPARTMENTS[w.ws[au.ws as usize].depts[0] as usize]
+            ));
         } else {
             row.empty();
         }
@@ -250,7 +288,14 @@ fn automations(ctx: &Ctx) -> io::Result<FileReport> {
             .dt(au.created)
             .dt(rng.range(au.created, w.taken_at - 60));
         if let Some(f @ Feature::EnumVariant) = pick.next(a as u64 + 1) {
-            row.set(2, if status == "active" { "Aktiv" } else { "Paused" });
+            row.set(
+                2,
+                if status == "active" {
+                    "Aktiv"
+                } else {
+                    "Paused"
+                },
+            );
             out.mark(f, Some("status"));
         }
         out.write(&row)?;
@@ -277,16 +322,27 @@ fn steps(ctx: &Ctx) -> io::Result<FileReport> {
                 row.int(s - 1);
             }
             if rule {
-                let r = rng.pick(&["time_delay", "time_delay", "all_quizzes_completed", "media_played", "group_membership", "has_tags"]);
+                let r = rng.pick(&[
+                    "time_delay",
+                    "time_delay",
+                    "all_quizzes_completed",
+                    "media_played",
+                    "group_membership",
+                    "has_tags",
+                ]);
                 row.s("rule").s(r).empty();
                 if r == "time_delay" {
-                    row.int(rng.range(1, 8)).s(rng.pick(&["hours", "days", "weeks"]));
+                    row.int(rng.range(1, 8))
+                        .s(rng.pick(&["hours", "days", "weeks"]));
                 } else {
                     row.empty().empty();
                 }
                 row.empty().empty().empty();
                 if r == "group_membership" {
-                    row.int(GROUP_ID0 + u64::from(ws.group_base + rng.below(u64::from(ws.groups())) as u32));
+                    row.int(
+                        GROUP_ID0
+                            + u64::from(ws.group_base + rng.below(u64::from(ws.groups())) as u32),
+                    );
                 } else {
                     row.empty();
                 }
@@ -296,11 +352,20 @@ fn steps(ctx: &Ctx) -> io::Result<FileReport> {
                     row.empty();
                 }
             } else {
-                let action = rng.pick(&["send_message", "send_message", "update_contact", "update_groups", "modify_tags"]);
+                let action = rng.pick(&[
+                    "send_message",
+                    "send_message",
+                    "update_contact",
+                    "update_groups",
+                    "modify_tags",
+                ]);
                 row.s("action").empty().s(action).empty().empty();
                 if action == "send_message" {
                     let k = count_of_ws(w.messages.len(), nws, au.ws);
-                    row.int(MESSAGE_ID0 + u64::from(nth_of_ws(w.messages.len(), nws, au.ws, rng.below(k))));
+                    row.int(
+                        MESSAGE_ID0
+                            + u64::from(nth_of_ws(w.messages.len(), nws, au.ws, rng.below(k))),
+                    );
                     if rng.chance(300) {
                         row.s("relationship").int(1);
                     } else {
@@ -310,7 +375,10 @@ fn steps(ctx: &Ctx) -> io::Result<FileReport> {
                     row.empty().empty().empty();
                 }
                 if action == "update_groups" {
-                    row.int(GROUP_ID0 + u64::from(ws.group_base + rng.below(u64::from(ws.groups())) as u32));
+                    row.int(
+                        GROUP_ID0
+                            + u64::from(ws.group_base + rng.below(u64::from(ws.groups())) as u32),
+                    );
                 } else {
                     row.empty();
                 }
@@ -343,12 +411,22 @@ fn automation_enrollments(ctx: &Ctx) -> io::Result<FileReport> {
             let entered = rng.range(c.created.max(au.created), w.taken_at - 3600);
             let steps = i64::from(au.steps);
             row.clear();
-            row.int(AUTOMATION_ID0 + a as u64).int(CONTACT_ID0 + u64::from(i)).dt(entered);
+            row.int(AUTOMATION_ID0 + a as u64)
+                .int(CONTACT_ID0 + u64::from(i))
+                .dt(entered);
             if c.deleted_at != 0 {
-                row.int(rng.range(1, steps + 1)).empty().s("contact_deleted");
+                row.int(rng.range(1, steps + 1))
+                    .empty()
+                    .s("contact_deleted");
             } else {
                 match rng.below(10) {
-                    0..6 => row.int(steps).dt(rng.range(entered + 60, w.taken_at - 60).max(entered + 60).min(w.taken_at - 60)).s("completed"),
+                    0..6 => row
+                        .int(steps)
+                        .dt(rng
+                            .range(entered + 60, w.taken_at - 60)
+                            .max(entered + 60)
+                            .min(w.taken_at - 60))
+                        .s("completed"),
                     6 => row.int(rng.range(1, steps)).empty().s("removed"),
                     7 => row.int(rng.range(1, steps)).empty().s("override"),
                     _ => row.int(rng.range(1, steps)).empty().empty(),
@@ -380,7 +458,10 @@ fn integrations(ctx: &Ctx) -> io::Result<FileReport> {
             let created = ws.created + rng.range(DAY, 200 * DAY);
             let failed = rng.chance(50);
             row.clear();
-            row.int(id).s(kind).fmt(format_args!("{kind} – {}", ws.name)).s(if failed { "error" } else { "active" });
+            row.int(id)
+                .s(kind)
+                .fmt(format_args!("{kind} – {}", ws.name))
+                .s(if failed { "error" } else { "active" });
             row.s(if kind == hr { "daily 02:00" } else { "" });
             row.s(if kind == hr { "employee_id" } else { "" });
             if kind == "azure_ad" {
@@ -392,11 +473,20 @@ fn integrations(ctx: &Ctx) -> io::Result<FileReport> {
                 }
             }
             row.end();
-            row.dt(w.taken_at - rng.range(3600, DAY)).s(if failed { "failed" } else { rng.pick(&["success", "success", "partial"]) });
+            row.dt(w.taken_at - rng.range(3600, DAY)).s(if failed {
+                "failed"
+            } else {
+                rng.pick(&["success", "success", "partial"])
+            });
             for scale in [20, 200, 5, 3] {
                 row.int(rng.below(scale));
             }
-            row.s(if kind == "csv_sftp" { "SFTP sftp.nordisk.example:/hr/employees.csv" } else { "" }).dt(created);
+            row.s(if kind == "csv_sftp" {
+                "SFTP sftp.nordisk.example:/hr/employees.csv"
+            } else {
+                ""
+            })
+            .dt(created);
             out.write(&row)?;
             id += 1;
         }

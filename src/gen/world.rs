@@ -54,7 +54,13 @@ pub mod flag {
 
 pub const STATUS: &[&str] = &["active", "inactive", "invited", "pending"];
 pub const EMPLOYMENT: &[&str] = &["Active", "On Leave", "Terminated"];
-pub const SOURCE: &[&str] = &["csv_integration", "azure_ad", "manual", "api", "contact_form"];
+pub const SOURCE: &[&str] = &[
+    "csv_integration",
+    "azure_ad",
+    "manual",
+    "api",
+    "contact_form",
+];
 
 /// Group kinds within a workspace, in layout order after the stores.
 pub const SMART_GROUPS: &[(&str, &str)] = &[
@@ -158,7 +164,15 @@ pub struct Group {
     pub social_wall: bool,
 }
 
-pub const MESSAGE_KINDS: &[&str] = &["news", "training", "survey", "form", "front_page", "pulse", "other"];
+pub const MESSAGE_KINDS: &[&str] = &[
+    "news",
+    "training",
+    "survey",
+    "form",
+    "front_page",
+    "pulse",
+    "other",
+];
 pub const K_TRAINING: u8 = 1;
 pub const K_SURVEY: u8 = 2;
 pub const K_PULSE: u8 = 5;
@@ -208,8 +222,8 @@ impl Message {
 }
 
 pub const MODULE_TYPES: &[&str] = &[
-    "text", "image", "button", "grid", "feed", "video", "audio", "quiz", "confirm", "survey", "slider", "upload",
-    "feedback", "nps", "menu",
+    "text", "image", "button", "grid", "feed", "video", "audio", "quiz", "confirm", "survey",
+    "slider", "upload", "feedback", "nps", "menu",
 ];
 pub const M_TEXT: u8 = 0;
 pub const M_BUTTON: u8 = 2;
@@ -231,8 +245,13 @@ pub struct Campaign {
     pub last: i64,
 }
 
-pub const TRIGGERS: &[&str] =
-    &["message_sent", "message_opened", "contact_created", "contact_updated", "contact_created_or_updated"];
+pub const TRIGGERS: &[&str] = &[
+    "message_sent",
+    "message_opened",
+    "contact_created",
+    "contact_updated",
+    "contact_created_or_updated",
+];
 
 pub struct Automation {
     pub ws: u32,
@@ -356,7 +375,10 @@ impl World {
             let hi = (u64::from(i + 1) * u64::from(self.n) / u64::from(nws)) as u32;
             let brand = (i as usize % BRANDS.len()) as u8;
             let country = [0u8, 0, 1, 0, 2, 0, 0][i as usize % 7];
-            let mut name = format!("{} – {}", BRANDS[brand as usize].0, COUNTRIES[country as usize].0);
+            let mut name = format!(
+                "{} – {}",
+                BRANDS[brand as usize].0, COUNTRIES[country as usize].0
+            );
             if i as usize >= BRANDS.len() {
                 name = format!("{name} {}", i as usize / BRANDS.len() + 1);
             }
@@ -374,19 +396,46 @@ impl World {
                 "{} {}{} {}",
                 BRANDS[brand as usize].0,
                 COUNTRIES[country as usize].0,
-                if i as usize >= BRANDS.len() { format!(" {}", i) } else { String::new() },
+                if i as usize >= BRANDS.len() {
+                    format!(" {}", i)
+                } else {
+                    String::new()
+                },
                 BRANDS[brand as usize].3
             );
-            self.companies.push(Company { ws: i, kind: 0, parent: NONE, name: legal });
+            self.companies.push(Company {
+                ws: i,
+                kind: 0,
+                parent: NONE,
+                name: legal,
+            });
             for r in 0..2 {
                 let region = ["Øst", "Vest"][r];
-                let name = format!("{} Region {region}{}", BRANDS[brand as usize].0, if i > 0 { format!(" {i}") } else { String::new() });
-                self.companies.push(Company { ws: i, kind: 1, parent: company_base, name });
+                let name = format!(
+                    "{} Region {region}{}",
+                    BRANDS[brand as usize].0,
+                    if i > 0 {
+                        format!(" {i}")
+                    } else {
+                        String::new()
+                    }
+                );
+                self.companies.push(Company {
+                    ws: i,
+                    kind: 1,
+                    parent: company_base,
+                    name,
+                });
             }
             for s in 0..stores {
                 let number = self.companies.len() as u32 - 3 * (i + 1) + 1;
                 let name = format!("{} {number}", BRANDS[brand as usize].2);
-                self.companies.push(Company { ws: i, kind: 2, parent: company_base + 1 + s % 2, name });
+                self.companies.push(Company {
+                    ws: i,
+                    kind: 2,
+                    parent: company_base + 1 + s % 2,
+                    name,
+                });
             }
             self.ws.push(Workspace {
                 lo,
@@ -431,7 +480,11 @@ impl World {
         let mut emp_no = 0u32;
         for wi in 0..self.ws.len() {
             let (lo, hi, m) = (self.ws[wi].lo, self.ws[wi].hi, self.ws[wi].managers());
-            let (brand, stores, cbase) = (self.ws[wi].brand as usize, self.ws[wi].stores, self.ws[wi].company_base);
+            let (brand, stores, cbase) = (
+                self.ws[wi].brand as usize,
+                self.ws[wi].stores,
+                self.ws[wi].company_base,
+            );
             let created_floor = self.ws[wi].created / DAY + 120;
             let hr_source = if wi % 4 == 3 { 1 } else { 0 };
             let ncities = cities(self.ws[wi].country).len();
@@ -451,10 +504,18 @@ impl World {
                 let deleted = !manager_flag && rng.chance(67);
                 let hire_day = (self.today - 30 - rng.range(0, 15 * 365)) as i32;
                 let lo_day = (i64::from(hire_day) - 30).max(created_floor);
-                let created_day = if lo_day < self.today - 1 { rng.range(lo_day, self.today - 1) } else { self.today - 1 };
+                let created_day = if lo_day < self.today - 1 {
+                    rng.range(lo_day, self.today - 1)
+                } else {
+                    self.today - 1
+                };
                 let created = created_day * DAY + rng.range(6 * 3600, 18 * 3600);
                 let updated = rng.range(created, self.taken_at - 3600);
-                let deleted_at = if deleted { rng.range(created + 60, self.taken_at - 60) } else { 0 };
+                let deleted_at = if deleted {
+                    rng.range(created + 60, self.taken_at - 60)
+                } else {
+                    0
+                };
                 let source_roll = rng.below(100);
                 let source = match source_roll {
                     0..83 => hr_source,
@@ -494,8 +555,14 @@ impl World {
                     }
                 };
                 for (f, p) in [
-                    (flag::ALLOW_EMAIL, 950 * u32::from(flags & flag::HAS_EMAIL != 0)),
-                    (flag::ALLOW_SMS, 900 * u32::from(flags & flag::HAS_PHONE != 0)),
+                    (
+                        flag::ALLOW_EMAIL,
+                        950 * u32::from(flags & flag::HAS_EMAIL != 0),
+                    ),
+                    (
+                        flag::ALLOW_SMS,
+                        900 * u32::from(flags & flag::HAS_PHONE != 0),
+                    ),
                     (flag::ALLOW_PUSH, 800),
                     (flag::PART_TIME, 300),
                     (flag::SOCIAL, 100),
@@ -519,7 +586,9 @@ impl World {
                 }
                 let store = cbase + 3 + rng.below(u64::from(stores)) as u32;
                 let second_store = if stores >= 2 && rng.chance(80) {
-                    cbase + 3 + (store - cbase - 3 + 1 + rng.below(u64::from(stores - 1)) as u32) % stores
+                    cbase
+                        + 3
+                        + (store - cbase - 3 + 1 + rng.below(u64::from(stores - 1)) as u32) % stores
                 } else {
                     NONE
                 };
@@ -528,9 +597,14 @@ impl World {
                 } else {
                     rng.index(WS_DEPTS) as u8
                 };
-                let title = if manager_flag { rng.index(MANAGER_TITLES.len()) } else { rng.index(TITLES.len()) } as u8;
+                let title = if manager_flag {
+                    rng.index(MANAGER_TITLES.len())
+                } else {
+                    rng.index(TITLES.len())
+                } as u8;
                 let email_n = if flags & flag::HAS_EMAIL != 0 {
-                    let k = (brand * FIRST_NAMES.len() + first as usize) * LAST_NAMES.len() + last as usize;
+                    let k = (brand * FIRST_NAMES.len() + first as usize) * LAST_NAMES.len()
+                        + last as usize;
                     seen[k] += 1;
                     seen[k]
                 } else {
@@ -570,28 +644,68 @@ impl World {
             let base = self.groups.len() as u32;
             self.ws[wi].group_base = base;
             let ws = &self.ws[wi];
-            let creator = |rng: &mut Rng| ws.admin_lo + rng.below(u64::from(ws.admin_hi - ws.admin_lo)) as u32;
+            let creator = |rng: &mut Rng| {
+                ws.admin_lo + rng.below(u64::from(ws.admin_hi - ws.admin_lo)) as u32
+            };
             let created = |rng: &mut Rng| ws.created + rng.range(DAY, 100 * DAY);
             for s in 0..ws.stores {
-                let name = self.companies[(ws.company_base + 3 + s) as usize].name.clone();
+                let name = self.companies[(ws.company_base + 3 + s) as usize]
+                    .name
+                    .clone();
                 let kind = if wi % 4 == 3 { 2 } else { 0 };
                 let social_wall = rng.chance(500);
                 let (c, t) = (creator(rng), created(rng));
-                self.groups.push(Group { ws: wi as u32, kind, name, members: 0, created: t, creator: c, cover_file: NONE, social_wall });
+                self.groups.push(Group {
+                    ws: wi as u32,
+                    kind,
+                    name,
+                    members: 0,
+                    created: t,
+                    creator: c,
+                    cover_file: NONE,
+                    social_wall,
+                });
             }
             for d in ws.depts {
                 let name = format!("{} – {}", DEPARTMENTS[d as usize], ws.name);
                 let (c, t) = (creator(rng), created(rng));
-                self.groups.push(Group { ws: wi as u32, kind: 0, name, members: 0, created: t, creator: c, cover_file: NONE, social_wall: false });
+                self.groups.push(Group {
+                    ws: wi as u32,
+                    kind: 0,
+                    name,
+                    members: 0,
+                    created: t,
+                    creator: c,
+                    cover_file: NONE,
+                    social_wall: false,
+                });
             }
             for (label, _) in SMART_GROUPS {
                 let name = format!("{label} – {}", ws.name);
                 let (c, t) = (creator(rng), created(rng));
-                self.groups.push(Group { ws: wi as u32, kind: 1, name, members: 0, created: t, creator: c, cover_file: NONE, social_wall: false });
+                self.groups.push(Group {
+                    ws: wi as u32,
+                    kind: 1,
+                    name,
+                    members: 0,
+                    created: t,
+                    creator: c,
+                    cover_file: NONE,
+                    social_wall: false,
+                });
             }
             let name = format!("Fællesskab – {}", ws.name);
             let (c, t) = (creator(rng), created(rng));
-            self.groups.push(Group { ws: wi as u32, kind: 3, name, members: 0, created: t, creator: c, cover_file: NONE, social_wall: true });
+            self.groups.push(Group {
+                ws: wi as u32,
+                kind: 3,
+                name,
+                members: 0,
+                created: t,
+                creator: c,
+                cover_file: NONE,
+                social_wall: true,
+            });
         }
         for i in 0..self.contacts.len() {
             for g in self.active_groups(i as u32).into_iter().flatten() {
@@ -646,13 +760,21 @@ impl World {
             };
             let automation = if kind == 0 {
                 let k = count_of_ws(self.automations.len(), nws, wi);
-                if k == 0 { NONE } else { nth_of_ws(self.automations.len(), nws, wi, rng.below(k)) }
+                if k == 0 {
+                    NONE
+                } else {
+                    nth_of_ws(self.automations.len(), nws, wi, rng.below(k))
+                }
             } else {
                 NONE
             };
             self.campaigns.push(Campaign {
                 ws: wi,
-                kind: if automation == NONE && kind == 0 { 1 } else { kind },
+                kind: if automation == NONE && kind == 0 {
+                    1
+                } else {
+                    kind
+                },
                 automation,
                 category: rng.index(CATEGORIES.len()) as u8,
                 messages: 0,
@@ -696,13 +818,18 @@ impl World {
                     _ => 4,
                 }
             };
-            let channels = rng.pick(&[0b011u8, 0b011, 0b011, 0b011, 0b001, 0b001, 0b010, 0b100, 0b101, 0b001]);
+            let channels = rng.pick(&[
+                0b011u8, 0b011, 0b011, 0b011, 0b001, 0b001, 0b010, 0b100, 0b101, 0b001,
+            ]);
             let mut flags = 0;
             for (f, p) in [
                 (mflag::PUBLIC, 80),
                 (mflag::LINKED, 50),
                 (mflag::UNSUBSCRIBE, 300),
-                (mflag::ANONYMISED, if kind == 0 || kind == K_SURVEY { 60 } else { 0 }),
+                (
+                    mflag::ANONYMISED,
+                    if kind == 0 || kind == K_SURVEY { 60 } else { 0 },
+                ),
                 (mflag::REACTIONS, 800),
                 (mflag::COMMENTS, 600),
                 (mflag::SHARE, 200),
@@ -717,7 +844,11 @@ impl World {
             } else {
                 0
             };
-            let created = if published != 0 { published - rng.range(3600, 14 * DAY) } else { self.taken_at - rng.range(DAY, 60 * DAY) };
+            let created = if published != 0 {
+                published - rng.range(3600, 14 * DAY)
+            } else {
+                self.taken_at - rng.range(DAY, 60 * DAY)
+            };
             let scheduled = if status == 1 {
                 self.taken_at + rng.range(DAY, 30 * DAY)
             } else if published != 0 && rng.chance(300) {
@@ -725,14 +856,25 @@ impl World {
             } else {
                 0
             };
-            let updated = rng.range(created, if published != 0 { published } else { self.taken_at - 60 });
+            let updated = rng.range(
+                created,
+                if published != 0 {
+                    published
+                } else {
+                    self.taken_at - 60
+                },
+            );
             let ncamp = count_of_ws(self.campaigns.len(), nws, wi);
             let campaign = if ncamp > 0 && rng.chance(400) {
                 nth_of_ws(self.campaigns.len(), nws, wi, rng.below(ncamp))
             } else {
                 NONE
             };
-            let mut automation = if campaign != NONE { self.campaigns[campaign as usize].automation } else { NONE };
+            let mut automation = if campaign != NONE {
+                self.campaigns[campaign as usize].automation
+            } else {
+                NONE
+            };
             let nauto = count_of_ws(self.automations.len(), nws, wi);
             if automation == NONE && kind == K_TRAINING && nauto > 0 && rng.chance(300) {
                 automation = nth_of_ws(self.automations.len(), nws, wi, rng.below(nauto));
@@ -813,7 +955,9 @@ impl World {
             let trainings = &self.ws[wi as usize].trainings;
             let take = trainings.len().min(2 + rng.index(3));
             let rot = l / nws;
-            let messages = (0..take).map(|k| trainings[(rot + k) % trainings.len()]).collect();
+            let messages = (0..take)
+                .map(|k| trainings[(rot + k) % trainings.len()])
+                .collect();
             self.paths.push(LearningPath {
                 ws: wi,
                 messages,
@@ -920,7 +1064,11 @@ impl World {
         }
         out.push(b'+');
         out.extend_from_slice(self.calling_code(i).as_bytes());
-        out.extend_from_slice(itoa::Buffer::new().format(self.national_number(i)).as_bytes());
+        out.extend_from_slice(
+            itoa::Buffer::new()
+                .format(self.national_number(i))
+                .as_bytes(),
+        );
     }
 
     pub fn employee_id(&self, i: u32) -> Option<String> {
@@ -983,18 +1131,31 @@ mod tests {
         assert_eq!(w.messages.len(), 120);
         assert_eq!(w.paths.len(), 4);
         assert_eq!(w.pulses.len(), 2);
-        assert!(w.pulses.iter().all(|p| w.messages[p.message as usize].kind == K_PULSE));
+        assert!(w
+            .pulses
+            .iter()
+            .all(|p| w.messages[p.message as usize].kind == K_PULSE));
     }
 
     #[test]
     fn emails_and_phones_are_unique() {
         let w = World::build(2000, 4, false);
-        let mut emails: Vec<String> = (0..2000).map(|i| w.email(i)).filter(|e| !e.is_empty()).collect();
+        let mut emails: Vec<String> = (0..2000)
+            .map(|i| w.email(i))
+            .filter(|e| !e.is_empty())
+            .collect();
         let n = emails.len();
         emails.sort();
         emails.dedup();
         assert_eq!(emails.len(), n);
-        let mut phones: Vec<(u8, u64)> = (0..2000).map(|i| (w.ws[w.contacts[i as usize].ws as usize].country, w.national_number(i))).collect();
+        let mut phones: Vec<(u8, u64)> = (0..2000)
+            .map(|i| {
+                (
+                    w.ws[w.contacts[i as usize].ws as usize].country,
+                    w.national_number(i),
+                )
+            })
+            .collect();
         phones.sort();
         phones.dedup();
         assert_eq!(phones.len(), 2000);

@@ -20,21 +20,35 @@ pub enum Ty {
     Bool,
     Int,
     /// A decimal; `scale` is known after `round(x, n)` or from a descriptor.
-    Num { scale: Option<u8> },
+    Num {
+        scale: Option<u8>,
+    },
     /// `max` is known for declared lengths and `truncate`/`left`.
-    Text { max: Option<u32> },
+    Text {
+        max: Option<u32>,
+    },
     /// A text whose possible values are known (source enum, literal,
     /// value map result, table column read at check time).
-    Enum { values: Arc<[String]> },
+    Enum {
+        values: Arc<[String]>,
+    },
     Date,
     DateTime,
-    List { item: Box<Ty> },
+    List {
+        item: Box<Ty>,
+    },
     /// A record of a source object (by object index), e.g. `manager`.
-    Record { object: u32 },
+    Record {
+        object: u32,
+    },
     /// A record produced by another target of the same fan-out.
-    Produced { target: u32 },
+    Produced {
+        target: u32,
+    },
     /// A placeholder record (by placeholder index) of a destination object.
-    Placeholder { index: u32 },
+    Placeholder {
+        index: u32,
+    },
     /// A resolved owner (`owner(email)`).
     Owner,
     /// `skip(…)`: never produces a value.
@@ -117,7 +131,10 @@ pub enum TExprKind {
     /// Follow relation `rel` from the current record. Without `then`, the
     /// related record(s); with it, `then` evaluated against each related
     /// record. A to-many relation gives a list (nested lists flatten).
-    Nav { rel: u32, then: Option<Box<TExpr>> },
+    Nav {
+        rel: u32,
+        then: Option<Box<TExpr>>,
+    },
     /// Merge: the i-th `by` key of the current group.
     GroupKey(u32),
     /// Merge: `then` evaluated against each member of the group → list.
@@ -125,21 +142,47 @@ pub enum TExprKind {
     /// The record produced by target `i` of the current unit (fan-out alias).
     Produced(u32),
     /// `map[key]` for value map `map`.
-    ValueMap { map: u32, key: Box<TExpr> },
+    ValueMap {
+        map: u32,
+        key: Box<TExpr>,
+    },
     /// `table[key]` (a row) or `table[key].col`.
-    Table { table: u32, key: Box<TExpr>, column: Option<u32> },
+    Table {
+        table: u32,
+        key: Box<TExpr>,
+        column: Option<u32>,
+    },
     /// A scalar built-in function.
-    Call { func: Func, args: Vec<TExpr> },
+    Call {
+        func: Func,
+        args: Vec<TExpr>,
+    },
     /// An aggregate over a list; `by` is the ordering list of `latest(x by t)`.
-    Agg { func: Agg, list: Box<TExpr>, by: Option<Box<TExpr>>, extra: Vec<TExpr> },
+    Agg {
+        func: Agg,
+        list: Box<TExpr>,
+        by: Option<Box<TExpr>>,
+        extra: Vec<TExpr>,
+    },
     Not(Box<TExpr>),
     Neg(Box<TExpr>),
-    Binary { op: BinOp, lhs: Box<TExpr>, rhs: Box<TExpr> },
+    Binary {
+        op: BinOp,
+        lhs: Box<TExpr>,
+        rhs: Box<TExpr>,
+    },
     /// `a ?? b`: b when a is null or failed.
     Coalesce(Box<TExpr>, Box<TExpr>),
-    If { cond: Box<TExpr>, then: Box<TExpr>, otherwise: Box<TExpr> },
+    If {
+        cond: Box<TExpr>,
+        then: Box<TExpr>,
+        otherwise: Box<TExpr>,
+    },
     /// `list where cond`; `cond` is evaluated against each element.
-    Filter { list: Box<TExpr>, cond: Box<TExpr> },
+    Filter {
+        list: Box<TExpr>,
+        cond: Box<TExpr>,
+    },
     Clear,
     Skip(String),
     /// `flag(reason)`: evaluates to null and flags the record.

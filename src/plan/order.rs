@@ -6,53 +6,66 @@
 //! the caller turns them into deferred update passes.
 
 use indexmap::{IndexMap, IndexSet};
+use std::collections::BTreeSet;
 
 /// Orders `objects` so every object comes after the objects it references.
-/// Ties keep spec order, so the result is deterministic.
+/// Ties keep spec order, so the result is deterministic (Kahn's algorithm
+/// with the ready set ordered by first appearance).
 /// `Err` carries one cycle, as the objects in reference order.
 pub fn topological(
     objects: &[String],
     edges: &[(String, String)],
 ) -> Result<Vec<String>, Vec<String>> {
-    // before[x] = objects that must be loaded before x
-    let mut before: IndexMap<&str, IndexSet<&str>> =
-        objects.iter().map(|o| (o.as_str(), IndexSet::new())).collect();
+    // Position of each object: spec order first, then objects only edges name.
+    let mut index: IndexMap<&str, ()> = objects.iter().map(|o| (o.as_str(), ())).collect();
+    for (a, b) in edges {
+        index.entry(a.as_str()).or_default();
+        index.entry(b.as_str()).or_default();
+    }
+    let n = index.len();
+    let pos = |s: &str| index.get_index_of(s).expect("indexed above");
+    let mut after: Vec<IndexSet<usize>> = vec![IndexSet::new(); n];
+    let mut before: Vec<IndexSet<usize>> = vec![IndexSet::new(); n];
     for (dep, obj) in edges {
-        if dep != obj {
-            before.entry(obj.as_str()).or_default().insert(dep.as_str());
-            before.entry(dep.as_str()).or_default();
+        let (d, o) = (pos(dep), pos(obj));
+        if d != o && after[d].insert(o) {
+            before[o].insert(d);
         }
     }
-    let mut done: IndexSet<&str> = IndexSet::new();
-    while done.len() < before.len() {
-        let next = before
-            .iter()
-            .find(|(o, deps)| !done.contains(*o) && deps.iter().all(|d| done.contains(d)))
-            .map(|(o, _)| *o);
-        match next {
-            Some(o) => {
-                done.insert(o);
+    let mut waiting: Vec<usize> = before.iter().map(IndexSet::len).collect();
+    let mut ready: BTreeSet<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(next) = ready.pop_first() {
+        order.push(next);
+        for &o in &after[next] {
+            waiting[o] -= 1;
+            if waiting[o] == 0 {
+                ready.insert(o);
             }
-            None => return Err(find_cycle(&before, &done)),
         }
     }
-    Ok(done.into_iter().map(str::to_string).collect())
-}
-
-fn find_cycle(before: &IndexMap<&str, IndexSet<&str>>, done: &IndexSet<&str>) -> Vec<String> {
-    // Walk "depends on" edges among the remaining objects until one repeats.
-    let Some(start) = before.keys().find(|o| !done.contains(*o)) else {
-        return Vec::new();
+    let name = |i: usize| {
+        index
+            .get_index(i)
+            .map(|(k, _)| k.to_string())
+            .unwrap_or_default()
     };
-    let mut path: Vec<&str> = vec![start];
+    if order.len() == n {
+        return Ok(order.into_iter().map(name).collect());
+    }
+    // Walk "depends on" edges among the unordered objects until one repeats.
+    let done: BTreeSet<usize> = order.into_iter().collect();
+    let start = (0..n).find(|i| !done.contains(i)).unwrap_or(0);
+    let mut path = vec![start];
     loop {
         let cur = path[path.len() - 1];
-        let next = before[cur].iter().find(|d| !done.contains(*d)).copied();
-        let Some(next) = next else { return path.iter().map(|s| s.to_string()).collect() };
-        if let Some(pos) = path.iter().position(|p| *p == next) {
-            let mut cycle: Vec<String> = path[pos..].iter().map(|s| s.to_string()).collect();
+        let Some(&next) = before[cur].iter().find(|d| !done.contains(*d)) else {
+            return Err(path.into_iter().map(name).collect());
+        };
+        if let Some(p) = path.iter().position(|&x| x == next) {
+            let mut cycle: Vec<String> = path[p..].iter().map(|&i| name(i)).collect();
             cycle.reverse();
-            return cycle;
+            return Err(cycle);
         }
         path.push(next);
     }
@@ -67,14 +80,20 @@ mod tests {
     }
 
     fn e(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn dependencies_come_first_and_ties_keep_spec_order() {
         let order = topological(
             &s(&["Contact", "Account", "Task", "Course__c"]),
-            &e(&[("Account", "Contact"), ("Contact", "Task"), ("Contact", "Contact")]),
+            &e(&[
+                ("Account", "Contact"),
+                ("Contact", "Task"),
+                ("Contact", "Contact"),
+            ]),
         );
         assert_eq!(order, Ok(s(&["Account", "Contact", "Task", "Course__c"])));
     }
@@ -89,5 +108,16 @@ mod tests {
         let mut sorted = err.clone();
         sorted.sort();
         assert_eq!(sorted, s(&["A", "B", "C"]));
+    }
+
+    #[test]
+    fn large_chains_order_in_linear_time() {
+        let objects: Vec<String> = (0..2000).map(|i| format!("O{i}")).collect();
+        let edges: Vec<(String, String)> = (1..2000)
+            .map(|i| (format!("O{i}"), format!("O{}", i - 1)))
+            .collect();
+        let order = topological(&objects, &edges).unwrap();
+        assert_eq!(order.first().map(String::as_str), Some("O1999"));
+        assert_eq!(order.last().map(String::as_str), Some("O0"));
     }
 }

@@ -82,7 +82,11 @@ pub fn summary(plan: &Plan) -> Summary {
         destination: plan.destination.clone(),
         load_order: plan.load_order.clone(),
         targets,
-        placeholders: plan.placeholders.iter().map(|p| format!("{} ({})", p.id, p.object)).collect(),
+        placeholders: plan
+            .placeholders
+            .iter()
+            .map(|p| format!("{} ({})", p.id, p.object))
+            .collect(),
         references: plan.references.iter().map(|r| r.title.clone()).collect(),
     }
 }
@@ -90,7 +94,10 @@ pub fn summary(plan: &Plan) -> Summary {
 fn step_line(s: &LoadStep) -> String {
     match s.pass {
         Pass::Upsert => format!("{:>2}. {} (upsert)", s.number, s.object),
-        Pass::DeferredUpdate => format!("{:>2}. {} (deferred update of self-references)", s.number, s.object),
+        Pass::DeferredUpdate => format!(
+            "{:>2}. {} (deferred update of self-references)",
+            s.number, s.object
+        ),
     }
 }
 
@@ -111,16 +118,27 @@ fn lineage(m: &Mapping) -> String {
 /// Plain text for a terminal.
 pub fn text(plan: &Plan) -> String {
     let s = summary(plan);
-    let mut out = format!("migration {} -> {}\n\nload order:\n", s.source, s.destination);
+    let mut out = format!(
+        "migration {} -> {}\n\nload order:\n",
+        s.source, s.destination
+    );
     for step in &s.load_order {
         let _ = writeln!(out, "  {}", step_line(step));
     }
     for t in &s.targets {
-        let cond = t.condition.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default();
+        let cond = t
+            .condition
+            .as_ref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
         let _ = writeln!(out, "\n{} → {}{cond}", t.unit, t.object);
         let width = t.mappings.iter().map(|m| m.field.len()).max().unwrap_or(0);
         for m in &t.mappings {
-            let role = if m.role.is_empty() { String::new() } else { format!("  ({})", m.role) };
+            let role = if m.role.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", m.role)
+            };
             let _ = writeln!(out, "  {:<width$} ← {}{role}", m.field, lineage(m));
         }
     }
@@ -137,12 +155,19 @@ fn md_cell(s: &str) -> String {
 /// A Markdown mapping table a customer can sign off.
 pub fn markdown(plan: &Plan) -> String {
     let s = summary(plan);
-    let mut out = format!("# Mapping: {} → {}\n\n## Load order\n\n", s.source, s.destination);
+    let mut out = format!(
+        "# Mapping: {} → {}\n\n## Load order\n\n",
+        s.source, s.destination
+    );
     for step in &s.load_order {
         let _ = writeln!(out, "{}", step_line(step).trim_start());
     }
     for t in &s.targets {
-        let cond = t.condition.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
+        let cond = t
+            .condition
+            .as_ref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
         let _ = write!(
             out,
             "\n## {} → {}{cond}\n\n| Destination field | Type | Source | Transform | Note |\n| --- | --- | --- | --- | --- |\n",
@@ -150,7 +175,11 @@ pub fn markdown(plan: &Plan) -> String {
             md_cell(&t.object)
         );
         for m in &t.mappings {
-            let source = if m.columns.is_empty() { "(constant)".to_string() } else { m.columns.join(", ") };
+            let source = if m.columns.is_empty() {
+                "(constant)".to_string()
+            } else {
+                m.columns.join(", ")
+            };
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} | {} |",

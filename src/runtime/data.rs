@@ -78,7 +78,9 @@ impl Table {
     /// The cells of row `i` (empty when out of range).
     pub fn row(&self, i: u32) -> &[Value] {
         let start = (i as usize).saturating_mul(self.width);
-        self.cells.get(start..start + self.width).unwrap_or(&[])
+        self.cells
+            .get(start..start.saturating_add(self.width))
+            .unwrap_or(&[])
     }
 
     /// One cell; null when the row or column is out of range.
@@ -96,11 +98,22 @@ impl Table {
     }
 
     /// The rows kept by `keep` (missing flags mean keep), in order.
+    /// Cells are moved, not cloned: a million-row table is not doubled.
     fn retain(self, keep: &[bool]) -> Table {
-        let mut out = Table::with_capacity(self.file.clone(), self.width, self.len());
-        for i in 0..self.len() {
+        let Table {
+            file,
+            width,
+            cells,
+            lines,
+        } = self;
+        let mut out = Table::with_capacity(file, width, lines.len());
+        let mut cells = cells.into_iter();
+        for (i, line) in lines.into_iter().enumerate() {
+            let row = cells.by_ref().take(width);
             if keep.get(i).copied().unwrap_or(true) {
-                out.push(self.row(i as u32).iter().cloned(), self.line(i as u32));
+                out.push(row, line);
+            } else {
+                row.for_each(drop);
             }
         }
         out
@@ -449,6 +462,12 @@ mod tests {
         assert_eq!(t.row(1), &[Value::Int(1), Value::Int(2)]);
         assert_eq!(t.cell(5, 0), &Value::Null);
         assert_eq!(t.line(1), 3);
+    }
+
+    #[test]
+    fn datasets_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Dataset>();
     }
 
     #[test]

@@ -174,11 +174,18 @@ impl Field {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum FieldType {
     /// `text` or `text(n)`.
-    Text { max: Option<u32> },
-    Textarea { max: Option<u32> },
+    Text {
+        max: Option<u32>,
+    },
+    Textarea {
+        max: Option<u32>,
+    },
     Integer,
     /// `decimal`, `number(p, s)`.
-    Number { precision: Option<u8>, scale: Option<u8> },
+    Number {
+        precision: Option<u8>,
+        scale: Option<u8>,
+    },
     Percent,
     Currency,
     Boolean,
@@ -188,18 +195,28 @@ pub enum FieldType {
     Phone,
     Url,
     /// Source `enum(...)` / destination `picklist(...)`.
-    Picklist { values: Vec<EnumValue> },
-    Multipicklist { values: Vec<EnumValue> },
+    Picklist {
+        values: Vec<EnumValue>,
+    },
+    Multipicklist {
+        values: Vec<EnumValue>,
+    },
     /// `list<T>`: a multi-valued source column.
-    List { item: Box<FieldType> },
+    List {
+        item: Box<FieldType>,
+    },
     /// `lookup(Account)`; several targets for polymorphic fields (`WhoId`).
-    Lookup { objects: Vec<String> },
+    Lookup {
+        objects: Vec<String>,
+    },
     /// The record owner: a destination user id, resolved by `owner(email)`.
     Owner,
     /// Source: a record id (primary or foreign key) kept as text.
     Id,
     /// Twenty `name { firstName lastName }`, `emails`, `address`, …
-    Composite { fields: IndexMap<String, Field> },
+    Composite {
+        fields: IndexMap<String, Field>,
+    },
 }
 
 /// A picklist or enum value; aliases are source spellings folded onto it.
@@ -222,7 +239,10 @@ pub struct Relation {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum RelationKind {
     /// `manager`: this object's `column` holds the target's `target_column`. One or null.
-    Forward { column: String, target_column: String },
+    Forward {
+        column: String,
+        target_column: String,
+    },
     /// `enrollments`: the target's `column` holds this object's `key_column`. A list.
     Reverse { column: String, key_column: String },
     /// `primary_company`: through link object `via`, where `via.from_column`
@@ -253,7 +273,11 @@ impl RelationKind {
 impl std::fmt::Display for FieldType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let list = |vs: &[EnumValue]| {
-            let shown: Vec<String> = vs.iter().take(6).map(|v| format!("{:?}", v.value)).collect();
+            let shown: Vec<String> = vs
+                .iter()
+                .take(6)
+                .map(|v| format!("{:?}", v.value))
+                .collect();
             let more = if vs.len() > 6 { ", …" } else { "" };
             format!("{}{more}", shown.join(", "))
         };

@@ -247,7 +247,7 @@ impl CsvFile {
         }
         duplicate_headers.retain(|d| d.columns.len() > 1);
         let body = start + pos.byte() as usize;
-        let body_line = line + pos.line() - 1;
+        let body_line = line + memchr::memchr_iter(b'\n', &text[start..body]).count() as u64;
         let quotes_balanced = memchr::memchr_iter(b'"', &text[body..]).count() % 2 == 0;
         Ok(CsvFile {
             encoding,
@@ -278,12 +278,18 @@ impl CsvFile {
 
     /// Streams the records after the header.
     pub fn records(&self) -> Records<'_> {
+        let text = &self.text[self.body..];
         Records {
-            rdr: reader(&self.text[self.body..], self.delimiter),
+            rdr: reader(text, self.delimiter),
             rec: csv::StringRecord::new(),
-            line_base: self.body_line,
+            text,
+            at: 0,
+            line: self.body_line,
+            end: 0,
+            end_after_newline: self.body > 0 && self.text[self.body - 1] == b'\n',
             width: self.width(),
             blank: 0,
+            done: false,
         }
     }
 }
@@ -303,9 +309,18 @@ pub enum Shape {
 pub struct Records<'a> {
     rdr: csv::Reader<&'a [u8]>,
     rec: csv::StringRecord,
-    line_base: u64,
+    text: &'a [u8],
+    /// A byte offset in `text` and its physical line: csv's own positions
+    /// point before skipped line breaks, so lines are counted here.
+    at: usize,
+    line: u64,
+    /// Where the previous record ended, and whether its line break was
+    /// already consumed there (csv stops after `\n` but before `\r\n`'s `\n`).
+    end: usize,
+    end_after_newline: bool,
     width: usize,
     blank: u64,
+    done: bool,
 }
 
 /// One record, borrowed from the reader until the next call.
@@ -342,15 +357,29 @@ impl Records<'_> {
         loop {
             // Decoded text is valid UTF-8 and the reader is flexible, so
             // reading cannot fail; an error ends the stream defensively.
-            match self.rdr.read_record(&mut self.rec) {
-                Ok(true) => {}
-                _ => return None,
+            let more = matches!(self.rdr.read_record(&mut self.rec), Ok(true));
+            let mut first = if more { self.rec.position().map_or(self.at, |p| p.byte() as usize).max(self.at) } else { self.text.len() };
+            while first < self.text.len() && matches!(self.text[first], b'\r' | b'\n') {
+                first += 1;
+            }
+            if !self.done {
+                let breaks = memchr::memchr_iter(b'\n', &self.text[self.end.min(first)..first]).count() as u64;
+                self.blank += if self.end_after_newline { breaks } else { breaks.saturating_sub(1) };
+            }
+            let end = (self.rdr.position().byte() as usize).min(self.text.len());
+            self.end_after_newline = end > 0 && self.text[end - 1] == b'\n';
+            self.end = end;
+            if !more {
+                self.done = true;
+                return None;
             }
             if self.rec.iter().all(str::is_empty) {
                 self.blank += 1;
                 continue;
             }
-            let line = self.line_base + self.rec.position().map_or(1, |p| p.line()) - 1;
+            self.line += memchr::memchr_iter(b'\n', &self.text[self.at..first]).count() as u64;
+            self.at = first;
+            let line = self.line;
             let n = self.rec.len();
             let shape = if n < self.width {
                 Shape::Short { fields: n }

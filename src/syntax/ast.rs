@@ -320,7 +320,10 @@ pub struct Expect {
 pub enum ExpectKind {
     /// `expect Lead { FirstName = "Ane" }`: a record of that target with at
     /// least these field values (an absent field is written `= null`).
-    Record { object: Ident, fields: Vec<FieldInit> },
+    Record {
+        object: Ident,
+        fields: Vec<FieldInit>,
+    },
     /// `expect skip("reason")`
     Skip(Reason),
     /// `expect flag("reason")`
@@ -393,13 +396,29 @@ pub enum ExprKind {
     /// A column, a relation then a column, an alias: `email`, `manager.email`.
     Path(Vec<Ident>),
     /// `industries[name]`, `enrollment_status[status]`
-    Index { base: Box<Expr>, index: Box<Expr> },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `.col` after an index: `industries[name].industry`
-    Member { base: Box<Expr>, name: Ident },
+    Member {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `lower(email)`, `latest(score by completed_at)`
-    Call { func: Ident, args: Vec<Arg> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Call {
+        func: Ident,
+        args: Vec<Arg>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `if c then a else b`
     If {
         cond: Box<Expr>,
@@ -407,7 +426,10 @@ pub enum ExprKind {
         otherwise: Box<Expr>,
     },
     /// `enrollments where status == "completed"`
-    Filter { list: Box<Expr>, cond: Box<Expr> },
+    Filter {
+        list: Box<Expr>,
+        cond: Box<Expr>,
+    },
     /// `clear`: send an explicit empty value.
     Clear,
     /// `skip("reason")`: drop the record.
@@ -415,7 +437,10 @@ pub enum ExprKind {
     /// `flag("reason")`: keep the record, list it in the report.
     Flag(Reason),
     /// `placeholder Account { Name = "Unassigned" }`
-    Placeholder { object: Ident, fields: Vec<FieldInit> },
+    Placeholder {
+        object: Ident,
+        fields: Vec<FieldInit>,
+    },
 }
 
 /// A call argument; `by` is the ordering of `latest(x by t)`.

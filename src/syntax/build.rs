@@ -49,7 +49,10 @@ impl<'f> Ctx<'f> {
     pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         let (start, end) = (self.base + s.start(), self.base + s.end());
-        Span::new(start, self.scan.trim_trivia(self.file.text.as_bytes(), start, end))
+        Span::new(
+            start,
+            self.scan.trim_trivia(self.file.text.as_bytes(), start, end),
+        )
     }
 
     pub fn push(&self, d: Diagnostic) {
@@ -80,7 +83,7 @@ impl<'f> Ctx<'f> {
 
 /// "did you mean …?": close spellings, or a known word that `name` starts
 /// (`uniq` → `unique`).
-pub(crate) fn suggest<'a>(name: &str, candidates: &[&'a str]) -> Option<String> {
+pub(crate) fn suggest(name: &str, candidates: &[&str]) -> Option<String> {
     did_you_mean(name, candidates.iter().copied()).or_else(|| {
         let lower = name.to_lowercase();
         candidates

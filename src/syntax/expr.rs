@@ -248,7 +248,10 @@ fn primary(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
                             .help("functions are called by name, such as `lower(email)`; to pass a column, write it inside the parentheses"),
                         );
                     }
-                    let func = path.pop().unwrap_or_else(|| Ident { name: String::new(), span });
+                    let func = path.pop().unwrap_or_else(|| Ident {
+                        name: String::new(),
+                        span,
+                    });
                     ExprKind::Call { func, args }
                 }
             }

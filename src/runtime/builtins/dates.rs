@@ -167,9 +167,11 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
         LocalResult::Ambiguous(early, _) => early.with_timezone(&Utc),
         LocalResult::None => {
             // A gap: use the offset in force a day earlier (before the jump).
-            let before = local - Duration::days(1);
+            // At the ends of the calendar (no gap there) fall back to UTC.
+            let before = local.checked_sub_signed(Duration::days(1)).unwrap_or(local);
             let offset = tz.offset_from_utc_datetime(&before).fix();
-            (local - Duration::seconds(i64::from(offset.local_minus_utc()))).and_utc()
+            let shift = Duration::seconds(i64::from(offset.local_minus_utc()));
+            local.checked_sub_signed(shift).unwrap_or(local).and_utc()
         }
     }
 }
@@ -303,6 +305,15 @@ mod tests {
             local_date(utc("2024-03-31T22:00:00Z"), CPH),
             day("2024-04-01")
         );
+    }
+
+    #[test]
+    fn extreme_dates_do_not_panic() {
+        let min = NaiveDate::MIN.and_time(NaiveTime::MIN);
+        let max = NaiveDate::MAX.and_hms_opt(23, 59, 59).unwrap();
+        let _ = local_to_utc(min, CPH);
+        let _ = local_to_utc(max, CPH);
+        let _ = parse_datetime("+262142-12-31T23:59:59", &[], CPH);
     }
 
     #[test]

@@ -83,3 +83,42 @@ fn arity(func: Func) -> (usize, usize) {
         Func::Concat => (0, usize::MAX),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{numbers, Frame, Func};
+    use crate::runtime::fixtures::*;
+    use crate::runtime::{Ctx, Dataset};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever a cell holds, no text-reading function panics.
+        #[test]
+        fn text_readers_never_panic(s in "\\PC{0,24}", n in -3i64..40) {
+            let plan = crm_plan();
+            let data = Dataset::new(&plan, Vec::new());
+            let mut ctx = Ctx::new(&plan, &data);
+            let r = rec(CONTACTS, 0);
+            for func in [
+                Func::Lower, Func::Upper, Func::Trim, Func::Title, Func::Len, Func::Number,
+                Func::Integer, Func::Date, Func::Datetime, Func::E164, Func::Round, Func::Split,
+            ] {
+                let _ = ctx.eval(&call(func, vec![txt(&s)]), Frame::Rec(r));
+            }
+            let _ = ctx.eval(&call(Func::Left, vec![txt(&s), int(n)]), Frame::Rec(r));
+            let _ = ctx.eval(&call(Func::E164, vec![txt(&s), txt(&s)]), Frame::Rec(r));
+            let _ = ctx.eval(&call(Func::Format, vec![lit(day("2024-03-05")), txt(&s)]), Frame::Rec(r));
+            let _ = ctx.eval(&call(Func::Format, vec![lit(at("2024-03-05T08:00:00Z")), txt(&s)]), Frame::Rec(r));
+        }
+
+        /// Numbers written with a decimal comma read back exactly.
+        #[test]
+        fn decimal_commas_round_trip(int in 0u32..1_000_000, frac in 0u32..100) {
+            let text = format!("{int},{frac:02}");
+            let want = rust_decimal::Decimal::new(i64::from(int) * 100 + i64::from(frac), 2);
+            prop_assert_eq!(numbers::parse_number(&text), Some(want));
+        }
+    }
+}

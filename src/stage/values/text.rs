@@ -193,9 +193,9 @@ mod tests {
         ] {
             assert_eq!(m.parse(cell), Ok(want), "{cell}");
         }
-        match m.parse("Aktve") {
+        match m.parse("Activ") {
             Err(ValueError::UnknownEnum { value, suggestion, expected }) => {
-                assert_eq!(value, "Aktve");
+                assert_eq!(value, "Activ");
                 assert_eq!(suggestion.as_deref(), Some("did you mean `Active`?"));
                 assert_eq!(expected.len(), 3);
             }
