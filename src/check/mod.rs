@@ -135,7 +135,8 @@ pub(crate) struct Checker<'d> {
     pub(crate) env: SourceEnv<'d>,
     pub(crate) dest_desc: &'d Descriptor,
     pub(crate) dest_system: String,
-    pub(crate) dest: IndexMap<String, DestObj>,
+    /// Shared so a target can hold its object while the checker mutates itself.
+    pub(crate) dest: IndexMap<String, Arc<DestObj>>,
     pub(crate) symbols: Symbols,
     pub(crate) diags: Diagnostics,
     pub(crate) file: Arc<SourceFile>,
@@ -178,7 +179,7 @@ impl<'d> Checker<'d> {
             dest: dest
                 .objects
                 .values()
-                .map(|o| (o.name.clone(), DestObj::from_descriptor(o)))
+                .map(|o| (o.name.clone(), Arc::new(DestObj::from_descriptor(o))))
                 .collect(),
             symbols: Symbols::default(),
             diags: Diagnostics::new(),

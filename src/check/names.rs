@@ -10,7 +10,7 @@
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::span::Span;
 use crate::syntax::ast::*;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 /// Names an expression may index with `name[x]`: value maps and tables.

@@ -157,12 +157,12 @@ impl Checker<'_> {
             }
             self.dest.insert(
                 name.clone(),
-                DestObj {
+                Arc::new(DestObj {
                     name: name.clone(),
                     custom: true,
                     fields: IndexMap::new(),
                     declared: Vec::new(),
-                },
+                }),
             );
         } else if !self.dest.contains_key(name) {
             let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
@@ -224,7 +224,7 @@ impl Checker<'_> {
                 unverified: false,
                 description: String::new(),
             };
-            let obj = self.dest.get_mut(name).expect("checked above");
+            let obj = Arc::make_mut(self.dest.get_mut(name).expect("checked above"));
             obj.fields.insert(f.name.name.clone(), field);
             obj.declared.push(f.name.name.clone());
             self.declared_spans

@@ -107,7 +107,7 @@ impl<'d> Checker<'d> {
         for stmt in &t.body {
             let path = stmt.kind.field();
             let is_key = matches!(stmt.kind, StmtKind::Key { .. });
-            let field = self.dest_field(&obj, path).cloned();
+            let field = self.dest_field(&obj, path);
             unresolved |= field.is_none();
             let mut inf = self.infer();
             let texpr = inf.expr(stmt.kind.value(), scope);
@@ -127,7 +127,7 @@ impl<'d> Checker<'d> {
                 .label(path.span, "read-only field");
                 self.diags.push(d);
             }
-            self.check_assignment(&obj, &field, path, &texpr, &mut lookups);
+            self.check_assignment(&obj, field, path, &texpr, &mut lookups);
             let plan = FieldPlan {
                 field: path.dotted(),
                 expr: texpr,
@@ -135,7 +135,7 @@ impl<'d> Checker<'d> {
                 lineage,
             };
             if is_key {
-                self.check_key(&obj, &field, path, &plan.expr, key.as_ref().map(|k| k.1));
+                self.check_key(&obj, field, path, &plan.expr, key.as_ref().map(|k| k.1));
                 if key.is_none() {
                     key = Some((plan, stmt.span));
                 }

@@ -503,12 +503,11 @@ impl World {
                 let last = rng.index(LAST_NAMES.len()) as u16;
                 let deleted = !manager_flag && rng.chance(67);
                 let hire_day = (self.today - 30 - rng.range(0, 15 * 365)) as i32;
-                let lo_day = (i64::from(hire_day) - 30).max(created_floor);
-                let created_day = if lo_day < self.today - 1 {
-                    rng.range(lo_day, self.today - 1)
-                } else {
-                    self.today - 1
-                };
+                // Staff hired before the workspace existed arrive with the first
+                // import; later hires are created shortly before they start.
+                let created_day = (i64::from(hire_day) - rng.range(1, 30))
+                    .max(created_floor + rng.range(0, 30))
+                    .min(self.today - 1);
                 let created = created_day * DAY + rng.range(6 * 3600, 18 * 3600);
                 let updated = rng.range(created, self.taken_at - 3600);
                 let deleted_at = if deleted {

@@ -293,9 +293,7 @@ impl Dataset {
             }
             // The same text as `key_text`, written in place (ids are hot).
             match self.cell(r, c) {
-                Value::Int(n) => {
-                    let _ = write!(out, "{n}");
-                }
+                Value::Int(n) => super::keys::push_int(out, *n),
                 Value::Text(s) => out.push_str(s.trim()),
                 other => {
                     let mut scratch = String::new();

@@ -262,12 +262,7 @@ impl<'a> Ctx<'a> {
             }
             K::Filter { list, cond } => self.filter(list, cond, frame)?,
             K::Clear => Value::Clear,
-            K::Skip(reason) => {
-                return Err(Fault::Skip {
-                    reason: reason.clone(),
-                    span: e.span,
-                })
-            }
+            K::Skip(reason) => return super::skip(reason, e.span),
             K::Flag(reason) => {
                 if !self.flags.iter().any(|f| f == reason) {
                     self.flags.push(reason.clone());
@@ -459,10 +454,7 @@ impl<'a> Ctx<'a> {
             None => Ok(Value::Null),
             Some(MapOutcome::Value(v)) => Ok(v.clone()),
             Some(MapOutcome::Keep) => Ok(key.clone()),
-            Some(MapOutcome::Skip(reason)) => Err(Fault::Skip {
-                reason: reason.clone(),
-                span,
-            }),
+            Some(MapOutcome::Skip(reason)) => super::skip(reason, span),
         }
     }
 
@@ -481,10 +473,7 @@ impl<'a> Ctx<'a> {
             Some(OwnerFallback::Owner(email)) => {
                 Ok(Value::Owner(Arc::from(email.trim().to_lowercase())))
             }
-            Some(OwnerFallback::Skip(reason)) => Err(Fault::Skip {
-                reason: reason.clone(),
-                span,
-            }),
+            Some(OwnerFallback::Skip(reason)) => super::skip(reason, span),
             None => Ok(Value::Null),
         }
     }

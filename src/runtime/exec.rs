@@ -177,7 +177,10 @@ pub fn run_unit(ctx: &mut Ctx<'_>, unit: &Unit, mut sink: impl FnMut(Subject, Ou
 fn settle(r: Result<Outcome, Fault>) -> Outcome {
     match r {
         Ok(o) => o,
-        Err(Fault::Skip { reason, span }) => Outcome::Skipped { reason, span },
+        Err(Fault::Skip(s)) => Outcome::Skipped {
+            reason: s.reason,
+            span: s.span,
+        },
         Err(Fault::Error(e)) => Outcome::Failed(*e),
     }
 }

@@ -21,7 +21,7 @@ pub(crate) fn key_text<'v>(v: &'v Value, buf: &'v mut String) -> Option<&'v str>
     buf.clear();
     match v {
         Value::Text(s) => return Some(s.trim()),
-        Value::Int(i) => write!(buf, "{i}").ok()?,
+        Value::Int(i) => push_int(buf, *i),
         Value::Num(d) => write!(buf, "{}", d.normalize()).ok()?,
         Value::Bool(b) => buf.push_str(if *b { "true" } else { "false" }),
         Value::Date(d) => write!(buf, "{}", d.format("%Y-%m-%d")).ok()?,
@@ -35,6 +35,28 @@ pub(crate) fn key_text<'v>(v: &'v Value, buf: &'v mut String) -> Option<&'v str>
         | Value::Placeholder(_) => return None,
     }
     Some(buf.as_str())
+}
+
+/// Appends the decimal digits of `i` (ids are formatted per record, and
+/// `fmt` machinery is a measurable share of that).
+pub(crate) fn push_int(out: &mut String, i: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Appends the key of `v` to a composite key (`by a, b`); null parts are
@@ -69,6 +91,15 @@ mod tests {
             key(&Value::Num(Decimal::from_str("77.50").unwrap())).as_deref(),
             Some("77.5")
         );
+    }
+
+    #[test]
+    fn integers_print_like_display() {
+        for i in [0, 7, -7, 10, 1042, i64::MAX, i64::MIN] {
+            let mut s = String::new();
+            push_int(&mut s, i);
+            assert_eq!(s, i.to_string());
+        }
     }
 
     #[test]

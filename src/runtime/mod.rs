@@ -74,16 +74,31 @@ impl std::fmt::Display for RecordError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// `skip("reason")`: drops the whole source record; `??` does not catch it.
-    Skip { reason: String, span: Span },
+    Skip(Box<Skip>),
     /// A failed conversion and the like; `a ?? b` catches it. Boxed: errors
     /// are rare, and a small `Result` keeps every evaluation step cheap.
     Error(Box<RecordError>),
+}
+
+/// A `skip("reason")` that fired, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skip {
+    pub reason: String,
+    pub span: Span,
 }
 
 impl From<RecordError> for Fault {
     fn from(e: RecordError) -> Self {
         Fault::Error(Box::new(e))
     }
+}
+
+/// Shorthand for a skip.
+pub(crate) fn skip<T>(reason: &str, span: Span) -> Result<T, Fault> {
+    Err(Fault::Skip(Box::new(Skip {
+        reason: reason.to_string(),
+        span,
+    })))
 }
 
 /// Shorthand for an error result.

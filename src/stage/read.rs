@@ -8,7 +8,7 @@
 //! matching) and duplicated headers; [`CsvFile::records`] then streams the
 //! records with the physical line each starts on.
 //! Invariants: the file is decoded once, as a whole; records are parsed by
-//! the `csv` crate into one reused [`csv::StringRecord`] (no per-cell
+//! the `csv` crate into one reused [`csv::ByteRecord`] (no per-cell
 //! allocation); blank lines and rows of empty cells are skipped and
 //! counted; line numbers are 1-based and count the `sep=` line, the header
 //! and newlines inside quoted cells, so `file:line` points at the text a
@@ -23,7 +23,10 @@ pub enum TextEncoding {
     /// Not valid UTF-8 anywhere it had non-ASCII bytes: a legacy Excel export.
     Windows1252,
     /// Mostly UTF-8, but `replaced` invalid bytes became U+FFFD (first on `first_line`).
-    Utf8Lossy { replaced: usize, first_line: u64 },
+    Utf8Lossy {
+        replaced: usize,
+        first_line: u64,
+    },
 }
 
 impl TextEncoding {
@@ -138,7 +141,9 @@ fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, TextEncoding, bool), ReadError
         bytes.drain(..3);
     }
     if let Some(at) = memchr::memchr(0, &bytes) {
-        return Err(ReadError::Binary { line: line_of(&bytes, at) });
+        return Err(ReadError::Binary {
+            line: line_of(&bytes, at),
+        });
     }
     let err = match std::str::from_utf8(&bytes) {
         Ok(_) => return Ok((bytes, TextEncoding::Utf8, bom)),
@@ -150,11 +155,23 @@ fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, TextEncoding, bool), ReadError
     if bom || head.iter().any(|&b| b >= 0x80) {
         let first_line = line_of(&bytes, err.valid_up_to());
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let replaced = text.matches('\u{fffd}').count() - String::from_utf8_lossy(head).matches('\u{fffd}').count();
-        return Ok((text.into_bytes(), TextEncoding::Utf8Lossy { replaced, first_line }, bom));
+        let replaced = text.matches('\u{fffd}').count()
+            - String::from_utf8_lossy(head).matches('\u{fffd}').count();
+        return Ok((
+            text.into_bytes(),
+            TextEncoding::Utf8Lossy {
+                replaced,
+                first_line,
+            },
+            bom,
+        ));
     }
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-    Ok((text.into_owned().into_bytes(), TextEncoding::Windows1252, bom))
+    Ok((
+        text.into_owned().into_bytes(),
+        TextEncoding::Windows1252,
+        bom,
+    ))
 }
 
 /// The first line's end (the `\n`) or the text's end.
@@ -165,9 +182,16 @@ fn first_line_end(text: &[u8]) -> usize {
 /// `sep=;` (optionally quoted) → the delimiter.
 fn sep_line(line: &[u8]) -> Option<u8> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let line = line.strip_prefix(b"\"").and_then(|l| l.strip_suffix(b"\"")).unwrap_or(line);
+    let line = line
+        .strip_prefix(b"\"")
+        .and_then(|l| l.strip_suffix(b"\""))
+        .unwrap_or(line);
     match line {
-        [s, e, p, b'=', d] if s.eq_ignore_ascii_case(&b's') && e.eq_ignore_ascii_case(&b'e') && p.eq_ignore_ascii_case(&b'p') => {
+        [s, e, p, b'=', d]
+            if s.eq_ignore_ascii_case(&b's')
+                && e.eq_ignore_ascii_case(&b'e')
+                && p.eq_ignore_ascii_case(&b'p') =>
+        {
             Some(*d)
         }
         _ => None,
@@ -189,7 +213,9 @@ pub fn sniff_delimiter(header_line: &[u8]) -> u8 {
             }
         }
     }
-    let best = (0..4).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    let best = (0..4)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
     if counts[best] == 0 {
         b','
     } else {
@@ -198,7 +224,11 @@ pub fn sniff_delimiter(header_line: &[u8]) -> u8 {
 }
 
 fn reader(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text)
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text)
 }
 
 impl CsvFile {
@@ -218,7 +248,11 @@ impl CsvFile {
             start += 1;
         }
         if start >= text.len() {
-            return Err(if sep.is_some() { ReadError::NoHeader } else { ReadError::Empty });
+            return Err(if sep.is_some() {
+                ReadError::NoHeader
+            } else {
+                ReadError::Empty
+            });
         }
         let header_end = start + first_line_end(&text[start..]);
         let delimiter = sep.unwrap_or_else(|| sniff_delimiter(&text[start..header_end]));
@@ -232,9 +266,18 @@ impl CsvFile {
         // The text is valid UTF-8 by now, so reading cannot fail.
         let _ = rdr.read_record(&mut rec);
         let pos = rdr.position().clone();
-        let headers: Vec<Header> =
-            rec.iter().map(|h| Header { original: h.to_string(), key: normalize_header(h) }).collect();
-        let trailing_empty_headers = headers.iter().rev().take_while(|h| h.key.is_empty()).count();
+        let headers: Vec<Header> = rec
+            .iter()
+            .map(|h| Header {
+                original: h.to_string(),
+                key: normalize_header(h),
+            })
+            .collect();
+        let trailing_empty_headers = headers
+            .iter()
+            .rev()
+            .take_while(|h| h.key.is_empty())
+            .count();
         let mut duplicate_headers: Vec<DuplicateHeader> = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             if h.key.is_empty() {
@@ -242,7 +285,10 @@ impl CsvFile {
             }
             match duplicate_headers.iter_mut().find(|d| d.key == h.key) {
                 Some(d) => d.columns.push(i),
-                None => duplicate_headers.push(DuplicateHeader { key: h.key.clone(), columns: vec![i] }),
+                None => duplicate_headers.push(DuplicateHeader {
+                    key: h.key.clone(),
+                    columns: vec![i],
+                }),
             }
         }
         duplicate_headers.retain(|d| d.columns.len() > 1);
@@ -281,7 +327,7 @@ impl CsvFile {
         let text = &self.text[self.body..];
         Records {
             rdr: reader(text, self.delimiter),
-            rec: csv::StringRecord::new(),
+            rec: csv::ByteRecord::new(),
             text,
             at: 0,
             line: self.body_line,
@@ -308,7 +354,7 @@ pub enum Shape {
 /// A streaming reader of records; call [`Records::next_record`] in a loop.
 pub struct Records<'a> {
     rdr: csv::Reader<&'a [u8]>,
-    rec: csv::StringRecord,
+    rec: csv::ByteRecord,
     text: &'a [u8],
     /// A byte offset in `text` and its physical line: csv's own positions
     /// point before skipped line breaks, so lines are counted here.
@@ -329,13 +375,13 @@ pub struct Record<'r> {
     /// The physical line the record starts on.
     pub line: u64,
     pub shape: Shape,
-    rec: &'r csv::StringRecord,
+    rec: &'r csv::ByteRecord,
 }
 
 impl Record<'_> {
     /// Field `i`; empty when the record is short.
     pub fn get(&self, i: usize) -> &str {
-        self.rec.get(i).unwrap_or("")
+        self.rec.get(i).map_or("", text)
     }
 
     pub fn len(&self) -> usize {
@@ -347,8 +393,16 @@ impl Record<'_> {
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &str> {
-        self.rec.iter()
+        self.rec.iter().map(text)
     }
+}
+
+/// A field as text. The file was decoded to valid UTF-8 as a whole and
+/// fields are split at ASCII bytes, so this cannot fail; checking only the
+/// fields a caller reads is what keeps wide files fast (csv's
+/// `StringRecord` validates every field of every non-ASCII record).
+fn text(field: &[u8]) -> &str {
+    std::str::from_utf8(field).unwrap_or("")
 }
 
 impl Records<'_> {
@@ -357,14 +411,26 @@ impl Records<'_> {
         loop {
             // Decoded text is valid UTF-8 and the reader is flexible, so
             // reading cannot fail; an error ends the stream defensively.
-            let more = matches!(self.rdr.read_record(&mut self.rec), Ok(true));
-            let mut first = if more { self.rec.position().map_or(self.at, |p| p.byte() as usize).max(self.at) } else { self.text.len() };
+            let more = matches!(self.rdr.read_byte_record(&mut self.rec), Ok(true));
+            let mut first = if more {
+                self.rec
+                    .position()
+                    .map_or(self.at, |p| p.byte() as usize)
+                    .max(self.at)
+            } else {
+                self.text.len()
+            };
             while first < self.text.len() && matches!(self.text[first], b'\r' | b'\n') {
                 first += 1;
             }
             if !self.done {
-                let breaks = memchr::memchr_iter(b'\n', &self.text[self.end.min(first)..first]).count() as u64;
-                self.blank += if self.end_after_newline { breaks } else { breaks.saturating_sub(1) };
+                let breaks = memchr::memchr_iter(b'\n', &self.text[self.end.min(first)..first])
+                    .count() as u64;
+                self.blank += if self.end_after_newline {
+                    breaks
+                } else {
+                    breaks.saturating_sub(1)
+                };
             }
             let end = (self.rdr.position().byte() as usize).min(self.text.len());
             self.end_after_newline = end > 0 && self.text[end - 1] == b'\n';
@@ -373,7 +439,7 @@ impl Records<'_> {
                 self.done = true;
                 return None;
             }
-            if self.rec.iter().all(str::is_empty) {
+            if self.rec.as_slice().is_empty() {
                 self.blank += 1;
                 continue;
             }
@@ -388,7 +454,11 @@ impl Records<'_> {
             } else {
                 Shape::Exact
             };
-            return Some(Record { line, shape, rec: &self.rec });
+            return Some(Record {
+                line,
+                shape,
+                rec: &self.rec,
+            });
         }
     }
 
@@ -418,8 +488,17 @@ mod tests {
     #[test]
     fn plain_utf8_crlf() {
         let f = file(b"id,name\r\n1,S\xc3\xb8ren\r\n2,Anna\r\n");
-        assert_eq!((f.encoding, f.bom, f.delimiter, f.line_ending), (TextEncoding::Utf8, false, b',', LineEnding::Crlf));
-        assert_eq!(rows(&f), vec![(2, vec!["1".into(), "Søren".into()]), (3, vec!["2".into(), "Anna".into()])]);
+        assert_eq!(
+            (f.encoding, f.bom, f.delimiter, f.line_ending),
+            (TextEncoding::Utf8, false, b',', LineEnding::Crlf)
+        );
+        assert_eq!(
+            rows(&f),
+            vec![
+                (2, vec!["1".into(), "Søren".into()]),
+                (3, vec!["2".into(), "Anna".into()])
+            ]
+        );
     }
 
     #[test]
@@ -443,16 +522,34 @@ mod tests {
     #[test]
     fn mostly_utf8_with_a_bad_byte_is_lossy_not_1252() {
         let f = file(b"name\nS\xc3\xb8ren\nBj\xF8rn\n");
-        assert_eq!(f.encoding, TextEncoding::Utf8Lossy { replaced: 1, first_line: 3 });
+        assert_eq!(
+            f.encoding,
+            TextEncoding::Utf8Lossy {
+                replaced: 1,
+                first_line: 3
+            }
+        );
         assert_eq!(rows(&f)[0].1[0], "Søren");
     }
 
     #[test]
     fn unreadable_files() {
-        assert_eq!(CsvFile::from_bytes(Vec::new()).unwrap_err(), ReadError::Empty);
-        assert_eq!(CsvFile::from_bytes(b"\xFF\xFEi\0d\0".to_vec()).unwrap_err(), ReadError::Utf16("little-endian"));
-        assert_eq!(CsvFile::from_bytes(b"a,b\n1,\0\n".to_vec()).unwrap_err(), ReadError::Binary { line: 2 });
-        assert_eq!(CsvFile::from_bytes(b"sep=;\r\n".to_vec()).unwrap_err(), ReadError::NoHeader);
+        assert_eq!(
+            CsvFile::from_bytes(Vec::new()).unwrap_err(),
+            ReadError::Empty
+        );
+        assert_eq!(
+            CsvFile::from_bytes(b"\xFF\xFEi\0d\0".to_vec()).unwrap_err(),
+            ReadError::Utf16("little-endian")
+        );
+        assert_eq!(
+            CsvFile::from_bytes(b"a,b\n1,\0\n".to_vec()).unwrap_err(),
+            ReadError::Binary { line: 2 }
+        );
+        assert_eq!(
+            CsvFile::from_bytes(b"sep=;\r\n".to_vec()).unwrap_err(),
+            ReadError::NoHeader
+        );
         assert_eq!(ReadError::Empty.code(), codes::E0801);
     }
 
@@ -461,7 +558,10 @@ mod tests {
         let f = file(b"sep=;\r\nFornavn;Efternavn;score\r\nS\xc3\xb8ren;Hansen;\"72,5\"\r\n");
         assert!(f.sep_line);
         assert_eq!((f.delimiter, f.header_line), (b';', 2));
-        assert_eq!(rows(&f), vec![(3, vec!["Søren".into(), "Hansen".into(), "72,5".into()])]);
+        assert_eq!(
+            rows(&f),
+            vec![(3, vec!["Søren".into(), "Hansen".into(), "72,5".into()])]
+        );
         let quoted = file(b"\"sep=,\"\na;b,c\n1;2,3\n");
         assert_eq!(quoted.delimiter, b',');
         assert_eq!(quoted.headers.len(), 2);
@@ -478,7 +578,8 @@ mod tests {
 
     #[test]
     fn quoted_multiline_cells_keep_physical_line_numbers() {
-        let f = file(b"id,text\r\n1,\"first\nsecond\nthird\"\r\n2,plain\r\n3,\"a \"\"quote\"\"\"\r\n");
+        let f =
+            file(b"id,text\r\n1,\"first\nsecond\nthird\"\r\n2,plain\r\n3,\"a \"\"quote\"\"\"\r\n");
         let r = rows(&f);
         assert_eq!(r[0], (2, vec!["1".into(), "first\nsecond\nthird".into()]));
         assert_eq!(r[1].0, 5);
@@ -499,7 +600,13 @@ mod tests {
         let keys: Vec<&str> = f.headers.iter().map(|h| h.key.as_str()).collect();
         assert_eq!(keys, ["email", "e-mail", "first name", "email", "", ""]);
         assert_eq!(f.headers[0].original, "Email ");
-        assert_eq!(f.duplicate_headers, vec![DuplicateHeader { key: "email".into(), columns: vec![0, 3] }]);
+        assert_eq!(
+            f.duplicate_headers,
+            vec![DuplicateHeader {
+                key: "email".into(),
+                columns: vec![0, 3]
+            }]
+        );
         assert_eq!((f.trailing_empty_headers, f.width()), (2, 4));
         assert_eq!(f.column("first name"), Some(2));
         assert_eq!(normalize_header("\u{feff}FORNAVN"), "fornavn");

@@ -19,7 +19,9 @@ pub mod number;
 pub mod text;
 
 pub use date::{parse_date, parse_datetime, DateFormats, Overlap, Parsed, Via, Zone};
-pub use number::{parse_decimal, parse_integer, parse_percent, parse_text_key, BarePercent, DecimalMark};
+pub use number::{
+    parse_decimal, parse_integer, parse_percent, parse_text_key, BarePercent, DecimalMark,
+};
 pub use text::{parse_bool, split_multi, BoolAliases, EnumMap};
 
 use crate::diagnostics::{codes, Code};
@@ -35,7 +37,9 @@ pub enum ValueError {
     NotDecimal { value: String },
     #[error("`{value}` is too large")]
     OutOfRange { value: String },
-    #[error("`{value}` is a number Excel rewrote in scientific notation; the original digits are lost")]
+    #[error(
+        "`{value}` is a number Excel rewrote in scientific notation; the original digits are lost"
+    )]
     Mangled { value: String },
     #[error("`{value}` is a placeholder for a missing value, not a number")]
     Placeholder { value: String },
@@ -44,17 +48,33 @@ pub enum ValueError {
     #[error("`{value}` is not a yes/no value (expected one of {expected})")]
     NotBoolean { value: String, expected: String },
     #[error("`{value}` is not a date in an accepted format ({expected}){}", hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default())]
-    NotDate { value: String, expected: String, hint: Option<String> },
+    NotDate {
+        value: String,
+        expected: String,
+        hint: Option<String>,
+    },
     #[error("`{value}` is ambiguous: it reads as {}", readings.iter().map(|(f, d)| format!("{d} ({f})")).collect::<Vec<_>>().join(" or "))]
-    AmbiguousDate { value: String, readings: Vec<(String, String)> },
+    AmbiguousDate {
+        value: String,
+        readings: Vec<(String, String)>,
+    },
     #[error("`{value}` is a zero date, a placeholder for \"no date\"")]
     ZeroDate { value: String },
     #[error("`{value}` does not exist in {zone}: the clocks jump forward over it")]
     DstGap { value: String, zone: String },
     #[error("`{value}` happens twice in {zone} (clocks go back): {earlier} or {later} UTC")]
-    DstOverlap { value: String, zone: String, earlier: String, later: String },
+    DstOverlap {
+        value: String,
+        zone: String,
+        earlier: String,
+        later: String,
+    },
     #[error("`{value}` is not one of {}{}", expected.join(", "), suggestion.as_ref().map(|s| format!("; {s}")).unwrap_or_default())]
-    UnknownEnum { value: String, expected: Vec<String>, suggestion: Option<String> },
+    UnknownEnum {
+        value: String,
+        expected: Vec<String>,
+        suggestion: Option<String>,
+    },
 }
 
 impl ValueError {
@@ -79,8 +99,22 @@ impl ValueError {
 
 /// Texts that mean "no value" in Danish and English exports.
 const PLACEHOLDERS: &[&str] = &[
-    "n/a", "na", "n.a.", "#n/a", "-", "--", "?", "null", "none", "ved ikke", "ukendt", "ikke oplyst",
-    "no rate available", "#value!", "#ref!", "#div/0!",
+    "n/a",
+    "na",
+    "n.a.",
+    "#n/a",
+    "-",
+    "--",
+    "?",
+    "null",
+    "none",
+    "ved ikke",
+    "ukendt",
+    "ikke oplyst",
+    "no rate available",
+    "#value!",
+    "#ref!",
+    "#div/0!",
 ];
 
 /// Whether a cell is one of the usual "no value" texts (`N/A`, `ved ikke`, …).
@@ -97,12 +131,25 @@ mod tests {
     fn messages_read_as_sentences() {
         let e = ValueError::AmbiguousDate {
             value: "03/05/2024".into(),
-            readings: vec![("%d/%m/%Y".into(), "2024-05-03".into()), ("%m/%d/%Y".into(), "2024-03-05".into())],
+            readings: vec![
+                ("%d/%m/%Y".into(), "2024-05-03".into()),
+                ("%m/%d/%Y".into(), "2024-03-05".into()),
+            ],
         };
-        assert_eq!(e.to_string(), "`03/05/2024` is ambiguous: it reads as 2024-05-03 (%d/%m/%Y) or 2024-03-05 (%m/%d/%Y)");
+        assert_eq!(
+            e.to_string(),
+            "`03/05/2024` is ambiguous: it reads as 2024-05-03 (%d/%m/%Y) or 2024-03-05 (%m/%d/%Y)"
+        );
         assert_eq!(e.code(), codes::E0808);
-        let u = ValueError::UnknownEnum { value: "Aktv".into(), expected: vec!["Active".into()], suggestion: Some("did you mean `Active`?".into()) };
-        assert_eq!(u.to_string(), "`Aktv` is not one of Active; did you mean `Active`?");
+        let u = ValueError::UnknownEnum {
+            value: "Aktv".into(),
+            expected: vec!["Active".into()],
+            suggestion: Some("did you mean `Active`?".into()),
+        };
+        assert_eq!(
+            u.to_string(),
+            "`Aktv` is not one of Active; did you mean `Active`?"
+        );
     }
 
     #[test]

@@ -66,6 +66,11 @@ impl Scan {
     /// `end` moved back over blanks and comments (not before `start`):
     /// pest includes the trivia after a rule that ends in an optional part.
     pub fn trim_trivia(&self, text: &[u8], start: usize, mut end: usize) -> usize {
+        // Most spans end in a token: nothing to trim. (A comment ends in `/`
+        // or is followed by a blank, unless it ends the file.)
+        if end < text.len() && !matches!(text.get(end.wrapping_sub(1)), Some(b' ' | b'\t' | b'\r' | b'\n' | b'/')) {
+            return end;
+        }
         loop {
             while end > start && matches!(text.get(end - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
                 end -= 1;

@@ -139,14 +139,14 @@ fn coalesce_catches_errors_and_nulls_but_not_skips() {
     let skipping = coalesce(spanned(skip("nope"), 3, 9), txt("x"));
     assert_eq!(
         on(&skipping, 0),
-        Err(Fault::Skip {
+        Err(Fault::Skip(Box::new(crate::runtime::Skip {
             reason: "nope".into(),
             span: Span::new(3, 9)
-        })
+        })))
     );
     // The right side's own skip propagates.
     let s = coalesce(col(C_LAST), skip("missing_last_name"));
-    assert!(matches!(on(&s, 2), Err(Fault::Skip { reason, .. }) if reason == "missing_last_name"));
+    assert!(matches!(on(&s, 2), Err(Fault::Skip(s)) if s.reason == "missing_last_name"));
     // `clear` is a value, not null.
     assert_eq!(
         on(&coalesce(ex(TExprKind::Clear), txt("x")), 0),
@@ -205,7 +205,7 @@ fn owners_are_normalized_and_fall_back() {
     let mut ctx = Ctx::new(&plan, &data);
     let r = Frame::Rec(rec(CONTACTS, 1));
     assert!(
-        matches!(ctx.eval(&owner(col(C_EMAIL)), r), Err(Fault::Skip { reason, .. }) if reason == "unresolved_owner")
+        matches!(ctx.eval(&owner(col(C_EMAIL)), r), Err(Fault::Skip(s)) if s.reason == "unresolved_owner")
     );
     plan.owners = None;
     let mut ctx = Ctx::new(&plan, &data);
@@ -244,7 +244,7 @@ fn value_maps_match_keep_skip_and_count_coverage() {
         Ok(t("Active"))
     );
     assert!(
-        matches!(run(&mut ctx, &m(MAP_STATUS, txt("blocked")), 0), Err(Fault::Skip { reason, .. }) if reason == "blocked")
+        matches!(run(&mut ctx, &m(MAP_STATUS, txt("blocked")), 0), Err(Fault::Skip(s)) if s.reason == "blocked")
     );
     assert_eq!(
         run(&mut ctx, &m(MAP_STATUS, col(C_LAST)), 2),

@@ -16,7 +16,6 @@ use crate::span::Span;
 use crate::value::Value;
 use chrono::SecondsFormat;
 use rust_decimal::prelude::ToPrimitive;
-use std::fmt::Write;
 use std::sync::Arc;
 
 /// `v` made fit for a field of type `dest`.
@@ -95,15 +94,9 @@ pub(crate) fn conform(
 
 /// Digits before the decimal point (0 for |d| < 1).
 fn int_digits(d: rust_decimal::Decimal) -> u32 {
-    let n = d.abs().trunc();
-    let mut limit: i128 = 1;
-    for digits in 0..29 {
-        if n < rust_decimal::Decimal::from_i128_with_scale(limit, 0) {
-            return digits;
-        }
-        limit *= 10;
-    }
-    29
+    let m = d.mantissa().unsigned_abs();
+    let all = if m == 0 { 0 } else { m.ilog10() + 1 };
+    all.saturating_sub(d.scale())
 }
 
 /// Scalars written into a text field are sent as text (`contact_id` 42 → "42").
@@ -111,7 +104,7 @@ fn as_text(v: Value, buf: &mut String) -> Value {
     match v {
         Value::Int(i) => {
             buf.clear();
-            let _ = write!(buf, "{i}");
+            crate::runtime::keys::push_int(buf, i);
             Value::Text(Arc::from(buf.as_str()))
         }
         Value::Num(_) | Value::Bool(_) | Value::Date(_) | Value::DateTime(_) | Value::List(_) => v

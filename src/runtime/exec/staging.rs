@@ -57,7 +57,7 @@ pub fn apply_source_rules(plan: &Plan, data: Dataset) -> (Dataset, Vec<Dropped>)
                     let why = match ctx.eval(filter, Frame::Rec(r)) {
                         Ok(v) if truthy(&v) => continue,
                         Ok(_) => DropReason::Filtered,
-                        Err(Fault::Skip { reason, .. }) => DropReason::Skipped(reason),
+                        Err(Fault::Skip(s)) => DropReason::Skipped(s.reason),
                         Err(Fault::Error(e)) => DropReason::Failed(*e),
                     };
                     k[row as usize] = false;
@@ -106,7 +106,7 @@ fn dedupe(
                 Err(fault) => {
                     alive[row as usize] = false;
                     let why = match fault {
-                        Fault::Skip { reason, .. } => DropReason::Skipped(reason),
+                        Fault::Skip(s) => DropReason::Skipped(s.reason),
                         Fault::Error(e) => DropReason::Failed(*e),
                     };
                     dropped.push(Dropped {

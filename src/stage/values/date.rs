@@ -77,14 +77,22 @@ pub struct DateFormats {
 }
 
 /// Formats tried only to explain a failure (never to accept a value).
-const FALLBACK_PAIRS: &[(&str, &str)] = &[("%d/%m/%Y", "%m/%d/%Y"), ("%d.%m.%Y", "%m.%d.%Y"), ("%d-%m-%Y", "%m-%d-%Y")];
+const FALLBACK_PAIRS: &[(&str, &str)] = &[
+    ("%d/%m/%Y", "%m/%d/%Y"),
+    ("%d.%m.%Y", "%m.%d.%Y"),
+    ("%d-%m-%Y", "%m-%d-%Y"),
+];
 
 fn swap_day_month(f: &str) -> String {
-    f.replace("%d", "\u{1}").replace("%m", "%d").replace('\u{1}', "%m")
+    f.replace("%d", "\u{1}")
+        .replace("%m", "%d")
+        .replace('\u{1}', "%m")
 }
 
 fn items(f: &str) -> Result<Vec<Item<'static>>, String> {
-    let items = StrftimeItems::new(f).parse_to_owned().map_err(|_| format!("`{f}` is not a valid date format"))?;
+    let items = StrftimeItems::new(f)
+        .parse_to_owned()
+        .map_err(|_| format!("`{f}` is not a valid date format"))?;
     if items.is_empty() {
         return Err("an empty date format".to_string());
     }
@@ -97,7 +105,11 @@ impl DateFormats {
         let mut out: Vec<Format> = Vec::new();
         for f in formats {
             let f = f.as_ref();
-            out.push(Format { text: f.to_string(), items: items(f)?, swap: None });
+            out.push(Format {
+                text: f.to_string(),
+                items: items(f)?,
+                swap: None,
+            });
         }
         for i in 0..out.len() {
             let swapped = swap_day_month(&out[i].text);
@@ -105,12 +117,18 @@ impl DateFormats {
                 out[i].swap = out.iter().position(|g| g.text == swapped);
             }
         }
-        Ok(DateFormats { formats: out, excel_serial })
+        Ok(DateFormats {
+            formats: out,
+            excel_serial,
+        })
     }
 
     /// ISO 8601 only.
     pub fn iso() -> DateFormats {
-        DateFormats { formats: Vec::new(), excel_serial: false }
+        DateFormats {
+            formats: Vec::new(),
+            excel_serial: false,
+        }
     }
 
     fn describe(&self) -> String {
@@ -125,24 +143,51 @@ impl DateFormats {
 
 fn chrono_parse(items: &[Item<'static>], s: &str) -> Option<ChronoParsed> {
     let mut p = ChronoParsed::new();
-    chrono::format::parse(&mut p, s, items.iter()).ok().map(|_| p)
+    chrono::format::parse(&mut p, s, items.iter())
+        .ok()
+        .map(|_| p)
+}
+
+/// One format's reading of a cell: a local time, or an instant when the
+/// format carries an offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reading {
+    Local(NaiveDateTime),
+    Instant(DateTime<Utc>),
+}
+
+impl Reading {
+    fn day(self) -> NaiveDate {
+        match self {
+            Reading::Local(n) => n.date(),
+            Reading::Instant(u) => u.date_naive(),
+        }
+    }
 }
 
 /// A local (naive) or absolute reading of one format.
-fn read_with(items: &[Item<'static>], s: &str) -> Option<Result<NaiveDateTime, DateTime<Utc>>> {
+fn read_with(items: &[Item<'static>], s: &str) -> Option<Reading> {
     let p = chrono_parse(items, s)?;
     if p.offset.is_some() {
-        return p.to_datetime().ok().map(|d| Err(d.with_timezone(&Utc)));
+        return p
+            .to_datetime()
+            .ok()
+            .map(|d| Reading::Instant(d.with_timezone(&Utc)));
     }
     match p.to_naive_datetime_with_offset(0) {
-        Ok(dt) => Some(Ok(dt)),
-        Err(_) => p.to_naive_date().ok().map(|d| Ok(d.and_time(NaiveTime::MIN))),
+        Ok(dt) => Some(Reading::Local(dt)),
+        Err(_) => p
+            .to_naive_date()
+            .ok()
+            .map(|d| Reading::Local(d.and_time(NaiveTime::MIN))),
     }
 }
 
 /// A cell of zeros and separators: `0000-00-00`, `00.00.0000 00:00`.
 fn is_zero_date(s: &str) -> bool {
-    s.bytes().any(|b| b == b'0') && s.bytes().all(|b| matches!(b, b'0' | b'-' | b'.' | b'/' | b':' | b' ' | b'T'))
+    s.bytes().any(|b| b == b'0')
+        && s.bytes()
+            .all(|b| matches!(b, b'0' | b'-' | b'.' | b'/' | b':' | b' ' | b'T'))
 }
 
 fn num(b: &[u8]) -> Option<u32> {
@@ -195,7 +240,9 @@ fn iso_datetime(s: &str) -> Option<Option<(NaiveDateTime, Option<i32>)>> {
             i = end;
         }
     }
-    let Some(time) = NaiveTime::from_hms_nano_opt(h, mi, sec, nano) else { return Some(None) };
+    let Some(time) = NaiveTime::from_hms_nano_opt(h, mi, sec, nano) else {
+        return Some(None);
+    };
     let mut tail = &rest[i..];
     if tail.first() == Some(&b' ') {
         tail = &tail[1..];
@@ -235,7 +282,9 @@ fn excel_serial(s: &str) -> Option<NaiveDateTime> {
         let scale = 10i64.pow(frac.len() as u32);
         secs = (f * 86_400 + scale / 2) / scale;
     }
-    base.checked_add_signed(chrono::Duration::days(i64::from(days)) + chrono::Duration::seconds(secs))
+    base.checked_add_signed(
+        chrono::Duration::days(i64::from(days)) + chrono::Duration::seconds(secs),
+    )
 }
 
 fn fmt_day(d: NaiveDate) -> String {
@@ -255,29 +304,44 @@ fn explain(s: &str, f: &DateFormats) -> ValueError {
                     readings: vec![(a.to_string(), fmt_day(x)), (b.to_string(), fmt_day(y))],
                 }
             }
-            (Some(x), _) => hint = Some(format!("it would read as {} with `{a}`, which is not declared", fmt_day(x))),
-            (None, Some(y)) => hint = Some(format!("it would read as {} with `{b}`, which is not declared", fmt_day(y))),
+            (Some(x), _) => {
+                hint = Some(format!(
+                    "it would read as {} with `{a}`, which is not declared",
+                    fmt_day(x)
+                ))
+            }
+            (None, Some(y)) => {
+                hint = Some(format!(
+                    "it would read as {} with `{b}`, which is not declared",
+                    fmt_day(y)
+                ))
+            }
             (None, None) => continue,
         }
         break;
     }
-    ValueError::NotDate { value: s.to_string(), expected: f.describe(), hint }
+    ValueError::NotDate {
+        value: s.to_string(),
+        expected: f.describe(),
+        hint,
+    }
 }
 
 /// Reads `s` with the declared formats; `Ok(None)` when none matches.
-fn declared(s: &str, f: &DateFormats) -> Result<Option<(Result<NaiveDateTime, DateTime<Utc>>, usize)>, ValueError> {
+fn declared(s: &str, f: &DateFormats) -> Result<Option<(Reading, usize)>, ValueError> {
     for (i, fmt) in f.formats.iter().enumerate() {
-        let Some(v) = read_with(&fmt.items, s) else { continue };
+        let Some(v) = read_with(&fmt.items, s) else {
+            continue;
+        };
         if let Some(j) = fmt.swap {
             if let Some(other) = read_with(&f.formats[j].items, s) {
                 if other != v {
-                    let show = |r: Result<NaiveDateTime, DateTime<Utc>>| match r {
-                        Ok(n) => fmt_day(n.date()),
-                        Err(u) => fmt_day(u.date_naive()),
-                    };
                     return Err(ValueError::AmbiguousDate {
                         value: s.to_string(),
-                        readings: vec![(fmt.text.clone(), show(v)), (f.formats[j].text.clone(), show(other))],
+                        readings: vec![
+                            (fmt.text.clone(), fmt_day(v.day())),
+                            (f.formats[j].text.clone(), fmt_day(other.day())),
+                        ],
                     });
                 }
             }
@@ -294,73 +358,135 @@ pub fn parse_date(s: &str, f: &DateFormats) -> Result<Parsed<NaiveDate>, ValueEr
         return Err(ValueError::Empty);
     }
     if is_zero_date(t) {
-        return Err(ValueError::ZeroDate { value: t.to_string() });
+        return Err(ValueError::ZeroDate {
+            value: t.to_string(),
+        });
     }
     match iso_datetime(t) {
-        Some(Some((dt, _))) => return Ok(Parsed { value: dt.date(), via: Via::Iso }),
-        Some(None) => return Err(ValueError::NotDate { value: t.to_string(), expected: f.describe(), hint: Some("no such day".into()) }),
+        Some(Some((dt, _))) => {
+            return Ok(Parsed {
+                value: dt.date(),
+                via: Via::Iso,
+            })
+        }
+        Some(None) => {
+            return Err(ValueError::NotDate {
+                value: t.to_string(),
+                expected: f.describe(),
+                hint: Some("no such day".into()),
+            })
+        }
         None => {}
     }
     if f.excel_serial {
         if let Some(dt) = excel_serial(t) {
-            return Ok(Parsed { value: dt.date(), via: Via::ExcelSerial });
+            return Ok(Parsed {
+                value: dt.date(),
+                via: Via::ExcelSerial,
+            });
         }
     }
     match declared(t, f)? {
-        Some((Ok(dt), i)) => Ok(Parsed { value: dt.date(), via: Via::Declared(i) }),
-        Some((Err(utc), i)) => Ok(Parsed { value: utc.date_naive(), via: Via::Declared(i) }),
+        Some((reading, i)) => Ok(Parsed {
+            value: reading.day(),
+            via: Via::Declared(i),
+        }),
         None => Err(explain(t, f)),
     }
 }
 
 /// A naive local time in `zone` → UTC, reporting DST gaps and overlaps.
-pub fn localize(value: &str, naive: NaiveDateTime, zone: Zone, overlap: Overlap) -> Result<DateTime<Utc>, ValueError> {
+pub fn localize(
+    value: &str,
+    naive: NaiveDateTime,
+    zone: Zone,
+    overlap: Overlap,
+) -> Result<DateTime<Utc>, ValueError> {
     let tz = match zone {
         Zone::Utc => return Ok(naive.and_utc()),
         Zone::Tz(tz) => tz,
     };
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(d) => Ok(d.with_timezone(&Utc)),
-        LocalResult::None => Err(ValueError::DstGap { value: value.to_string(), zone: tz.name().to_string() }),
+        LocalResult::None => Err(ValueError::DstGap {
+            value: value.to_string(),
+            zone: tz.name().to_string(),
+        }),
         LocalResult::Ambiguous(a, b) => match overlap {
             Overlap::Earlier => Ok(a.with_timezone(&Utc)),
             Overlap::Later => Ok(b.with_timezone(&Utc)),
             Overlap::Reject => Err(ValueError::DstOverlap {
                 value: value.to_string(),
                 zone: tz.name().to_string(),
-                earlier: a.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S").to_string(),
-                later: b.with_timezone(&Utc).format("%Y-%m-%d %H:%M:%S").to_string(),
+                earlier: a
+                    .with_timezone(&Utc)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                later: b
+                    .with_timezone(&Utc)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
             }),
         },
     }
 }
 
 /// A point in time, in UTC; naive readings are local times in `zone`.
-pub fn parse_datetime(s: &str, f: &DateFormats, zone: Zone, overlap: Overlap) -> Result<Parsed<DateTime<Utc>>, ValueError> {
+pub fn parse_datetime(
+    s: &str,
+    f: &DateFormats,
+    zone: Zone,
+    overlap: Overlap,
+) -> Result<Parsed<DateTime<Utc>>, ValueError> {
     let t = s.trim();
     if t.is_empty() {
         return Err(ValueError::Empty);
     }
     if is_zero_date(t) {
-        return Err(ValueError::ZeroDate { value: t.to_string() });
+        return Err(ValueError::ZeroDate {
+            value: t.to_string(),
+        });
     }
     match iso_datetime(t) {
         Some(Some((naive, Some(offset)))) => {
             let utc = naive - chrono::Duration::seconds(i64::from(offset));
-            return Ok(Parsed { value: utc.and_utc(), via: Via::Iso });
+            return Ok(Parsed {
+                value: utc.and_utc(),
+                via: Via::Iso,
+            });
         }
-        Some(Some((naive, None))) => return Ok(Parsed { value: localize(t, naive, zone, overlap)?, via: Via::Iso }),
-        Some(None) => return Err(ValueError::NotDate { value: t.to_string(), expected: f.describe(), hint: Some("no such day or time".into()) }),
+        Some(Some((naive, None))) => {
+            return Ok(Parsed {
+                value: localize(t, naive, zone, overlap)?,
+                via: Via::Iso,
+            })
+        }
+        Some(None) => {
+            return Err(ValueError::NotDate {
+                value: t.to_string(),
+                expected: f.describe(),
+                hint: Some("no such day or time".into()),
+            })
+        }
         None => {}
     }
     if f.excel_serial {
         if let Some(naive) = excel_serial(t) {
-            return Ok(Parsed { value: localize(t, naive, zone, overlap)?, via: Via::ExcelSerial });
+            return Ok(Parsed {
+                value: localize(t, naive, zone, overlap)?,
+                via: Via::ExcelSerial,
+            });
         }
     }
     match declared(t, f)? {
-        Some((Ok(naive), i)) => Ok(Parsed { value: localize(t, naive, zone, overlap)?, via: Via::Declared(i) }),
-        Some((Err(utc), i)) => Ok(Parsed { value: utc, via: Via::Declared(i) }),
+        Some((Reading::Local(naive), i)) => Ok(Parsed {
+            value: localize(t, naive, zone, overlap)?,
+            via: Via::Declared(i),
+        }),
+        Some((Reading::Instant(utc), i)) => Ok(Parsed {
+            value: utc,
+            via: Via::Declared(i),
+        }),
         None => Err(explain(t, f)),
     }
 }
@@ -374,7 +500,9 @@ mod tests {
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap().and_utc()
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+            .unwrap()
+            .and_utc()
     }
 
     fn danish() -> DateFormats {
@@ -388,28 +516,73 @@ mod tests {
     #[test]
     fn iso_is_always_accepted() {
         let f = DateFormats::iso();
-        assert_eq!(parse_date("2024-03-05", &f), Ok(Parsed { value: day(2024, 3, 5), via: Via::Iso }));
-        assert_eq!(parse_date(" 2024-03-05T08:15:00Z ", &f).map(|p| p.value), Ok(day(2024, 3, 5)));
-        assert!(matches!(parse_date("2024-02-30", &f), Err(ValueError::NotDate { .. })));
+        assert_eq!(
+            parse_date("2024-03-05", &f),
+            Ok(Parsed {
+                value: day(2024, 3, 5),
+                via: Via::Iso
+            })
+        );
+        assert_eq!(
+            parse_date(" 2024-03-05T08:15:00Z ", &f).map(|p| p.value),
+            Ok(day(2024, 3, 5))
+        );
+        assert!(matches!(
+            parse_date("2024-02-30", &f),
+            Err(ValueError::NotDate { .. })
+        ));
     }
 
     #[test]
     fn declared_formats_in_order() {
         let f = danish();
-        assert_eq!(parse_date("05-03-2024", &f), Ok(Parsed { value: day(2024, 3, 5), via: Via::Declared(0) }));
-        assert_eq!(parse_date("05.03.2024", &f), Ok(Parsed { value: day(2024, 3, 5), via: Via::Declared(1) }));
-        assert_eq!(parse_date("5.3.2024", &f).map(|p| p.value), Ok(day(2024, 3, 5)));
-        assert_eq!(DateFormats::new(&["%Q"], false).err(), Some("`%Q` is not a valid date format".to_string()));
+        assert_eq!(
+            parse_date("05-03-2024", &f),
+            Ok(Parsed {
+                value: day(2024, 3, 5),
+                via: Via::Declared(0)
+            })
+        );
+        assert_eq!(
+            parse_date("05.03.2024", &f),
+            Ok(Parsed {
+                value: day(2024, 3, 5),
+                via: Via::Declared(1)
+            })
+        );
+        assert_eq!(
+            parse_date("5.3.2024", &f).map(|p| p.value),
+            Ok(day(2024, 3, 5))
+        );
+        assert_eq!(
+            DateFormats::new(&["%Q"], false).err(),
+            Some("`%Q` is not a valid date format".to_string())
+        );
     }
 
     #[test]
     fn excel_serials() {
         let f = danish();
-        assert_eq!(parse_date("45356", &f), Ok(Parsed { value: day(2024, 3, 5), via: Via::ExcelSerial }));
-        assert_eq!(parse_datetime("45356.5", &f, Zone::Utc, Overlap::Reject).map(|p| p.value), Ok(utc("2024-03-05 12:00:00")));
+        assert_eq!(
+            parse_date("45356", &f),
+            Ok(Parsed {
+                value: day(2024, 3, 5),
+                via: Via::ExcelSerial
+            })
+        );
+        assert_eq!(
+            parse_datetime("45356.5", &f, Zone::Utc, Overlap::Reject).map(|p| p.value),
+            Ok(utc("2024-03-05 12:00:00"))
+        );
         // Without Excel support, or as a 4-digit "year", a number is not a date.
-        assert!(matches!(parse_date("45356", &DateFormats::iso()), Err(ValueError::NotDate { .. })));
-        assert!(matches!(parse_date("2024", &f), Err(ValueError::NotDate { .. })));
+        assert!(matches!(
+            parse_date("45356", &DateFormats::iso()),
+            Err(ValueError::NotDate { .. })
+        ));
+        assert!(matches!(
+            parse_date("2024", &f),
+            Err(ValueError::NotDate { .. })
+        ));
     }
 
     #[test]
@@ -420,31 +593,54 @@ mod tests {
             e,
             ValueError::AmbiguousDate {
                 value: "03/05/2024".into(),
-                readings: vec![("%d/%m/%Y".into(), "2024-05-03".into()), ("%m/%d/%Y".into(), "2024-03-05".into())],
+                readings: vec![
+                    ("%d/%m/%Y".into(), "2024-05-03".into()),
+                    ("%m/%d/%Y".into(), "2024-03-05".into())
+                ],
             }
         );
         // Only one reading exists: still not accepted, but the hint says how it would read.
         match parse_date("13/5/2024", &f) {
-            Err(ValueError::NotDate { hint: Some(h), .. }) => assert!(h.contains("2024-05-13"), "{h}"),
+            Err(ValueError::NotDate { hint: Some(h), .. }) => {
+                assert!(h.contains("2024-05-13"), "{h}")
+            }
             other => panic!("{other:?}"),
         }
         // A declared format settles it.
         let dk = DateFormats::new(&["%d/%m/%Y"], false).unwrap();
-        assert_eq!(parse_date("03/05/2024", &dk).map(|p| p.value), Ok(day(2024, 5, 3)));
+        assert_eq!(
+            parse_date("03/05/2024", &dk).map(|p| p.value),
+            Ok(day(2024, 5, 3))
+        );
         // Both orders declared: ambiguous again, unless the readings agree.
         let both = DateFormats::new(&["%d/%m/%Y", "%m/%d/%Y"], false).unwrap();
-        assert!(matches!(parse_date("03/05/2024", &both), Err(ValueError::AmbiguousDate { .. })));
-        assert_eq!(parse_date("05/05/2024", &both).map(|p| p.value), Ok(day(2024, 5, 5)));
-        assert_eq!(parse_date("13/05/2024", &both).map(|p| p.value), Ok(day(2024, 5, 13)));
+        assert!(matches!(
+            parse_date("03/05/2024", &both),
+            Err(ValueError::AmbiguousDate { .. })
+        ));
+        assert_eq!(
+            parse_date("05/05/2024", &both).map(|p| p.value),
+            Ok(day(2024, 5, 5))
+        );
+        assert_eq!(
+            parse_date("13/05/2024", &both).map(|p| p.value),
+            Ok(day(2024, 5, 13))
+        );
     }
 
     #[test]
     fn zero_dates() {
         let f = danish();
         for z in ["0000-00-00", "0000-00-00 00:00:00", "00.00.0000"] {
-            assert_eq!(parse_date(z, &f), Err(ValueError::ZeroDate { value: z.into() }));
+            assert_eq!(
+                parse_date(z, &f),
+                Err(ValueError::ZeroDate { value: z.into() })
+            );
         }
-        assert!(matches!(parse_datetime("0000-00-00 00:00:00", &f, Zone::Utc, Overlap::Reject), Err(ValueError::ZeroDate { .. })));
+        assert!(matches!(
+            parse_datetime("0000-00-00 00:00:00", &f, Zone::Utc, Overlap::Reject),
+            Err(ValueError::ZeroDate { .. })
+        ));
     }
 
     #[test]
@@ -452,16 +648,29 @@ mod tests {
         let f = DateFormats::new(&["%d-%m-%Y %H:%M", "%d.%m.%Y %H:%M"], true).unwrap();
         let p = |s| parse_datetime(s, &f, cph(), Overlap::Reject).map(|p| p.value);
         assert_eq!(p("2024-03-05T08:15:00Z"), Ok(utc("2024-03-05 08:15:00")));
-        assert_eq!(p("2024-03-05 09:15:00+01:00"), Ok(utc("2024-03-05 08:15:00")));
-        assert_eq!(p("2024-03-05 09:15:00.250 +0100").map(|d| d.timestamp_subsec_millis()), Ok(250));
+        assert_eq!(
+            p("2024-03-05 09:15:00+01:00"),
+            Ok(utc("2024-03-05 08:15:00"))
+        );
+        assert_eq!(
+            p("2024-03-05 09:15:00.250 +0100").map(|d| d.timestamp_subsec_millis()),
+            Ok(250)
+        );
         // Naive local times are Copenhagen time: CET in winter, CEST in summer.
         assert_eq!(p("05-03-2024 09:15"), Ok(utc("2024-03-05 08:15:00")));
         assert_eq!(p("05.07.2024 09:15"), Ok(utc("2024-07-05 07:15:00")));
         assert_eq!(p("2024-07-05 09:15:00"), Ok(utc("2024-07-05 07:15:00")));
-        let utc_col = parse_datetime("2024-07-05 09:15:00", &f, Zone::Utc, Overlap::Reject).map(|p| p.value);
+        let utc_col =
+            parse_datetime("2024-07-05 09:15:00", &f, Zone::Utc, Overlap::Reject).map(|p| p.value);
         assert_eq!(utc_col, Ok(utc("2024-07-05 09:15:00")));
-        assert!(matches!(p("2024-13-05 09:15:00"), Err(ValueError::NotDate { .. })));
-        assert!(matches!(p("03/05/2024 09:15"), Err(ValueError::AmbiguousDate { .. })));
+        assert!(matches!(
+            p("2024-13-05 09:15:00"),
+            Err(ValueError::NotDate { .. })
+        ));
+        assert!(matches!(
+            p("03/05/2024 09:15"),
+            Err(ValueError::AmbiguousDate { .. })
+        ));
     }
 
     #[test]
@@ -469,7 +678,10 @@ mod tests {
         let f = DateFormats::new(&["%d-%m-%Y %H:%M"], false).unwrap();
         assert_eq!(
             parse_datetime("31-03-2024 02:30", &f, cph(), Overlap::Reject),
-            Err(ValueError::DstGap { value: "31-03-2024 02:30".into(), zone: "Europe/Copenhagen".into() })
+            Err(ValueError::DstGap {
+                value: "31-03-2024 02:30".into(),
+                zone: "Europe/Copenhagen".into()
+            })
         );
         assert_eq!(
             parse_datetime("29-10-2023 02:30", &f, cph(), Overlap::Reject),
@@ -480,7 +692,10 @@ mod tests {
                 later: "2023-10-29 01:30:00".into(),
             })
         );
-        assert_eq!(parse_datetime("29-10-2023 02:30", &f, cph(), Overlap::Later).map(|p| p.value), Ok(utc("2023-10-29 01:30:00")));
+        assert_eq!(
+            parse_datetime("29-10-2023 02:30", &f, cph(), Overlap::Later).map(|p| p.value),
+            Ok(utc("2023-10-29 01:30:00"))
+        );
         assert_eq!(Zone::parse("Mars/Olympus"), None);
     }
 }

@@ -50,11 +50,21 @@ pub fn is_scientific(s: &str) -> bool {
         return false;
     };
     let (mant, exp) = (&b[..e], &b[e + 1..]);
-    let mant = mant.strip_prefix(b"-").or_else(|| mant.strip_prefix(b"+")).unwrap_or(mant);
-    let exp = exp.strip_prefix(b"+").or_else(|| exp.strip_prefix(b"-")).unwrap_or(exp);
+    let mant = mant
+        .strip_prefix(b"-")
+        .or_else(|| mant.strip_prefix(b"+"))
+        .unwrap_or(mant);
+    let exp = exp
+        .strip_prefix(b"+")
+        .or_else(|| exp.strip_prefix(b"-"))
+        .unwrap_or(exp);
     let digits = mant.iter().filter(|c| c.is_ascii_digit()).count();
     let seps = mant.iter().filter(|&&c| c == b'.' || c == b',').count();
-    digits > 0 && digits + seps == mant.len() && seps <= 1 && !exp.is_empty() && exp.iter().all(u8::is_ascii_digit)
+    digits > 0
+        && digits + seps == mant.len()
+        && seps <= 1
+        && !exp.is_empty()
+        && exp.iter().all(u8::is_ascii_digit)
 }
 
 fn is_space(c: char) -> bool {
@@ -64,19 +74,29 @@ fn is_space(c: char) -> bool {
 /// Sign, digits and one `.` decimal point: the canonical form of a number cell.
 fn canonical(s: &str, mark: DecimalMark, integer: bool) -> Result<String, ValueError> {
     let raw = s.trim();
-    let not = || ValueError::NotDecimal { value: raw.to_string() };
+    let not = || ValueError::NotDecimal {
+        value: raw.to_string(),
+    };
     if is_scientific(raw) {
-        return Err(ValueError::Mangled { value: raw.to_string() });
+        return Err(ValueError::Mangled {
+            value: raw.to_string(),
+        });
     }
     if is_placeholder(raw) {
-        return Err(ValueError::Placeholder { value: raw.to_string() });
+        return Err(ValueError::Placeholder {
+            value: raw.to_string(),
+        });
     }
     let (neg, body) = match raw.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, raw.strip_prefix('+').unwrap_or(raw)),
     };
     let body: String = body.chars().filter(|&c| !is_space(c)).collect();
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
         return Err(not());
     }
     let points = body.matches('.').count();
@@ -98,7 +118,11 @@ fn canonical(s: &str, mark: DecimalMark, integer: bool) -> Result<String, ValueE
             }
         }
         _ => {
-            let last = body.bytes().rev().find(|&b| b == b'.' || b == b',').unwrap_or(b'.');
+            let last = body
+                .bytes()
+                .rev()
+                .find(|&b| b == b'.' || b == b',')
+                .unwrap_or(b'.');
             let other = if last == b'.' { b',' } else { b'.' };
             if body.bytes().filter(|&b| b == last).count() > 1 {
                 return Err(not());
@@ -151,7 +175,9 @@ pub fn parse_decimal(s: &str, mark: DecimalMark) -> Result<Decimal, ValueError> 
         return Err(ValueError::Empty);
     }
     let c = canonical(s, mark, false)?;
-    Decimal::from_str(&c).map_err(|_| ValueError::OutOfRange { value: s.trim().to_string() })
+    Decimal::from_str(&c).map_err(|_| ValueError::OutOfRange {
+        value: s.trim().to_string(),
+    })
 }
 
 /// A whole number; a zero fraction (`12.0`) is accepted, any other is not.
@@ -166,9 +192,13 @@ pub fn parse_integer(s: &str, mark: DecimalMark) -> Result<i64, ValueError> {
     })?;
     let (int, frac) = c.split_once('.').unwrap_or((&c, ""));
     if frac.bytes().any(|b| b != b'0') {
-        return Err(ValueError::NotInteger { value: t.to_string() });
+        return Err(ValueError::NotInteger {
+            value: t.to_string(),
+        });
     }
-    int.parse::<i64>().map_err(|_| ValueError::OutOfRange { value: t.to_string() })
+    int.parse::<i64>().map_err(|_| ValueError::OutOfRange {
+        value: t.to_string(),
+    })
 }
 
 /// A percentage in percent points: `45%`, `45 %`, `45,0 %` and (by `bare`)
@@ -183,11 +213,19 @@ pub fn parse_percent(s: &str, mark: DecimalMark, bare: BarePercent) -> Result<De
         None => (t, false),
     };
     let v = parse_decimal(number, mark).map_err(|e| match e {
-        ValueError::NotDecimal { .. } => ValueError::NotPercent { value: t.to_string() },
-        ValueError::Placeholder { .. } => ValueError::Placeholder { value: t.to_string() },
+        ValueError::NotDecimal { .. } => ValueError::NotPercent {
+            value: t.to_string(),
+        },
+        ValueError::Placeholder { .. } => ValueError::Placeholder {
+            value: t.to_string(),
+        },
         e => e,
     })?;
-    Ok(if signed || bare == BarePercent::Points { v } else { v * Decimal::ONE_HUNDRED })
+    Ok(if signed || bare == BarePercent::Points {
+        v
+    } else {
+        v * Decimal::ONE_HUNDRED
+    })
 }
 
 /// An id, ZIP code or phone number, kept as trimmed text (leading zeros
@@ -198,7 +236,9 @@ pub fn parse_text_key(s: &str) -> Result<&str, ValueError> {
         return Err(ValueError::Empty);
     }
     if is_scientific(t) && t.bytes().any(|b| b == b'.' || b == b',') {
-        return Err(ValueError::Mangled { value: t.to_string() });
+        return Err(ValueError::Mangled {
+            value: t.to_string(),
+        });
     }
     Ok(t)
 }
@@ -220,11 +260,36 @@ mod tests {
         assert_eq!(parse_integer("1,234", Point), Ok(1234));
         assert_eq!(parse_integer("1 234 567", Comma), Ok(1_234_567));
         assert_eq!(parse_integer("12.0", Point), Ok(12));
-        assert_eq!(parse_integer("12,5", Comma), Err(ValueError::NotInteger { value: "12,5".into() }));
-        assert_eq!(parse_integer("abc", Point), Err(ValueError::NotInteger { value: "abc".into() }));
-        assert_eq!(parse_integer("4.52012E+09", Point), Err(ValueError::Mangled { value: "4.52012E+09".into() }));
-        assert_eq!(parse_integer("N/A", Point), Err(ValueError::Placeholder { value: "N/A".into() }));
-        assert_eq!(parse_integer("99999999999999999999", Point), Err(ValueError::OutOfRange { value: "99999999999999999999".into() }));
+        assert_eq!(
+            parse_integer("12,5", Comma),
+            Err(ValueError::NotInteger {
+                value: "12,5".into()
+            })
+        );
+        assert_eq!(
+            parse_integer("abc", Point),
+            Err(ValueError::NotInteger {
+                value: "abc".into()
+            })
+        );
+        assert_eq!(
+            parse_integer("4.52012E+09", Point),
+            Err(ValueError::Mangled {
+                value: "4.52012E+09".into()
+            })
+        );
+        assert_eq!(
+            parse_integer("N/A", Point),
+            Err(ValueError::Placeholder {
+                value: "N/A".into()
+            })
+        );
+        assert_eq!(
+            parse_integer("99999999999999999999", Point),
+            Err(ValueError::OutOfRange {
+                value: "99999999999999999999".into()
+            })
+        );
         assert_eq!(parse_integer("  ", Point), Err(ValueError::Empty));
     }
 
@@ -241,12 +306,40 @@ mod tests {
         assert_eq!(parse_decimal("1.234.567,8", Comma), Ok(d("1234567.8")));
         assert_eq!(parse_decimal("-0.5", Point), Ok(d("-0.5")));
         assert_eq!(parse_decimal("1\u{a0}234,5", Comma), Ok(d("1234.5")));
-        assert_eq!(parse_decimal("12.34.5", Point), Err(ValueError::NotDecimal { value: "12.34.5".into() }));
-        assert_eq!(parse_decimal("1,2,3.4", Point), Err(ValueError::NotDecimal { value: "1,2,3.4".into() }));
-        assert_eq!(parse_decimal("ved ikke", Comma), Err(ValueError::Placeholder { value: "ved ikke".into() }));
-        assert_eq!(parse_decimal("ca. 30 min", Point), Err(ValueError::NotDecimal { value: "ca. 30 min".into() }));
-        assert_eq!(parse_decimal("1,2e10", Comma), Err(ValueError::Mangled { value: "1,2e10".into() }));
-        assert_eq!(parse_decimal(".", Point), Err(ValueError::NotDecimal { value: ".".into() }));
+        assert_eq!(
+            parse_decimal("12.34.5", Point),
+            Err(ValueError::NotDecimal {
+                value: "12.34.5".into()
+            })
+        );
+        assert_eq!(
+            parse_decimal("1,2,3.4", Point),
+            Err(ValueError::NotDecimal {
+                value: "1,2,3.4".into()
+            })
+        );
+        assert_eq!(
+            parse_decimal("ved ikke", Comma),
+            Err(ValueError::Placeholder {
+                value: "ved ikke".into()
+            })
+        );
+        assert_eq!(
+            parse_decimal("ca. 30 min", Point),
+            Err(ValueError::NotDecimal {
+                value: "ca. 30 min".into()
+            })
+        );
+        assert_eq!(
+            parse_decimal("1,2e10", Comma),
+            Err(ValueError::Mangled {
+                value: "1,2e10".into()
+            })
+        );
+        assert_eq!(
+            parse_decimal(".", Point),
+            Err(ValueError::NotDecimal { value: ".".into() })
+        );
     }
 
     #[test]
@@ -259,9 +352,22 @@ mod tests {
         assert_eq!(f("0.45"), Ok(d("45")));
         assert_eq!(f("45%"), Ok(d("45")));
         assert_eq!(p("0.45"), Ok(d("0.45")));
-        assert_eq!(parse_percent("69,4%", Comma, BarePercent::Points), Ok(d("69.4")));
-        assert_eq!(p("No rate available"), Err(ValueError::Placeholder { value: "No rate available".into() }));
-        assert_eq!(p("high"), Err(ValueError::NotPercent { value: "high".into() }));
+        assert_eq!(
+            parse_percent("69,4%", Comma, BarePercent::Points),
+            Ok(d("69.4"))
+        );
+        assert_eq!(
+            p("No rate available"),
+            Err(ValueError::Placeholder {
+                value: "No rate available".into()
+            })
+        );
+        assert_eq!(
+            p("high"),
+            Err(ValueError::NotPercent {
+                value: "high".into()
+            })
+        );
     }
 
     #[test]
@@ -269,7 +375,12 @@ mod tests {
         assert_eq!(parse_text_key(" 000123 "), Ok("000123"));
         assert_eq!(parse_text_key("+45 20 12 34 56"), Ok("+45 20 12 34 56"));
         assert_eq!(parse_text_key("SW1A 1AA"), Ok("SW1A 1AA"));
-        assert_eq!(parse_text_key("4.52012E+09"), Err(ValueError::Mangled { value: "4.52012E+09".into() }));
+        assert_eq!(
+            parse_text_key("4.52012E+09"),
+            Err(ValueError::Mangled {
+                value: "4.52012E+09".into()
+            })
+        );
         // An id that merely contains an E is not a number.
         assert_eq!(parse_text_key("E-5531"), Ok("E-5531"));
         assert_eq!(parse_text_key("12E4"), Ok("12E4"));

@@ -21,14 +21,20 @@ impl Default for BoolAliases {
     /// `true/1/yes/y/ja/j/x/sand` and `false/0/no/n/nej/falsk` (Danish and
     /// English exports; `X` is a ticked checkbox).
     fn default() -> Self {
-        BoolAliases::new(&["true", "1", "yes", "y", "ja", "j", "x", "sand"], &["false", "0", "no", "n", "nej", "falsk"])
+        BoolAliases::new(
+            &["true", "1", "yes", "y", "ja", "j", "x", "sand"],
+            &["false", "0", "no", "n", "nej", "falsk"],
+        )
     }
 }
 
 impl BoolAliases {
     pub fn new<S: AsRef<str>>(true_values: &[S], false_values: &[S]) -> BoolAliases {
         let norm = |v: &[S]| v.iter().map(|s| s.as_ref().trim().to_lowercase()).collect();
-        BoolAliases { truthy: norm(true_values), falsy: norm(false_values) }
+        BoolAliases {
+            truthy: norm(true_values),
+            falsy: norm(false_values),
+        }
     }
 
     fn expected(&self) -> String {
@@ -54,14 +60,20 @@ pub fn parse_bool(s: &str, aliases: &BoolAliases) -> Result<bool, ValueError> {
     } else if aliases.falsy.iter().any(|a| eq_fold(t, a)) {
         Ok(false)
     } else {
-        Err(ValueError::NotBoolean { value: t.to_string(), expected: aliases.expected() })
+        Err(ValueError::NotBoolean {
+            value: t.to_string(),
+            expected: aliases.expected(),
+        })
     }
 }
 
 /// The matching key of an enum value: lower case, `_`/`-`/spaces → one space.
 pub fn enum_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_whitespace() || c == '_' || c == '-').filter(|w| !w.is_empty()) {
+    for word in s
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -81,7 +93,11 @@ pub struct EnumMap {
 impl EnumMap {
     pub fn new<S: AsRef<str>>(canonical: &[S]) -> EnumMap {
         let canonical: Vec<String> = canonical.iter().map(|s| s.as_ref().to_string()).collect();
-        let mut keys: Vec<(String, usize)> = canonical.iter().enumerate().map(|(i, c)| (enum_key(c), i)).collect();
+        let mut keys: Vec<(String, usize)> = canonical
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (enum_key(c), i))
+            .collect();
         keys.sort();
         keys.dedup_by(|a, b| a.0 == b.0);
         EnumMap { canonical, keys }
@@ -95,9 +111,10 @@ impl EnumMap {
         };
         let key = enum_key(alias);
         match self.keys.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
-            Ok(at) if self.keys[at].1 != i => {
-                Err(format!("`{alias}` already means `{}`", self.canonical[self.keys[at].1]))
-            }
+            Ok(at) if self.keys[at].1 != i => Err(format!(
+                "`{alias}` already means `{}`",
+                self.canonical[self.keys[at].1]
+            )),
             Ok(_) => Ok(()),
             Err(at) => {
                 self.keys.insert(at, (key, i));
@@ -145,7 +162,13 @@ pub fn split_multi<'a>(s: &'a str, sep: &str, fold_case: bool) -> Vec<&'a str> {
         return out;
     }
     for item in s.split(sep).map(str::trim).filter(|i| !i.is_empty()) {
-        let dup = out.iter().any(|o| if fold_case { o.to_lowercase() == item.to_lowercase() } else { *o == item });
+        let dup = out.iter().any(|o| {
+            if fold_case {
+                o.to_lowercase() == item.to_lowercase()
+            } else {
+                *o == item
+            }
+        });
         if !dup {
             out.push(item);
         }
@@ -166,7 +189,10 @@ mod tests {
         for f in ["false", "FALSE", "0", "no", "Nej"] {
             assert_eq!(parse_bool(f, &a), Ok(false), "{f}");
         }
-        assert!(matches!(parse_bool("måske", &a), Err(ValueError::NotBoolean { .. })));
+        assert!(matches!(
+            parse_bool("måske", &a),
+            Err(ValueError::NotBoolean { .. })
+        ));
         assert_eq!(parse_bool("", &a), Err(ValueError::Empty));
         let strict = BoolAliases::new(&["true"], &["false"]);
         assert!(parse_bool("Ja", &strict).is_err());
@@ -194,7 +220,11 @@ mod tests {
             assert_eq!(m.parse(cell), Ok(want), "{cell}");
         }
         match m.parse("Activ") {
-            Err(ValueError::UnknownEnum { value, suggestion, expected }) => {
+            Err(ValueError::UnknownEnum {
+                value,
+                suggestion,
+                expected,
+            }) => {
                 assert_eq!(value, "Activ");
                 assert_eq!(suggestion.as_deref(), Some("did you mean `Active`?"));
                 assert_eq!(expected.len(), 3);
@@ -207,9 +237,18 @@ mod tests {
 
     #[test]
     fn multi_values_are_trimmed_and_deduped() {
-        assert_eq!(split_multi("Sales; Store 12;;Onboarding 2024", ";", false), vec!["Sales", "Store 12", "Onboarding 2024"]);
-        assert_eq!(split_multi("store 12 ; Sales;Store 12", ";", true), vec!["store 12", "Sales"]);
-        assert_eq!(split_multi("store 12 ; Sales;Store 12", ";", false), vec!["store 12", "Sales", "Store 12"]);
+        assert_eq!(
+            split_multi("Sales; Store 12;;Onboarding 2024", ";", false),
+            vec!["Sales", "Store 12", "Onboarding 2024"]
+        );
+        assert_eq!(
+            split_multi("store 12 ; Sales;Store 12", ";", true),
+            vec!["store 12", "Sales"]
+        );
+        assert_eq!(
+            split_multi("store 12 ; Sales;Store 12", ";", false),
+            vec!["store 12", "Sales", "Store 12"]
+        );
         assert_eq!(split_multi(" ; ", ";", false), Vec::<&str>::new());
         assert_eq!(split_multi("a|b", "|", false), vec!["a", "b"]);
     }
