@@ -156,10 +156,8 @@ impl Infer<'_, '_> {
             ExprKind::Member { base, name } => match &base.kind {
                 ExprKind::Index { base: b, index } => self.index(b, index, Some(name), scope, span),
                 _ => {
-                    let d = self.err(codes::E0223, format!("`.{}` can only follow a table lookup here", name.name), name.span, "unexpected field access")
-                        .help("write paths as `relation.column`, and table lookups as `table[key].column`");
-                    self.report(d);
-                    poisoned(span)
+                    let b = self.expr(base, scope);
+                    self.project(b, name, span)
                 }
             },
             ExprKind::Call { func, args } => self.call(func, args, scope, span),
@@ -478,6 +476,56 @@ impl Infer<'_, '_> {
         poisoned(span)
     }
 
+    /// `.name` after an expression that gives records: `(enrollments where …).score`.
+    fn project(&mut self, base: TExpr, name: &Ident, span: Span) -> TExpr {
+        let (object, many) = match &base.ty {
+            Ty::Never => return poisoned(span),
+            Ty::Record { object } => (Some(*object), false),
+            Ty::List { item } => match item.as_ref() {
+                Ty::Record { object } => (Some(*object), true),
+                _ => (None, true),
+            },
+            _ => (None, false),
+        };
+        let Some(object) = object else {
+            let d = self
+                .err(
+                    codes::E0223,
+                    format!("`.{}` needs records on its left, this is {}", name.name, base.ty),
+                    name.span,
+                    "no fields here",
+                )
+                .help("write paths as `relation.column`, and table lookups as `table[key].column`");
+            self.report(d);
+            return poisoned(span);
+        };
+        let prefix = self.env.obj(object).name.clone();
+        let inner = self.path_from(std::slice::from_ref(name), object, name.span, &prefix);
+        if inner.ty == Ty::Never {
+            return inner;
+        }
+        let ty = if many {
+            match &inner.ty {
+                Ty::List { item } => Ty::List { item: item.clone() },
+                t => Ty::list(t.clone()),
+            }
+        } else {
+            inner.ty.clone()
+        };
+        let nullable = !many && (base.nullable || inner.nullable);
+        let fallible = base.fallible || inner.fallible;
+        texpr(
+            TExprKind::Map {
+                list: Box::new(base),
+                then: Box::new(inner),
+            },
+            ty,
+            nullable,
+            fallible,
+            span,
+        )
+    }
+
     fn index(
         &mut self,
         base: &Expr,
@@ -510,6 +558,11 @@ impl Infer<'_, '_> {
             }
             self.func_note(&format!("values {}", name.name));
             let info = &self.symbols.maps[map as usize];
+            // A list key maps element by element.
+            let (key_item, list_key) = match &key.ty {
+                Ty::List { item } => ((**item).clone(), true),
+                t => (t.clone(), false),
+            };
             let mut ty = if info.all_bool && !info.keeps {
                 Ty::Bool
             } else {
@@ -518,14 +571,22 @@ impl Infer<'_, '_> {
                 }
             };
             if info.keeps {
-                ty = join(&ty, &key.ty);
+                ty = join(&ty, &key_item);
             }
-            let nullable = key.nullable
-                || info.gives_null
-                || (!info.has_else && !self.symbols.covers(map, &key.ty));
+            let nullable = !list_key
+                && (key.nullable
+                    || info.gives_null
+                    || (!info.has_else && !self.symbols.covers(map, &key_item)));
             let fallible = key.fallible;
+            let probe = TExpr {
+                ty: key_item,
+                ..key.clone()
+            };
             self.symbols
-                .check_coverage(map, &key, self.file, self.diags);
+                .check_coverage(map, &probe, self.file, self.diags);
+            if list_key {
+                ty = Ty::list(ty);
+            }
             return texpr(
                 TExprKind::ValueMap {
                     map,

@@ -7,13 +7,18 @@
 //! column, record and line numbers).
 //! Invariants: the same options give byte-identical files (seeded PCG
 //! streams, no clock, no hash-map iteration); clean bundles follow §4.0 and
-//! keep referential integrity; sizes scale linearly with the contact count;
+//! keep referential integrity; sizes follow actimo-export.md §5 at 600
+//! contacts and grow linearly from there (workspaces hold ~200 people, so
+//! a message reaches a few hundred; below 600 the three workspaces are
+//! smaller and per-contact message volumes drop);
 //! rows are streamed to disk, only the compact [`world::World`] is in memory.
 //! Two threads: `message_events.csv` (the largest file) on one, the rest on
 //! the other; they share the read-only world and never the same file.
 
+mod build;
 pub mod columns;
 mod comms;
+mod contact_mess;
 mod contacts;
 mod delivery;
 mod learning;

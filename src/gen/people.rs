@@ -270,10 +270,10 @@ fn groups(ctx: &Ctx) -> io::Result<FileReport> {
             _ => row.empty(),
         };
         row.int(gr.members)
-            .s(match gr.kind {
-                2 => "csv_integration",
-                1 => "manual",
-                _ => "manual",
+            .s(if gr.kind == 2 {
+                "csv_integration"
+            } else {
+                "manual"
             })
             .bool(gr.kind != 3 && rng.chance(500))
             .bool(gr.social_wall);

@@ -183,6 +183,12 @@ pub enum TExprKind {
         list: Box<TExpr>,
         cond: Box<TExpr>,
     },
+    /// `(list where c).col`: `then` evaluated against each record of `list`
+    /// (nested lists flatten one level, as with `Nav`).
+    Map {
+        list: Box<TExpr>,
+        then: Box<TExpr>,
+    },
     Clear,
     Skip(String),
     /// `flag(reason)`: evaluates to null and flags the record.

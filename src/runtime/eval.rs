@@ -210,7 +210,20 @@ impl<'a> Ctx<'a> {
             K::Produced(i) => Value::Produced(*i),
             K::ValueMap { map, key } => {
                 let key = self.arg(key, frame)?;
-                self.value_map(*map, &key, e.span)?
+                match &*key {
+                    // A list maps element by element; elements mapped to null drop out.
+                    Value::List(items) => {
+                        let mut out = Vec::with_capacity(items.len());
+                        for item in items.iter() {
+                            let v = self.value_map(*map, item, e.span)?;
+                            if !v.is_null() {
+                                out.push(v);
+                            }
+                        }
+                        Value::List(Arc::from(out))
+                    }
+                    one => self.value_map(*map, one, e.span)?,
+                }
             }
             K::Table { table, key, column } => {
                 let key = self.arg(key, frame)?;
@@ -261,6 +274,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             K::Filter { list, cond } => self.filter(list, cond, frame)?,
+            K::Map { list, then } => self.map_records(list, then, frame)?,
             K::Clear => Value::Clear,
             K::Skip(reason) => return super::skip(reason, e.span),
             K::Flag(reason) => {
@@ -352,6 +366,30 @@ impl<'a> Ctx<'a> {
                 }
             }
             Frame::Rec(_) => push_flat(&mut out, self.eval(inner, frame)?),
+        }
+        Ok(Value::List(Arc::from(out)))
+    }
+
+    /// `then` over each record of `list`; a record gives one value, a list
+    /// of records a flat list.
+    fn map_records(&mut self, list: &TExpr, then: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
+        let list = self.arg(list, frame)?;
+        let items: &[Value] = match &*list {
+            Value::Null => return Ok(Value::Null),
+            Value::Rec(r) => return self.eval(then, Frame::Rec(*r)),
+            Value::List(items) => items,
+            _ => return bug(then.span, "`.` after a value that is not a record"),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::Rec(r) => match self.eval(then, Frame::Rec(*r))? {
+                    Value::List(inner) => out.extend(inner.iter().cloned()),
+                    v => out.push(v),
+                },
+                Value::Null => {}
+                _ => return bug(then.span, "`.` after a list that is not of records"),
+            }
         }
         Ok(Value::List(Arc::from(out)))
     }

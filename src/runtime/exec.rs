@@ -156,7 +156,23 @@ pub fn run_unit(ctx: &mut Ctx<'_>, unit: &Unit, mut sink: impl FnMut(Subject, Ou
     let n = ctx.data.len(unit.source) as u32;
     match &unit.kind {
         UnitKind::Merge { by, .. } => {
-            let (groups, failed) = group_rows(ctx, unit.source, by, 0..n);
+            // A merge's `where` selects records before they are grouped.
+            let mut rows = Vec::with_capacity(n as usize);
+            for row in 0..n {
+                match &unit.filter {
+                    None => rows.push(row),
+                    Some(f) => {
+                        let r = RecRef { object: unit.source, row };
+                        ctx.begin(Some(r));
+                        match ctx.eval(f, Frame::Rec(r)) {
+                            Ok(v) if truthy(&v) => rows.push(row),
+                            Ok(_) => sink(Subject::Record(row), Outcome::Filtered { rule: "merge where".into() }),
+                            Err(fault) => sink(Subject::Record(row), settle(Err(fault))),
+                        }
+                    }
+                }
+            }
+            let (groups, failed) = group_rows(ctx, unit.source, by, rows);
             for (row, fault) in failed {
                 sink(Subject::Record(row), settle(Err(fault)));
             }
@@ -191,7 +207,9 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<O
         UnitKind::Split { .. } => "split",
         UnitKind::Merge { .. } => "merge",
     };
-    if let Some(f) = &unit.filter {
+    // A merge's filter ran on each record before grouping (see `run_unit`).
+    let filter = if matches!(unit.kind, UnitKind::Merge { .. }) { None } else { unit.filter.as_ref() };
+    if let Some(f) = filter {
         if !truthy(&ctx.eval(f, frame)?) {
             return Ok(Outcome::Filtered {
                 rule: format!("{kind} where"),

@@ -171,8 +171,27 @@ fn groups_fit(s: &str, sep: u8) -> bool {
 
 /// A decimal number (see the module's separator rule).
 pub fn parse_decimal(s: &str, mark: DecimalMark) -> Result<Decimal, ValueError> {
-    if s.trim().is_empty() {
+    let t = s.trim();
+    if t.is_empty() {
         return Err(ValueError::Empty);
+    }
+    // Fast path: `-12.5` in the declared mark, no grouping (most cells).
+    let digits = t.strip_prefix('-').unwrap_or(t).as_bytes();
+    let marks = digits.iter().filter(|&&b| b == mark.byte()).count();
+    if t.len() <= 28
+        && marks <= 1
+        && !digits.is_empty()
+        && digits
+            .iter()
+            .all(|&b| b.is_ascii_digit() || b == mark.byte())
+    {
+        let mut buf = [0u8; 28];
+        for (o, b) in buf.iter_mut().zip(t.bytes()) {
+            *o = if b == b',' { b'.' } else { b };
+        }
+        if let Ok(Ok(d)) = std::str::from_utf8(&buf[..t.len()]).map(Decimal::from_str) {
+            return Ok(d);
+        }
     }
     let c = canonical(s, mark, false)?;
     Decimal::from_str(&c).map_err(|_| ValueError::OutOfRange {
@@ -185,6 +204,13 @@ pub fn parse_integer(s: &str, mark: DecimalMark) -> Result<i64, ValueError> {
     let t = s.trim();
     if t.is_empty() {
         return Err(ValueError::Empty);
+    }
+    // Fast path: plain digits with an optional sign.
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<i64>().map_err(|_| ValueError::OutOfRange {
+            value: t.to_string(),
+        });
     }
     let c = canonical(t, mark, true).map_err(|e| match e {
         ValueError::NotDecimal { value } => ValueError::NotInteger { value },
