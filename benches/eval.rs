@@ -114,6 +114,7 @@ fn plan() -> Plan {
         column: Some(1),
     });
     let target = TargetPlan {
+        condition: None,
         object: "Contact".into(),
         alias: None,
         id_suffix: None,

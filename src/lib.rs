@@ -16,9 +16,11 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod emit;
 pub mod fmt;
 pub mod gen;
 pub mod plan;
+pub mod report;
 pub mod runtime;
 pub mod schema;
 pub mod span;

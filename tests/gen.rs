@@ -764,3 +764,33 @@ fn messy_file_level_defects_are_in_the_bytes() {
     assert!(all.contains("010190-XXXX"));
     assert!(!all.contains("@nordiskretail.dk") && !all.contains(".com"));
 }
+
+#[test]
+fn the_cli_writes_a_bundle_and_rejects_out_of_range_counts() {
+    let dir = std::env::temp_dir().join(format!("ferry-gen-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |contacts: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .args(["gen", "--contacts", contacts, "--seed", "2", "--out"])
+            .arg(&dir)
+            .arg("--messy")
+            .output()
+            .expect("ferry runs")
+    };
+    let ok = run("100");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("wrote 33 files"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["contacts"], 100);
+    assert_eq!(manifest["messy"], true);
+    let _ = std::fs::remove_dir_all(&dir);
+    let too_few = run("99");
+    assert_eq!(too_few.status.code(), Some(2));
+    assert!(!dir.exists());
+}

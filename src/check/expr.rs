@@ -57,7 +57,7 @@ const SCALAR_FUNCS: &[(&str, Func, usize, usize)] = &[
     ("integer", Func::Integer, 1, 1),
     ("date", Func::Date, 1, 1),
     ("datetime", Func::Datetime, 1, 1),
-    ("format", Func::Format, 2, 2),
+    ("format", Func::Format, 2, 3),
 ];
 
 const AGGREGATES: &[(&str, Agg)] = &[

@@ -218,6 +218,12 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
                 }
                 None => bad(inf, &args[1], "a format string literal"),
             }
+            if let Some(zone) = args.get(2) {
+                match text_literal(zone) {
+                    Some(z) if z.parse::<chrono_tz::Tz>().is_ok() => {}
+                    _ => bad(inf, zone, "an IANA time zone literal such as \"UTC\" or \"Europe/Copenhagen\""),
+                }
+            }
             Ty::text()
         }
     };

@@ -166,6 +166,7 @@ impl<'d> Checker<'d> {
                 key,
                 fields,
                 deferred: Vec::new(),
+                condition: None,
                 span: t.span,
             },
             lookups,
@@ -376,6 +377,19 @@ impl<'d> Checker<'d> {
         lookups: &mut Vec<LookupRef>,
         field: &str,
     ) {
+        // `custom` in a lookup's list admits every custom object of the spec.
+        let expanded: Vec<String>;
+        let objects = if objects.iter().any(|o| o == crate::schema::model::ANY_CUSTOM_OBJECT) {
+            expanded = objects
+                .iter()
+                .filter(|o| *o != crate::schema::model::ANY_CUSTOM_OBJECT)
+                .cloned()
+                .chain(self.dest.values().filter(|d| d.custom).map(|d| d.name.clone()))
+                .collect();
+            &expanded[..]
+        } else {
+            objects
+        };
         match &leaf.ty {
             Ty::Record { object } => {
                 let src = self.env.obj(*object).name.clone();

@@ -128,7 +128,26 @@ fn dataset(
         .map(|s| Table::new(s.file.as_str(), s.columns.len()))
         .collect();
     let mut ok = true;
+    let mut taken_at = None;
     for (line, g) in t.givens.iter().enumerate() {
+        // `given export { taken_at = "…" }` sets the bundle timestamp.
+        if g.object.name == "export" {
+            for f in &g.fields {
+                let value = literal(&f.value).map(|l| staged(&l, &FieldType::Datetime));
+                match (f.field.dotted().as_str(), value) {
+                    ("taken_at", Some(Ok(Value::DateTime(t)))) => taken_at = Some(t),
+                    _ => {
+                        diags.push(
+                            Diagnostic::new(codes::E0602, "`given export` sets only `taken_at`, a datetime literal")
+                                .in_file(file)
+                                .label(f.span, "not `taken_at = \"2024-06-01T12:00:00Z\"`"),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            continue;
+        }
         let Some(obj) = plan.sources.iter().position(|s| s.name == g.object.name) else {
             let names: Vec<&str> = plan.sources.iter().map(|s| s.name.as_str()).collect();
             diags.push(
@@ -188,7 +207,11 @@ fn dataset(
         }
         tables[obj].push(row, line as u32 + 1);
     }
-    ok.then(|| Dataset::new(plan, tables))
+    ok.then(|| {
+        let mut data = Dataset::new(plan, tables);
+        data.taken_at = taken_at;
+        data
+    })
 }
 
 fn run(plan: &Plan, data: Dataset) -> Produced {

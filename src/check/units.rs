@@ -120,8 +120,9 @@ impl Checker<'_> {
             }
         }
         self.route_aliases.clear();
+        let filter_text = r.filter.as_ref().map(|f| format!(" where {}", self.source_text(f.span))).unwrap_or_default();
         let label = format!(
-            "route {} -> {}",
+            "route {}{filter_text} -> {}",
             r.source.name,
             r.targets
                 .iter()
@@ -146,7 +147,8 @@ impl Checker<'_> {
             let cond = self.condition(&arm.cond, &scope);
             conds.push((cond.clone(), arm.cond.span));
             if let Some(c) = self.target(&arm.target, &scope) {
-                let t = self.finish(c, 0);
+                let mut t = self.finish(c, 0);
+                t.condition = Some(self.source_text(arm.cond.span));
                 arms.push((cond, t));
             }
         }
@@ -230,6 +232,12 @@ impl Checker<'_> {
         }
     }
 
+    /// The text a span covers in the current file, on one line.
+    pub(super) fn source_text(&self, span: Span) -> String {
+        let text = self.file.text.get(span.start..span.end).unwrap_or_default();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub(super) fn merge(&mut self, m: &ast::Merge, span: Span) -> Option<Unit> {
         let scope = self.source_scope(&m.source)?;
         let filter = m.filter.as_ref().map(|f| self.condition(f, &scope));
@@ -259,7 +267,13 @@ impl Checker<'_> {
         self.produced_objects.clear();
         let target = self.target(&m.target, &group).map(|c| self.finish(c, 0))?;
         Some(Unit {
-            label: format!("merge {} -> {}", m.source.name, m.target.object.name),
+            label: format!(
+                "merge {}{} by {} -> {}",
+                m.source.name,
+                m.filter.as_ref().map(|f| format!(" where {}", self.source_text(f.span))).unwrap_or_default(),
+                m.by.iter().map(|b| self.source_text(b.span)).collect::<Vec<_>>().join(", "),
+                m.target.object.name
+            ),
             source: scope.object,
             filter,
             kind: UnitKind::Merge { by, target },

@@ -9,7 +9,9 @@ mod explain;
 mod fmt;
 mod gen;
 mod plan;
+mod run;
 mod schema;
+mod stage;
 
 use crate::diagnostics::render::{Format, HumanStyle};
 use clap::{Parser, Subcommand};
@@ -61,6 +63,19 @@ enum Command {
         after_help = "Example:\n  ferry gen --contacts 600 --seed 7 --out /tmp/bundle --messy"
     )]
     Gen(gen::Args),
+    /// Read an export bundle for a spec and report row issues, duplicates, orphans and value-map coverage.
+    #[command(
+        after_help = "Example:\n  ferry stage examples/nordisk-retail/salesforce.ferry --input examples/nordisk-retail/export --out stage/"
+    )]
+    Stage(stage::Args),
+    /// Stage an export and write payloads in load order plus the run report.
+    #[command(
+        after_help = "Example:\n  ferry run examples/nordisk-retail/salesforce.ferry --input examples/nordisk-retail/export --out out/"
+    )]
+    Run(run::Args),
+    /// CSV → JSON lines with no mapping: the floor `bench/run.sh` compares `ferry run` with.
+    #[command(hide = true, name = "bench-floor")]
+    BenchFloor(run::FloorArgs),
 }
 
 /// Entry point of the binary.
@@ -83,6 +98,9 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Gen(args) => gen::run(args),
+        Command::Stage(args) => stage::run(args),
+        Command::Run(args) => run::run(args),
+        Command::BenchFloor(args) => run::floor(args),
     };
     ExitCode::from(code)
 }

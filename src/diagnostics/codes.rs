@@ -177,8 +177,12 @@ registry! {
     E0818 "missing-required-value" "a required cell is empty";
     E0819 "forbidden-personal-data" "a column that must stay empty holds personal data";
     E0820 "reference-cycle" "references form a cycle";
+    E0821 "missing-data-file" "a file the spec reads is not in the bundle";
     W0801 "legacy-encoding" "a file is not UTF-8 and was decoded as Windows-1252";
     W0802 "unrecognized-header" "a file has a column the descriptor does not know";
+    W0803 "unterminated-quote" "a quoted cell is probably not closed";
+    W0804 "invalid-utf8-bytes" "invalid UTF-8 bytes were replaced";
+    W0805 "declared-column-missing" "a column the spec declares is not in the file";
 
     // ── E09xx runtime record errors (owned by src/runtime) ─────────────
     E0901 "conversion-failed" "a value could not be converted to a number, integer, date or datetime";

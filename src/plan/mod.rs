@@ -209,6 +209,9 @@ pub struct TargetPlan {
     pub fields: Vec<FieldPlan>,
     /// Self-references, sent in a later update pass once every record exists.
     pub deferred: Vec<FieldPlan>,
+    /// A split arm's condition as written (`status in ["invited"]`), for
+    /// the mapping table; `None` for routes, merges and `else`.
+    pub condition: Option<String>,
     pub span: Span,
 }
 

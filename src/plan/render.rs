@@ -69,7 +69,8 @@ pub fn summary(plan: &Plan) -> Summary {
             UnitKind::Merge { target, .. } => push(target, Some("one record per group".into())),
             UnitKind::Split { arms, otherwise } => {
                 for (i, (_, t)) in arms.iter().enumerate() {
-                    push(t, Some(format!("arm {}", i + 1)));
+                    let when = t.condition.as_ref().map(|c| format!(": when {c}")).unwrap_or_default();
+                    push(t, Some(format!("arm {}{when}", i + 1)));
                 }
                 if let Some(SplitOtherwise::Target(t)) = otherwise {
                     push(t, Some("else".into()));
@@ -88,6 +89,18 @@ pub fn summary(plan: &Plan) -> Summary {
             .map(|p| format!("{} ({})", p.id, p.object))
             .collect(),
         references: plan.references.iter().map(|r| r.title.clone()).collect(),
+    }
+}
+
+/// `route a -> B` already names its target; a split arm needs it added.
+fn heading(t: &TargetMapping) -> String {
+    if t.unit.starts_with("split") {
+        format!("{} → {}", t.unit, t.object)
+    } else if t.unit.rsplit("->").next().is_some_and(|targets| targets.contains(',')) {
+        // A fan-out route names every target: say which one this is.
+        format!("{} (target {})", t.unit, t.object)
+    } else {
+        t.unit.clone()
     }
 }
 
@@ -131,7 +144,7 @@ pub fn text(plan: &Plan) -> String {
             .as_ref()
             .map(|c| format!(" [{c}]"))
             .unwrap_or_default();
-        let _ = writeln!(out, "\n{} → {}{cond}", t.unit, t.object);
+        let _ = writeln!(out, "\n{}{cond}", heading(t));
         let width = t.mappings.iter().map(|m| m.field.len()).max().unwrap_or(0);
         for m in &t.mappings {
             let role = if m.role.is_empty() {
@@ -170,9 +183,8 @@ pub fn markdown(plan: &Plan) -> String {
             .unwrap_or_default();
         let _ = write!(
             out,
-            "\n## {} → {}{cond}\n\n| Destination field | Type | Source | Transform | Note |\n| --- | --- | --- | --- | --- |\n",
-            md_cell(&t.unit),
-            md_cell(&t.object)
+            "\n## {}{cond}\n\n| Destination field | Type | Source | Transform | Note |\n| --- | --- | --- | --- | --- |\n",
+            md_cell(&heading(t)),
         );
         for m in &t.mappings {
             let source = if m.columns.is_empty() {

@@ -454,6 +454,7 @@ pub fn target(object: &str, key: TExpr, fields: Vec<FieldPlan>) -> TargetPlan {
         key: field("Source_System_ID__c", key),
         fields,
         deferred: Vec::new(),
+        condition: None,
         span: Span::default(),
     }
 }

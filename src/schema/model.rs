@@ -8,6 +8,10 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+/// In a lookup's object list (`lookup(Contacts|Leads|custom)`): any custom
+/// object the spec declares (Zoho `Parent_Id`, Salesforce `WhatId`).
+pub const ANY_CUSTOM_OBJECT: &str = "custom";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {

@@ -81,7 +81,8 @@ fn lookups(ctx: &mut Ctx<'_>, path: &[Seg<'_>], ty: &FieldType, names: &[String]
     match ty {
         FieldType::Lookup { objects } => {
             for target in objects {
-                if !names.contains(target) {
+                // `custom` stands for any custom object a spec declares.
+                if target != crate::schema::model::ANY_CUSTOM_OBJECT && !names.contains(target) {
                     let type_path = [path, &[Seg::Key("type")]].concat();
                     let span = if ctx.tree.at(&type_path).is_some() {
                         ctx.span(&type_path)

@@ -16,5 +16,12 @@
 //! mangled, an unknown enum value or a local time that does not exist is an
 //! error value the stage reports, never a silently chosen reading.
 
+pub mod bundle;
+pub mod cells;
+mod coverage;
+mod file;
+mod headers;
+mod orphans;
 pub mod read;
+pub mod report;
 pub mod values;

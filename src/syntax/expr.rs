@@ -199,7 +199,7 @@ fn primary(ctx: &Ctx, pair: Pair<'_, Rule>) -> Expr {
             for p in inner.into_inner() {
                 match p.as_rule() {
                     Rule::object_name => object = Some(ident(ctx, &p)),
-                    Rule::field_init => fields.push(super::build::field_init(ctx, p)),
+                    Rule::field_init => fields.push(super::flow::field_init(ctx, p)),
                     _ => {}
                 }
             }

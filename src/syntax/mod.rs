@@ -9,7 +9,7 @@
 //! and the problems pest describes badly (unterminated strings and comments,
 //! stray characters, absurd nesting). Then the pest grammar
 //! (`grammar/ferry.pest`, rule `item`) is applied item by item; a successful
-//! item is built into the AST ([`build`], [`expr`]); a failed one is turned
+//! item is built into the AST ([`build`], [`flow`], [`expr`]); a failed one is turned
 //! into plain-word diagnostics ([`errors`]) and parsing resumes at the next
 //! line that starts with an item keyword.
 
@@ -17,6 +17,7 @@ pub mod ast;
 mod build;
 mod errors;
 mod expr;
+mod flow;
 mod parser;
 mod scan;
 mod strings;

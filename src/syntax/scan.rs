@@ -68,7 +68,12 @@ impl Scan {
     pub fn trim_trivia(&self, text: &[u8], start: usize, mut end: usize) -> usize {
         // Most spans end in a token: nothing to trim. (A comment ends in `/`
         // or is followed by a blank, unless it ends the file.)
-        if end < text.len() && !matches!(text.get(end.wrapping_sub(1)), Some(b' ' | b'\t' | b'\r' | b'\n' | b'/')) {
+        if end < text.len()
+            && !matches!(
+                text.get(end.wrapping_sub(1)),
+                Some(b' ' | b'\t' | b'\r' | b'\n' | b'/')
+            )
+        {
             return end;
         }
         loop {

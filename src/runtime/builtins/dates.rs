@@ -104,8 +104,24 @@ impl FormatCache {
     }
 }
 
-/// `format(d, pattern)`: a date or datetime as text (chrono strftime).
-pub fn format(ctx: &mut Ctx<'_>, x: &Value, pattern: &Value, span: Span) -> Result<Value, Fault> {
+/// `format(d, pattern[, zone])`: a date or datetime as text (chrono
+/// strftime); datetimes are shown in `zone` (an IANA name such as "UTC"),
+/// by default the spec's time zone.
+pub fn format(
+    ctx: &mut Ctx<'_>,
+    x: &Value,
+    pattern: &Value,
+    zone: Option<&Value>,
+    span: Span,
+) -> Result<Value, Fault> {
+    let tz: chrono_tz::Tz = match zone {
+        None | Some(Value::Null) => ctx.timezone,
+        Some(Value::Text(z)) => match z.parse() {
+            Ok(tz) => tz,
+            Err(_) => return fail(codes::E0905, span, format!("{z:?} is not an IANA time zone")),
+        },
+        Some(other) => return bug(span, format!("a time zone must be text, not {other:?}")),
+    };
     let pattern = match pattern {
         Value::Null => return Ok(Value::Null),
         Value::Text(p) => p,
@@ -127,8 +143,7 @@ pub fn format(ctx: &mut Ctx<'_>, x: &Value, pattern: &Value, span: Span) -> Resu
         Value::DateTime(t) => write!(
             out,
             "{}",
-            t.with_timezone(&ctx.timezone)
-                .format_with_items(items.iter())
+            t.with_timezone(&tz).format_with_items(items.iter())
         ),
         other => {
             return bug(
@@ -373,17 +388,17 @@ mod tests {
         assert_eq!(err_code(datetime(&ctx, &Value::text("N/A"), s)), "E0901");
         let pat = |p: &str| Value::text(p);
         assert_eq!(
-            format(&mut ctx, &d, &pat("%d.%m.%Y"), s),
+            format(&mut ctx, &d, &pat("%d.%m.%Y"), None, s),
             Ok(Value::text("27.10.2024"))
         );
         assert_eq!(
-            format(&mut ctx, &t, &pat("%Y-%m-%d %H:%M %Z"), s),
+            format(&mut ctx, &t, &pat("%Y-%m-%d %H:%M %Z"), None, s),
             Ok(Value::text("2024-10-27 00:30 CEST"))
         );
-        assert_eq!(err_code(format(&mut ctx, &d, &pat("%Q"), s)), "E0905");
-        assert_eq!(err_code(format(&mut ctx, &d, &pat("%H:%M"), s)), "E0905");
+        assert_eq!(err_code(format(&mut ctx, &d, &pat("%Q"), None, s)), "E0905");
+        assert_eq!(err_code(format(&mut ctx, &d, &pat("%H:%M"), None, s)), "E0905");
         assert_eq!(
-            format(&mut ctx, &Value::Null, &pat("%Y"), s),
+            format(&mut ctx, &Value::Null, &pat("%Y"), None, s),
             Ok(Value::Null)
         );
     }

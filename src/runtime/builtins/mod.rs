@@ -67,7 +67,7 @@ pub(crate) fn call<'a>(
         Func::Integer => numbers::integer(x, span),
         Func::Date => dates::date(ctx, x, span),
         Func::Datetime => dates::datetime(ctx, x, span),
-        Func::Format => dates::format(ctx, x, y, span),
+        Func::Format => dates::format(ctx, x, y, opt(2), span),
         Func::Concat => text::concat(ctx, args, frame),
     }
 }
@@ -78,7 +78,8 @@ fn arity(func: Func) -> (usize, usize) {
         Func::Lower | Func::Upper | Func::Trim | Func::Title | Func::Len => (1, 1),
         Func::Number | Func::Integer | Func::Date | Func::Datetime => (1, 1),
         Func::Split | Func::Round | Func::E164 => (1, 2),
-        Func::Truncate | Func::Left | Func::Format => (2, 2),
+        Func::Truncate | Func::Left => (2, 2),
+        Func::Format => (2, 3),
         Func::Replace => (3, 3),
         Func::Concat => (0, usize::MAX),
     }

@@ -1,0 +1,266 @@
+//! Payload lines as bytes: values, field objects (dotted names nested) and
+//! the envelope of one destination record.
+//!
+//! Input: emitted records ([`Emitted`]) and the precomputed per-target
+//! pieces of [`super::layout`]. Output: JSON text appended to a reusable
+//! `Vec<u8>`, one line per record, `\n`-terminated.
+//!
+//! Invariants: every value is written exactly as
+//! [`crate::runtime::exec::to_json`] shapes it (the tests compare the two),
+//! only faster: dates and whole-second datetimes are formatted by hand,
+//! integers with `itoa`, strings with serde_json's escaper; no map or
+//! intermediate `serde_json::Value` is built per record. Field order is the
+//! plan's assignment order; a dotted name (`name.firstName`) is nested into
+//! an object named by its first part, placed where that part first appears.
+
+use crate::runtime::exec::{to_json, FieldMap};
+use crate::value::Value;
+use chrono::{Datelike, NaiveDate, Timelike};
+
+/// Appends `s` as a JSON string (quoted and escaped).
+pub fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Appends a JSON value in the destination's shape (see [`to_json`]).
+pub fn push_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null | Value::Clear | Value::Rec(_) | Value::Produced(_) | Value::Placeholder(_) => {
+            out.extend_from_slice(b"null")
+        }
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+        Value::Text(s) | Value::Owner(s) => push_str(out, s),
+        Value::Date(d) => {
+            out.push(b'"');
+            push_date(out, *d);
+            out.push(b'"');
+        }
+        Value::DateTime(t) => {
+            let (d, time) = (t.date_naive(), t.time());
+            if time.nanosecond() == 0 && (0..=9999).contains(&d.year()) {
+                out.push(b'"');
+                push_date(out, d);
+                out.push(b'T');
+                push2(out, time.hour());
+                out.push(b':');
+                push2(out, time.minute());
+                out.push(b':');
+                push2(out, time.second());
+                out.extend_from_slice(b"Z\"");
+            } else {
+                push_json(out, v);
+            }
+        }
+        Value::List(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_value(out, item);
+            }
+            out.push(b']');
+        }
+        // Decimals need the exact round-trip rule of `to_json`; they are
+        // rare enough that its allocation does not matter.
+        Value::Num(_) => push_json(out, v),
+    }
+}
+
+fn push_json(out: &mut Vec<u8>, v: &Value) {
+    let _ = serde_json::to_writer(&mut *out, &to_json(v));
+}
+
+fn push_date(out: &mut Vec<u8>, d: NaiveDate) {
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        out.extend_from_slice(d.format("%Y-%m-%d").to_string().as_bytes());
+        return;
+    }
+    let y = y as u32;
+    push2(out, y / 100);
+    push2(out, y % 100);
+    out.push(b'-');
+    push2(out, d.month());
+    out.push(b'-');
+    push2(out, d.day());
+}
+
+fn push2(out: &mut Vec<u8>, n: u32) {
+    out.push(b'0' + (n / 10 % 10) as u8);
+    out.push(b'0' + (n % 10) as u8);
+}
+
+/// Appends `{"name":value,…}`; `nested` when some name is dotted.
+pub fn push_fields(out: &mut Vec<u8>, fields: &FieldMap<Value>, nested: bool) {
+    if nested {
+        let entries: Vec<(&str, &Value)> = fields.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        push_nested(out, &entries);
+    } else {
+        push_flat(out, fields.iter(), |out, v| push_value(out, v));
+    }
+}
+
+/// Appends `{"name":"id",…}` (refs are never nested: the loader resolves
+/// each by its destination field name).
+pub fn push_refs(out: &mut Vec<u8>, refs: &FieldMap<String>) {
+    push_flat(out, refs.iter(), |out, v| push_str(out, v));
+}
+
+/// Appends `{"name":value}` for one key field (nested when dotted).
+pub fn push_key(out: &mut Vec<u8>, name: &str, value: &Value) {
+    if name.contains('.') {
+        push_nested(out, &[(name, value)]);
+    } else {
+        out.push(b'{');
+        push_str(out, name);
+        out.push(b':');
+        push_value(out, value);
+        out.push(b'}');
+    }
+}
+
+fn push_flat<'m, V: 'm>(
+    out: &mut Vec<u8>,
+    entries: impl Iterator<Item = (&'m String, &'m V)>,
+    write: impl Fn(&mut Vec<u8>, &V),
+) {
+    out.push(b'{');
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_str(out, k);
+        out.push(b':');
+        write(out, v);
+    }
+    out.push(b'}');
+}
+
+/// Groups entries by the part of their name before the first dot, in
+/// order of first appearance, and writes each group as a nested object.
+/// Quadratic in the number of fields of one record (a few dozen at most).
+pub fn push_nested(out: &mut Vec<u8>, entries: &[(&str, &Value)]) {
+    out.push(b'{');
+    let mut done = vec![false; entries.len()];
+    let mut first = true;
+    for i in 0..entries.len() {
+        if done[i] {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        let (name, v) = &entries[i];
+        match name.split_once('.') {
+            None => {
+                done[i] = true;
+                push_str(out, name);
+                out.push(b':');
+                push_value(out, v);
+            }
+            Some((head, _)) => {
+                let mut group: Vec<(&str, &Value)> = Vec::new();
+                for (j, (n, v)) in entries.iter().enumerate().skip(i) {
+                    if let Some((h, rest)) = n.split_once('.') {
+                        if h == head && !done[j] {
+                            done[j] = true;
+                            group.push((rest, v));
+                        }
+                    }
+                }
+                push_str(out, head);
+                out.push(b':');
+                push_nested(out, &group);
+            }
+        }
+    }
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn text(v: &Value) -> String {
+        let mut out = Vec::new();
+        push_value(&mut out, v);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_match_to_json_exactly() {
+        let day = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
+        let values = vec![
+            Value::Null,
+            Value::Clear,
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Int(-42),
+            Value::Int(i64::MIN),
+            Value::Num(Decimal::from_str("72.350").unwrap()),
+            Value::Num(Decimal::from_str("7.00").unwrap()),
+            Value::Num(Decimal::from_str("0.1234567890123456789").unwrap()),
+            Value::text("Søren \"Sø\" \\ \n\t\u{1} é"),
+            Value::Owner("ane@x.example".into()),
+            Value::Date(day),
+            Value::Date(NaiveDate::from_ymd_opt(7, 1, 9).unwrap()),
+            Value::Date(NaiveDate::from_ymd_opt(-44, 3, 15).unwrap()),
+            Value::Date(NaiveDate::from_ymd_opt(12024, 3, 15).unwrap()),
+            Value::DateTime(Utc.with_ymd_and_hms(2024, 3, 5, 8, 15, 0).unwrap()),
+            Value::DateTime(Utc.with_ymd_and_hms(1999, 12, 31, 23, 59, 59).unwrap()),
+            Value::DateTime(
+                Utc.with_ymd_and_hms(2024, 3, 5, 8, 15, 0).unwrap()
+                    + chrono::Duration::milliseconds(250),
+            ),
+            Value::List(vec![Value::Int(1), Value::text("a"), Value::Null].into()),
+            Value::Rec(crate::value::RecRef { object: 0, row: 1 }),
+        ];
+        for v in &values {
+            let want = serde_json::to_string(&to_json(v)).unwrap();
+            assert_eq!(text(v), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn dotted_fields_nest_in_first_appearance_order() {
+        let mut f = FieldMap::default();
+        f.insert("name.firstName".to_string(), Value::text("Ane"));
+        f.insert("jobTitle".to_string(), Value::text("CEO"));
+        f.insert("name.lastName".to_string(), Value::text("Berg"));
+        f.insert("emails.primaryEmail".to_string(), Value::Clear);
+        f.insert("a.b.c".to_string(), Value::Int(1));
+        f.insert("a.b.d".to_string(), Value::Int(2));
+        let mut out = Vec::new();
+        push_fields(&mut out, &f, true);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"name":{"firstName":"Ane","lastName":"Berg"},"jobTitle":"CEO","emails":{"primaryEmail":null},"a":{"b":{"c":1,"d":2}}}"#
+        );
+        let mut flat = Vec::new();
+        push_fields(&mut flat, &f, false);
+        assert!(String::from_utf8(flat).unwrap().starts_with(r#"{"name.firstName":"Ane""#));
+    }
+
+    #[test]
+    fn keys_and_refs() {
+        let mut out = Vec::new();
+        push_key(&mut out, "Source_System_ID__c", &Value::text("1042"));
+        push_key(&mut out, "emails.primaryEmail", &Value::text("a@x"));
+        let mut refs = FieldMap::default();
+        refs.insert("AccountId".to_string(), "companies:77".to_string());
+        refs.insert("OwnerId".to_string(), "owner:a@x".to_string());
+        push_refs(&mut out, &refs);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"Source_System_ID__c":"1042"}{"emails":{"primaryEmail":"a@x"}}{"AccountId":"companies:77","OwnerId":"owner:a@x"}"#
+        );
+    }
+}

@@ -1,0 +1,393 @@
+//! The run report for people: [`RunReport`] → a [`Doc`] that
+//! `report.md` and `report.html` render.
+//!
+//! Input: a built report. Output: a document in a fixed section order
+//! (summary, accounting, payload files, skipped, flags, owners, value maps,
+//! field coverage, references, staging). Invariants: long lists show the
+//! first [`SHOWN_PER_REASON`] entries per reason with the total, and say
+//! that report.json has all of them; nothing here computes a new count.
+
+use super::doc::{Doc, Table};
+use super::*;
+
+pub(super) fn doc(r: &RunReport<'_>) -> Doc {
+    let mut d = Doc::new(format!(
+        "ferry run: {} → {}",
+        r.source_system, r.destination
+    ));
+    summary(&mut d, r);
+    accounting(&mut d, r);
+    files(&mut d, r);
+    skipped(&mut d, r);
+    flags(&mut d, r);
+    owners(&mut d, r);
+    maps(&mut d, r);
+    coverage(&mut d, r);
+    references(&mut d, r);
+    staging(&mut d, r);
+    d
+}
+
+fn n(x: u64) -> String {
+    x.to_string()
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "–".to_string()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+fn summary(d: &mut Doc, r: &RunReport<'_>) {
+    let t = &r.totals;
+    d.para(format!(
+        "Spec {} over the export in {}: {} source records → {} emitted, {} skipped, {} filtered; \
+         {} payload lines ({} upserts, {} deferred updates, {} placeholders) in {} files; {} flagged.",
+        r.spec,
+        r.input,
+        t.records,
+        t.emitted,
+        t.skipped,
+        t.filtered,
+        t.payload_lines,
+        t.upserts,
+        t.updates,
+        t.placeholders,
+        r.files.len(),
+        t.flagged,
+    ));
+    d.h2("Units");
+    let mut tab = Table::new(
+        &["Unit", "Source", "Records", "Emitted", "Skipped", "Filtered", "Sent to"],
+        &["Records", "Emitted", "Skipped", "Filtered"],
+    );
+    for u in &r.units {
+        let to: Vec<String> = u
+            .targets
+            .iter()
+            .map(|t| match &t.when {
+                Some(w) => format!("{} {} ({w})", t.records, t.object),
+                None => format!("{} {}", t.records, t.object),
+            })
+            .collect();
+        let mut filtered = n(u.filtered);
+        if !u.filtered_by.is_empty() {
+            let rules: Vec<String> = u.filtered_by.iter().map(|f| f.rule.clone()).collect();
+            filtered = format!("{filtered} ({})", rules.join(", "));
+        }
+        tab.row(vec![
+            u.label.clone(),
+            u.file.clone(),
+            n(u.records),
+            n(u.emitted),
+            n(u.skipped),
+            filtered,
+            to.join("; "),
+        ]);
+    }
+    d.table(tab);
+}
+
+fn accounting(d: &mut Doc, r: &RunReport<'_>) {
+    d.h2("Accounting");
+    d.para(
+        "Every row of a unit's source file is rejected by staging, dropped by a source rule, \
+         or staged; every staged record is emitted, skipped or filtered.",
+    );
+    let mut tab = Table::new(
+        &["Unit", "Rows in file", "Rejected", "Dropped by rules", "Staged", "Emitted", "Skipped", "Filtered", "Adds up"],
+        &["Rows in file", "Rejected", "Dropped by rules", "Staged", "Emitted", "Skipped", "Filtered"],
+    );
+    for u in &r.units {
+        let a = &u.accounting;
+        tab.row(vec![
+            u.label.clone(),
+            n(a.rows_in_file),
+            n(a.rejected_by_staging),
+            n(a.dropped_by_source_rules),
+            n(a.staged),
+            n(a.emitted),
+            n(a.skipped),
+            n(a.filtered),
+            if a.balanced { "yes" } else { "NO" }.to_string(),
+        ]);
+    }
+    d.table(tab);
+}
+
+fn files(d: &mut Doc, r: &RunReport<'_>) {
+    d.h2("Payload files");
+    d.para("In load order; load them top to bottom.");
+    let mut tab = Table::new(&["File", "Object", "Pass", "Lines", "From"], &["Lines"]);
+    for f in &r.files {
+        let from = r
+            .targets
+            .iter()
+            .find(|t| t.object == f.object)
+            .map(|t| t.from.join(", "))
+            .unwrap_or_default();
+        let pass = match f.pass {
+            crate::plan::Pass::Upsert => "upsert",
+            crate::plan::Pass::DeferredUpdate => "deferred update",
+        };
+        tab.row(vec![f.name.clone(), f.object.clone(), pass.into(), n(f.lines), from]);
+    }
+    d.table(tab);
+}
+
+fn skipped(d: &mut Doc, r: &RunReport<'_>) {
+    d.h2("Skipped records");
+    let s = &r.skipped;
+    if s.records == 0 {
+        d.para("No record was skipped.");
+        return;
+    }
+    d.para(format!(
+        "{} source records were skipped. Up to {SHOWN_PER_REASON} are listed per reason; report.json lists all.",
+        s.records
+    ));
+    let mut tab = Table::new(&["Reason", "Kind", "Records", "Meaning"], &["Records"]);
+    for b in &s.by_reason {
+        tab.row(vec![
+            b.reason.clone(),
+            b.kind.clone(),
+            n(b.records),
+            b.summary.clone().unwrap_or_default(),
+        ]);
+    }
+    d.table(tab);
+    for b in &s.by_reason {
+        d.h3(format!("{} ({} records)", b.reason, b.records));
+        let mut tab = Table::new(&["Record", "File:row", "Unit", "Field", "Detail"], &[]);
+        let rows: Vec<&SkipRow> = s.entries.iter().filter(|e| e.reason == b.reason).collect();
+        for e in rows.iter().take(SHOWN_PER_REASON) {
+            let mut detail = e.message.clone().unwrap_or_default();
+            if e.records > 1 {
+                detail = format!("group of {} records. {detail}", e.records).trim().to_string();
+            }
+            tab.row(vec![
+                e.id.clone(),
+                format!("{}:{}", e.file, e.row),
+                e.unit.clone(),
+                e.field.clone().unwrap_or_default(),
+                detail,
+            ]);
+        }
+        d.table(tab);
+        if rows.len() > SHOWN_PER_REASON {
+            d.para(format!("… and {} more.", rows.len() - SHOWN_PER_REASON));
+        }
+    }
+}
+
+fn flags(d: &mut Doc, r: &RunReport<'_>) {
+    d.h2("Flags");
+    let f = &r.flags;
+    if f.entries.is_empty() {
+        d.para("No record was flagged.");
+        return;
+    }
+    d.para("Flagged records were sent; review them.");
+    for b in &f.by_flag {
+        d.h3(format!("{} ({} records)", b.rule, b.records));
+        let mut tab = Table::new(&["Record", "File:row", "Unit"], &[]);
+        let rows: Vec<&FlagRow> = f.entries.iter().filter(|e| e.flag == b.rule).collect();
+        for e in rows.iter().take(SHOWN_PER_REASON) {
+            tab.row(vec![e.id.clone(), format!("{}:{}", e.file, e.row), e.unit.clone()]);
+        }
+        d.table(tab);
+        if rows.len() > SHOWN_PER_REASON {
+            d.para(format!("… and {} more.", rows.len() - SHOWN_PER_REASON));
+        }
+    }
+}
+
+fn owners(d: &mut Doc, r: &RunReport<'_>) {
+    let Some(o) = &r.owners else {
+        return;
+    };
+    d.h2("Owners");
+    let policy = match (&o.fallback, &o.fallback_skip) {
+        (Some(f), _) => format!("records without an owner email get {f}"),
+        (_, Some(s)) => format!("records without an owner email are skipped as {s}"),
+        _ => "records without an owner email are sent without an owner".to_string(),
+    };
+    d.para(format!(
+        "Owners are matched by {}; {policy}. {} distinct owner emails. {}",
+        o.match_on, o.distinct_emails, o.note
+    ));
+    let mut tab = Table::new(
+        &["Unit", "Field", "By email", "Fallback", "Unresolved"],
+        &["By email", "Fallback", "Unresolved"],
+    );
+    for f in &o.fields {
+        tab.row(vec![
+            f.unit.clone(),
+            format!("{}.{}", f.object, f.field),
+            n(f.by_email),
+            n(f.fallback),
+            n(f.unresolved),
+        ]);
+    }
+    d.table(tab);
+}
+
+fn maps(d: &mut Doc, r: &RunReport<'_>) {
+    if r.value_maps.is_empty() {
+        return;
+    }
+    d.h2("Value maps");
+    for m in &r.value_maps {
+        d.h3(format!("values {}", m.name));
+        let mut tab = Table::new(&["When", "Then", "Records"], &["Records"]);
+        for a in &m.arms {
+            tab.row(vec![a.when.join(", "), a.then.clone(), n(a.records)]);
+        }
+        for u in &m.unmatched {
+            tab.row(vec![
+                format!("{} (no arm; e.g. {})", u.value, u.examples.join(", ")),
+                m.otherwise.clone(),
+                n(u.records),
+            ]);
+        }
+        if m.null_keys > 0 {
+            tab.row(vec!["(empty)".into(), "null".into(), n(m.null_keys)]);
+        }
+        d.table(tab);
+    }
+}
+
+fn coverage(d: &mut Doc, r: &RunReport<'_>) {
+    d.h2("Field coverage");
+    d.para("Per destination object and field: how many records send a value.");
+    for o in &r.field_coverage {
+        d.h3(format!("{} ({} records)", o.object, o.records));
+        let mut tab = Table::new(&["Field", "With value", "Share"], &["With value", "Share"]);
+        for f in &o.fields {
+            let name = if f.deferred {
+                format!("{} (deferred)", f.field)
+            } else {
+                f.field.clone()
+            };
+            tab.row(vec![name, n(f.with_value), pct(f.with_value, o.records)]);
+        }
+        d.table(tab);
+    }
+}
+
+fn references(d: &mut Doc, r: &RunReport<'_>) {
+    if r.references.is_empty() {
+        return;
+    }
+    d.h2("Rebuild references");
+    let mut tab = Table::new(
+        &["Reference", "Source", "Records", "Written", "Filtered", "Skipped", "Files"],
+        &["Records", "Written", "Filtered", "Skipped"],
+    );
+    for x in &r.references {
+        tab.row(vec![
+            x.title.clone(),
+            x.source.clone(),
+            n(x.records),
+            n(x.written),
+            n(x.filtered),
+            n(x.skipped),
+            format!("{}, {}", x.json, x.markdown),
+        ]);
+    }
+    d.table(tab);
+}
+
+fn staging(d: &mut Doc, r: &RunReport<'_>) {
+    d.h2("Staging");
+    let mut tab = Table::new(
+        &["Object", "File", "Rows", "Rejected", "Dropped by rules", "Staged", "Read by"],
+        &["Rows", "Rejected", "Dropped by rules", "Staged"],
+    );
+    for s in &r.sources {
+        let file = if s.found {
+            s.file.clone()
+        } else {
+            format!("{} (not in the export)", s.file)
+        };
+        tab.row(vec![
+            s.object.clone(),
+            file,
+            n(s.rows_in_file),
+            n(s.rejected_by_staging),
+            n(s.dropped_by_source_rules),
+            n(s.staged),
+            s.read_by.join(", "),
+        ]);
+    }
+    d.table(tab);
+    let Some(st) = r.staging else {
+        d.para("No staging report (the data was not read from an export).");
+        return;
+    };
+    if !st.issues.is_empty() {
+        d.h3(format!("Cell and row issues ({})", st.issues.len()));
+        let mut codes: Vec<(&str, usize)> = Vec::new();
+        for i in &st.issues {
+            match codes.iter_mut().find(|(c, _)| *c == i.code) {
+                Some((_, k)) => *k += 1,
+                None => codes.push((&i.code, 1)),
+            }
+        }
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        for (code, count) in codes {
+            let mut tab = Table::new(&["File:line", "Column", "Value", "Problem"], &[]);
+            let rows: Vec<_> = st.issues.iter().filter(|i| i.code == code).collect();
+            for i in rows.iter().take(SHOWN_PER_REASON) {
+                tab.row(vec![
+                    format!("{}:{}", i.file, i.line),
+                    i.column.clone(),
+                    i.value.clone(),
+                    i.message.clone(),
+                ]);
+            }
+            d.para(format!("{code}: {count} issues."));
+            d.table(tab);
+            if rows.len() > SHOWN_PER_REASON {
+                d.para(format!("… and {} more.", rows.len() - SHOWN_PER_REASON));
+            }
+        }
+    }
+    if !st.rejected.is_empty() {
+        d.h3(format!("Rejected by staging ({})", st.rejected.len()));
+        let mut tab = Table::new(&["Record", "File:line", "Code", "Reason"], &[]);
+        for x in st.rejected.iter().take(SHOWN_PER_REASON * 2) {
+            tab.row(vec![
+                x.id.clone(),
+                format!("{}:{}", x.file, x.line),
+                x.code.clone(),
+                x.reason.clone(),
+            ]);
+        }
+        d.table(tab);
+        if st.rejected.len() > SHOWN_PER_REASON * 2 {
+            d.para(format!("… and {} more.", st.rejected.len() - SHOWN_PER_REASON * 2));
+        }
+    }
+    if !st.dropped.is_empty() {
+        d.h3(format!("Dropped by source rules ({})", st.dropped.len()));
+        let mut tab = Table::new(&["Record", "File:line", "Reason"], &[]);
+        for x in st.dropped.iter().take(SHOWN_PER_REASON * 2) {
+            tab.row(vec![x.id.clone(), format!("{}:{}", x.file, x.line), x.reason.clone()]);
+        }
+        d.table(tab);
+        if st.dropped.len() > SHOWN_PER_REASON * 2 {
+            d.para(format!("… and {} more.", st.dropped.len() - SHOWN_PER_REASON * 2));
+        }
+    }
+    if !st.orphans.is_empty() {
+        d.h3("References to records not in the export");
+        let mut tab = Table::new(&["Relation", "Count", "Examples"], &["Count"]);
+        for o in &st.orphans {
+            tab.row(vec![o.relation.clone(), n(o.count), o.examples.join(", ")]);
+        }
+        d.table(tab);
+    }
+}

@@ -1,0 +1,334 @@
+//! Staging one file: CSV bytes → the rows of one source object.
+//!
+//! Input: a source object of the plan, the file's bytes, the bundle's
+//! [`Conventions`] and custom-field labels. Output: a [`Table`] in the
+//! plan's column order, the file's [`FileReport`], its [`RowIssue`]s and the
+//! rows it rejected; or fatal diagnostics (E0801 unreadable, E0802 a
+//! non-nullable column missing).
+//! Invariants: every record is staged or rejected (rows = table + rejected);
+//! a row is rejected only when a key or non-nullable column ends up null;
+//! every bad cell is one issue with its file, line and column; nothing is
+//! allocated per cell except the final value.
+
+use super::bundle::{FileReport, RejectedRecord, RowIssue};
+use super::cells::{decimal_mark, ColumnReader, Conventions, Problem};
+use super::headers::{map_headers, CustomLabels};
+use super::read::{CsvFile, Shape, TextEncoding};
+use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic};
+use crate::plan::{Plan, SourcePlan};
+use crate::runtime::Table;
+use crate::value::Value;
+
+/// What staging one file produced.
+pub struct FileOutcome {
+    pub table: Table,
+    pub report: FileReport,
+    pub issues: Vec<RowIssue>,
+    pub rejected: Vec<RejectedRecord>,
+}
+
+/// Issue values longer than this are cut (a multi-line note is not a value to show).
+const VALUE_MAX: usize = 120;
+
+fn shown(v: &str) -> String {
+    let v = v.trim();
+    if v.len() <= VALUE_MAX {
+        return v.to_string();
+    }
+    let mut end = VALUE_MAX;
+    while !v.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &v[..end])
+}
+
+fn line32(line: u64) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_string(),
+        d => (d as char).to_string(),
+    }
+}
+
+/// Stages `source` (object `object` of `plan`) from `bytes` of file `name`.
+pub fn stage_file(
+    plan: &Plan,
+    source: &SourcePlan,
+    name: &str,
+    bytes: Vec<u8>,
+    conv: &Conventions,
+    labels: &CustomLabels,
+) -> Result<FileOutcome, Vec<Diagnostic>> {
+    let size = bytes.len() as u64;
+    let lines = memchr::memchr_iter(b'\n', &bytes).count();
+    let csv = CsvFile::from_bytes(bytes).map_err(|e| {
+        vec![Diagnostic::new(e.code(), format!("`{name}` cannot be read: {e}"))
+            .help("export the file again as \"CSV UTF-8\"; `ferry explain E0801` lists the causes")]
+    })?;
+    let mut issues = Vec::new();
+    let mut report = FileReport {
+        object: source.name.clone(),
+        file: name.to_string(),
+        found: true,
+        encoding: csv.encoding.name().to_string(),
+        delimiter: delimiter_name(csv.delimiter),
+        bytes: size,
+        bom: csv.bom,
+        sep_line: csv.sep_line,
+        line_ending: format!("{:?}", csv.line_ending).to_lowercase(),
+        ..FileReport::default()
+    };
+    let header_line = line32(csv.header_line);
+    let mut file_issue = |code: Code, column: &str, value: &str, message: String| {
+        issues.push(RowIssue {
+            code: code.id.to_string(),
+            file: name.to_string(),
+            line: header_line,
+            column: column.to_string(),
+            value: value.to_string(),
+            message,
+        })
+    };
+    match csv.encoding {
+        TextEncoding::Utf8 => {}
+        TextEncoding::Windows1252 => file_issue(
+            codes::W0801,
+            "",
+            "",
+            "the file is not UTF-8; it was decoded as Windows-1252 (æ, ø and å come out right for Danish text)".into(),
+        ),
+        TextEncoding::Utf8Lossy { replaced, first_line } => file_issue(
+            codes::W0804,
+            "",
+            "",
+            format!("{replaced} bytes are not valid UTF-8 and were replaced by `\u{fffd}` (first on line {first_line})"),
+        ),
+    }
+    if !csv.quotes_balanced {
+        file_issue(
+            codes::W0803,
+            "",
+            "",
+            "the file has an odd number of `\"`: a quoted cell is probably not closed, and the records after it may have been read as one cell".into(),
+        );
+    }
+    let mapping = map_headers(&source.columns, &csv.headers, csv.width(), labels);
+    let mut fatal = Vec::new();
+    let required: Vec<bool> = (0..source.columns.len())
+        .map(|ci| !source.columns[ci].nullable || source.primary_key.contains(&(ci as u32)))
+        .collect();
+    for (ci, col) in source.columns.iter().enumerate() {
+        if mapping.columns[ci].is_some() {
+            continue;
+        }
+        if required[ci] {
+            let names = csv.headers.iter().map(|h| h.original.as_str());
+            let suggestion = did_you_mean(&col.name, names);
+            fatal.push(
+                Diagnostic::new(
+                    codes::E0802,
+                    format!("`{name}` has no column for `{}`, which every {} record needs", col.name, source.name),
+                )
+                .help(format!(
+                    "accepted headers: {}; the file's headers are: {}",
+                    col.headers.join(", "),
+                    csv.headers.iter().map(|h| h.original.trim()).collect::<Vec<_>>().join(", ")
+                ))
+                .maybe_help(suggestion),
+            );
+        } else if col.declared {
+            file_issue(
+                codes::W0805,
+                &col.name,
+                "",
+                format!(
+                    "the spec reads `{}` from a header spelled {}, which the file does not have: every value is empty",
+                    col.name,
+                    col.headers.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(" or ")
+                ),
+            );
+        } else {
+            report.notes.push(format!("no column for `{}`: all values are empty", col.name));
+        }
+    }
+    if !fatal.is_empty() {
+        return Err(fatal);
+    }
+    report.headers = source
+        .columns
+        .iter()
+        .zip(&mapping.columns)
+        .filter_map(|(c, m)| m.map(|fi| (c.name.clone(), csv.headers[fi].original.trim().to_string())))
+        .collect();
+    for &(ci, fi) in &mapping.duplicates {
+        let col = &source.columns[ci];
+        let used = mapping.columns[ci].map_or(0, |i| i + 1);
+        file_issue(
+            codes::E0803,
+            &col.name,
+            csv.headers[fi].original.trim(),
+            format!("column {} (`{}`) also names `{}`; column {used} is read and this one ignored", fi + 1, csv.headers[fi].original.trim(), col.name),
+        );
+    }
+    for &fi in &mapping.unknown {
+        let h = csv.headers[fi].original.trim();
+        let message = if h.is_empty() {
+            format!("column {} has no header; its values are ignored", fi + 1)
+        } else {
+            format!("`{h}` is not a column of {}; its values are ignored", source.name)
+        };
+        file_issue(codes::W0802, h, h, message);
+    }
+    let mark = decimal_mark(csv.delimiter);
+    if csv.delimiter == b';' {
+        report.notes.push("`;`-separated (Danish Excel): numbers are read with a decimal comma".into());
+    }
+    let mut readers = Vec::with_capacity(source.columns.len());
+    for col in &source.columns {
+        let r = ColumnReader::new(col, plan, conv, mark).map_err(|e| {
+            vec![Diagnostic::new(codes::E0807, format!("column `{}` of {}: {e}", col.name, source.name))]
+        })?;
+        readers.push(r);
+    }
+    let rows = rows(source, name, &csv, lines, &mapping.columns, &required, &mut readers, &mut issues);
+    let (table, rejected, count, blank) = rows;
+    report.rows = count;
+    report.rejected = rejected.len() as u64;
+    if blank > 0 {
+        report.notes.push(format!("{blank} blank lines skipped"));
+    }
+    for (col, r) in source.columns.iter().zip(&readers) {
+        let (n, lines) = &r.excel_serials;
+        if *n > 0 {
+            let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+            report.notes.push(format!(
+                "`{}`: {n} Excel serial dates converted (line {}{})",
+                col.name,
+                lines.join(", "),
+                if *n > lines.len() as u64 { ", …" } else { "" }
+            ));
+        }
+    }
+    Ok(FileOutcome {
+        table,
+        report,
+        issues,
+        rejected,
+    })
+}
+
+/// Reads every record: (table, rejected rows, records read, blank lines).
+#[allow(clippy::too_many_arguments)]
+fn rows(
+    source: &SourcePlan,
+    name: &str,
+    csv: &CsvFile,
+    lines: usize,
+    mapping: &[Option<usize>],
+    required: &[bool],
+    readers: &mut [ColumnReader],
+    issues: &mut Vec<RowIssue>,
+) -> (Table, Vec<RejectedRecord>, u64, u64) {
+    let width = source.columns.len();
+    // About one record per line; a capacity hint only.
+    let mut table = Table::with_capacity(name, width, lines.min(100_000_000));
+    let mut rejected = Vec::new();
+    let mut row: Vec<Value> = Vec::with_capacity(width);
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut count = 0u64;
+    let named = csv.width();
+    let mut recs = csv.records();
+    while let Some(rec) = recs.next_record() {
+        count += 1;
+        let line = rec.line;
+        let issue = |issues: &mut Vec<RowIssue>, code: Code, column: &str, value: &str, message: String| {
+            issues.push(RowIssue {
+                code: code.id.to_string(),
+                file: name.to_string(),
+                line: line32(line),
+                column: column.to_string(),
+                value: shown(value),
+                message,
+            })
+        };
+        match rec.shape {
+            Shape::Exact => {}
+            Shape::Short { fields } => issue(
+                issues,
+                codes::E0804,
+                "",
+                "",
+                format!("the row has {fields} fields and the header {named}: the missing cells read as empty"),
+            ),
+            Shape::Long { fields } => {
+                let extra: Vec<&str> = rec.fields().skip(named).filter(|f| !f.trim().is_empty()).collect();
+                issue(
+                    issues,
+                    codes::E0804,
+                    "",
+                    &extra.join(" | "),
+                    format!("the row has {fields} fields and the header {named}: the values after the last header are ignored"),
+                )
+            }
+        }
+        row.clear();
+        let mut reject: Option<(Code, String)> = None;
+        for (ci, col) in source.columns.iter().enumerate() {
+            let raw = mapping[ci].map_or("", |fi| rec.get(fi));
+            let v = if raw.trim().is_empty() {
+                Value::Null
+            } else {
+                readers[ci].read(raw, line, &mut problems)
+            };
+            let mut first_code = None;
+            for p in problems.drain(..) {
+                first_code.get_or_insert(p.code);
+                issue(issues, p.code, &col.name, raw, p.message);
+            }
+            if v.is_null() && required[ci] && reject.is_none() {
+                let code = match first_code {
+                    Some(c) => c,
+                    None => {
+                        if mapping[ci].is_some() {
+                            issue(issues, codes::E0818, &col.name, "", format!("`{}` is empty, but every {} record needs it", col.name, source.name));
+                        }
+                        codes::E0818
+                    }
+                };
+                reject = Some((code, format!("`{}` has no valid value ({})", col.name, code.id)));
+            }
+            row.push(v);
+        }
+        if let Some((code, reason)) = reject {
+            rejected.push(RejectedRecord {
+                object: source.name.clone(),
+                id: raw_id(source, mapping, &rec),
+                file: name.to_string(),
+                line: line32(line),
+                code: code.id.to_string(),
+                reason,
+            });
+            continue;
+        }
+        table.push(row.drain(..), line32(line));
+    }
+    let blank = recs.blank_skipped();
+    (table, rejected, count, blank)
+}
+
+/// `contacts:4812231` from the raw key cells of a record that was not staged.
+fn raw_id(source: &SourcePlan, mapping: &[Option<usize>], rec: &super::read::Record<'_>) -> String {
+    let mut id = format!("{}:", source.name);
+    for (i, &c) in source.primary_key.iter().enumerate() {
+        if i > 0 {
+            id.push('|');
+        }
+        if let Some(fi) = mapping.get(c as usize).copied().flatten() {
+            id.push_str(rec.get(fi).trim());
+        }
+    }
+    id
+}

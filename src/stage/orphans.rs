@@ -1,0 +1,173 @@
+//! Orphaned references: key values that point at no staged record (E0814).
+//!
+//! Input: the plan's relations and the staged dataset (after `source`
+//! rules, so a reference to a filtered record counts: the run cannot follow
+//! it either). Output: one [`OrphanReport`] per referencing column and
+//! target column, with the count, the first five record ids, lines and
+//! values. Invariants: null and blank references are not orphans; list
+//! cells are checked item by item; relations over the same columns are
+//! reported once; order follows `plan.relations`. A reference to a record
+//! the source rules removed is told apart from one to a record the bundle
+//! never had ([`Removed`]).
+
+use super::bundle::{key_text, OrphanReport};
+use crate::plan::{Plan, RelKind};
+use crate::runtime::Dataset;
+use crate::value::{RecRef, Value};
+
+const EXAMPLES: usize = 5;
+
+/// (child object, child column, parent object, parent column, relation name)
+type Check = (u32, u32, u32, u32, String);
+
+/// Keys of records staging removed (source rules, rejected rows), per
+/// (object, column) that a relation targets.
+#[derive(Default)]
+pub struct Removed {
+    keys: Vec<((u32, u32), foldhash::HashSet<String>)>,
+}
+
+/// Before the source rules run: the key text of every row of each
+/// relation target column whose object has rules (only those lose records).
+pub struct PreKeys {
+    columns: Vec<((u32, u32), Vec<Option<Box<str>>>)>,
+}
+
+impl Removed {
+    /// Adds a rejected row's key (`column` is the object's one-column key).
+    pub fn add(&mut self, object: u32, column: u32, key: &str) {
+        let key = key.trim();
+        if key.is_empty() {
+            return;
+        }
+        match self.keys.iter_mut().find(|k| k.0 == (object, column)) {
+            Some(k) => {
+                k.1.insert(key.to_string());
+            }
+            None => self.keys.push(((object, column), std::iter::once(key.to_string()).collect())),
+        }
+    }
+}
+
+impl PreKeys {
+    pub fn collect(plan: &Plan, data: &Dataset) -> PreKeys {
+        let mut columns: Vec<((u32, u32), Vec<Option<Box<str>>>)> = Vec::new();
+        let mut buf = String::new();
+        for (_, _, parent, pcol, _) in checks(plan) {
+            let ruled = plan
+                .sources
+                .get(parent as usize)
+                .is_some_and(|s| s.filter.is_some() || s.dedupe.is_some());
+            if !ruled || columns.iter().any(|c| c.0 == (parent, pcol)) {
+                continue;
+            }
+            let keys = (0..data.len(parent) as u32)
+                .map(|row| key_text(data.cell(RecRef { object: parent, row }, pcol), &mut buf).map(Box::from))
+                .collect();
+            columns.push(((parent, pcol), keys));
+        }
+        PreKeys { columns }
+    }
+
+    /// The keys of the dropped rows (`(object, row)` before the rules ran).
+    pub fn removed(self, dropped: impl Iterator<Item = (u32, u32)> + Clone) -> Removed {
+        let mut out = Removed::default();
+        for ((object, col), keys) in self.columns {
+            let set = dropped
+                .clone()
+                .filter(|&(o, _)| o == object)
+                .filter_map(|(_, row)| keys.get(row as usize).cloned().flatten())
+                .map(String::from)
+                .collect();
+            out.keys.push(((object, col), set));
+        }
+        out
+    }
+}
+
+fn checks(plan: &Plan) -> Vec<Check> {
+    let mut out: Vec<Check> = Vec::new();
+    let mut add = |c: Check| {
+        if !out.iter().any(|o| (o.0, o.1, o.2, o.3) == (c.0, c.1, c.2, c.3)) {
+            out.push(c);
+        }
+    };
+    for r in &plan.relations {
+        let name = format!(
+            "{}.{}",
+            plan.sources.get(r.from as usize).map_or("?", |s| s.name.as_str()),
+            r.name
+        );
+        match &r.kind {
+            RelKind::Forward { column, target_column } => add((r.from, *column, r.to, *target_column, name)),
+            RelKind::Reverse { column, key_column } => add((r.to, *column, r.from, *key_column, name)),
+            RelKind::Link { via, from_column, to_column, key_column, target_column, .. } => {
+                add((*via, *from_column, r.from, *key_column, name.clone()));
+                add((*via, *to_column, r.to, *target_column, name));
+            }
+        }
+    }
+    out
+}
+
+fn column_name(plan: &Plan, object: u32, column: u32) -> String {
+    let s = plan.sources.get(object as usize);
+    format!(
+        "{}.{}",
+        s.map_or("?", |s| s.name.as_str()),
+        s.and_then(|s| s.columns.get(column as usize)).map_or("?", |c| c.name.as_str())
+    )
+}
+
+/// Every orphaned reference of `data`, per referencing column.
+pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    for (child, ccol, parent, pcol, relation) in checks(plan) {
+        let mut keys: foldhash::HashSet<String> = foldhash::HashSet::default();
+        for row in 0..data.len(parent) as u32 {
+            if let Some(k) = key_text(data.cell(RecRef { object: parent, row }, pcol), &mut buf) {
+                keys.insert(k.to_string());
+            }
+        }
+        let gone = removed.keys.iter().find(|k| k.0 == (parent, pcol)).map(|k| &k.1);
+        let mut rep = OrphanReport {
+            relation,
+            count: 0,
+            removed: 0,
+            examples: Vec::new(),
+            column: column_name(plan, child, ccol),
+            target: column_name(plan, parent, pcol),
+            file: plan.sources.get(child as usize).map_or(String::new(), |s| s.file.clone()),
+            lines: Vec::new(),
+            values: Vec::new(),
+        };
+        for row in 0..data.len(child) as u32 {
+            let r = RecRef { object: child, row };
+            let cell = data.cell(r, ccol);
+            let items = match cell {
+                Value::List(items) => &items[..],
+                v => std::slice::from_ref(v),
+            };
+            for v in items {
+                let Some(k) = key_text(v, &mut buf) else { continue };
+                if keys.contains(k) {
+                    continue;
+                }
+                rep.count += 1;
+                if gone.is_some_and(|g| g.contains(k)) {
+                    rep.removed += 1;
+                }
+                if rep.examples.len() < EXAMPLES {
+                    rep.values.push(k.to_string());
+                    rep.examples.push(data.record_id(r));
+                    rep.lines.push(data.origin(r).1);
+                }
+            }
+        }
+        if rep.count > 0 {
+            out.push(rep);
+        }
+    }
+    out
+}
