@@ -491,7 +491,10 @@ impl Infer<'_, '_> {
             let d = self
                 .err(
                     codes::E0223,
-                    format!("`.{}` needs records on its left, this is {}", name.name, base.ty),
+                    format!(
+                        "`.{}` needs records on its left, this is {}",
+                        name.name, base.ty
+                    ),
                     name.span,
                     "no fields here",
                 )

@@ -221,7 +221,11 @@ pub fn scalar(inf: &mut Infer<'_, '_>, f: Func, name: &str, args: Vec<TExpr>, sp
             if let Some(zone) = args.get(2) {
                 match text_literal(zone) {
                     Some(z) if z.parse::<chrono_tz::Tz>().is_ok() => {}
-                    _ => bad(inf, zone, "an IANA time zone literal such as \"UTC\" or \"Europe/Copenhagen\""),
+                    _ => bad(
+                        inf,
+                        zone,
+                        "an IANA time zone literal such as \"UTC\" or \"Europe/Copenhagen\"",
+                    ),
                 }
             }
             Ty::text()

@@ -379,12 +379,20 @@ impl<'d> Checker<'d> {
     ) {
         // `custom` in a lookup's list admits every custom object of the spec.
         let expanded: Vec<String>;
-        let objects = if objects.iter().any(|o| o == crate::schema::model::ANY_CUSTOM_OBJECT) {
+        let objects = if objects
+            .iter()
+            .any(|o| o == crate::schema::model::ANY_CUSTOM_OBJECT)
+        {
             expanded = objects
                 .iter()
                 .filter(|o| *o != crate::schema::model::ANY_CUSTOM_OBJECT)
                 .cloned()
-                .chain(self.dest.values().filter(|d| d.custom).map(|d| d.name.clone()))
+                .chain(
+                    self.dest
+                        .values()
+                        .filter(|d| d.custom)
+                        .map(|d| d.name.clone()),
+                )
                 .collect();
             &expanded[..]
         } else {

@@ -138,9 +138,12 @@ fn dataset(
                     ("taken_at", Some(Ok(Value::DateTime(t)))) => taken_at = Some(t),
                     _ => {
                         diags.push(
-                            Diagnostic::new(codes::E0602, "`given export` sets only `taken_at`, a datetime literal")
-                                .in_file(file)
-                                .label(f.span, "not `taken_at = \"2024-06-01T12:00:00Z\"`"),
+                            Diagnostic::new(
+                                codes::E0602,
+                                "`given export` sets only `taken_at`, a datetime literal",
+                            )
+                            .in_file(file)
+                            .label(f.span, "not `taken_at = \"2024-06-01T12:00:00Z\"`"),
                         );
                         ok = false;
                     }

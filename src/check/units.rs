@@ -120,7 +120,11 @@ impl Checker<'_> {
             }
         }
         self.route_aliases.clear();
-        let filter_text = r.filter.as_ref().map(|f| format!(" where {}", self.source_text(f.span))).unwrap_or_default();
+        let filter_text = r
+            .filter
+            .as_ref()
+            .map(|f| format!(" where {}", self.source_text(f.span)))
+            .unwrap_or_default();
         let label = format!(
             "route {}{filter_text} -> {}",
             r.source.name,
@@ -270,8 +274,14 @@ impl Checker<'_> {
             label: format!(
                 "merge {}{} by {} -> {}",
                 m.source.name,
-                m.filter.as_ref().map(|f| format!(" where {}", self.source_text(f.span))).unwrap_or_default(),
-                m.by.iter().map(|b| self.source_text(b.span)).collect::<Vec<_>>().join(", "),
+                m.filter
+                    .as_ref()
+                    .map(|f| format!(" where {}", self.source_text(f.span)))
+                    .unwrap_or_default(),
+                m.by.iter()
+                    .map(|b| self.source_text(b.span))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 m.target.object.name
             ),
             source: scope.object,

@@ -69,7 +69,11 @@ pub fn summary(plan: &Plan) -> Summary {
             UnitKind::Merge { target, .. } => push(target, Some("one record per group".into())),
             UnitKind::Split { arms, otherwise } => {
                 for (i, (_, t)) in arms.iter().enumerate() {
-                    let when = t.condition.as_ref().map(|c| format!(": when {c}")).unwrap_or_default();
+                    let when = t
+                        .condition
+                        .as_ref()
+                        .map(|c| format!(": when {c}"))
+                        .unwrap_or_default();
                     push(t, Some(format!("arm {}{when}", i + 1)));
                 }
                 if let Some(SplitOtherwise::Target(t)) = otherwise {
@@ -96,7 +100,12 @@ pub fn summary(plan: &Plan) -> Summary {
 fn heading(t: &TargetMapping) -> String {
     if t.unit.starts_with("split") {
         format!("{} → {}", t.unit, t.object)
-    } else if t.unit.rsplit("->").next().is_some_and(|targets| targets.contains(',')) {
+    } else if t
+        .unit
+        .rsplit("->")
+        .next()
+        .is_some_and(|targets| targets.contains(','))
+    {
         // A fan-out route names every target: say which one this is.
         format!("{} (target {})", t.unit, t.object)
     } else {

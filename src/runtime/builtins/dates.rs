@@ -118,7 +118,13 @@ pub fn format(
         None | Some(Value::Null) => ctx.timezone,
         Some(Value::Text(z)) => match z.parse() {
             Ok(tz) => tz,
-            Err(_) => return fail(codes::E0905, span, format!("{z:?} is not an IANA time zone")),
+            Err(_) => {
+                return fail(
+                    codes::E0905,
+                    span,
+                    format!("{z:?} is not an IANA time zone"),
+                )
+            }
         },
         Some(other) => return bug(span, format!("a time zone must be text, not {other:?}")),
     };
@@ -396,7 +402,10 @@ mod tests {
             Ok(Value::text("2024-10-27 00:30 CEST"))
         );
         assert_eq!(err_code(format(&mut ctx, &d, &pat("%Q"), None, s)), "E0905");
-        assert_eq!(err_code(format(&mut ctx, &d, &pat("%H:%M"), None, s)), "E0905");
+        assert_eq!(
+            err_code(format(&mut ctx, &d, &pat("%H:%M"), None, s)),
+            "E0905"
+        );
         assert_eq!(
             format(&mut ctx, &Value::Null, &pat("%Y"), None, s),
             Ok(Value::Null)
