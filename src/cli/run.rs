@@ -85,6 +85,7 @@ pub fn run(args: Args) -> u8 {
         }
     };
     spinner.finish_and_clear();
+    let staged_at = Instant::now();
     let opts = emit::Options {
         threads: usize::from(args.threads),
         ..emit::Options::default()
@@ -119,7 +120,7 @@ pub fn run(args: Args) -> u8 {
     if !args.quiet {
         let t = &report.totals;
         eprintln!(
-            "{} source records → {} emitted, {} skipped, {} filtered; {} payload lines in {} files in {} ({:.1} s)",
+            "{} source records → {} emitted, {} skipped, {} filtered; {} payload lines in {} files in {} ({:.1} s: staging {:.1} s, run {:.1} s)",
             t.records,
             t.emitted,
             t.skipped,
@@ -127,7 +128,9 @@ pub fn run(args: Args) -> u8 {
             t.payload_lines,
             report.files.len(),
             args.out.display(),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            staged_at.duration_since(started).as_secs_f64(),
+            staged_at.elapsed().as_secs_f64(),
         );
         if t.skipped > 0 {
             eprintln!(

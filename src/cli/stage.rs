@@ -49,7 +49,9 @@ fn io_error(message: String) -> u8 {
 
 /// Bytes of the plan's files in `dir` (for the progress bar's length).
 fn bundle_bytes(plan: &crate::plan::Plan, dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     let wanted: Vec<String> = plan.sources.iter().map(|s| s.file.to_lowercase()).collect();
     entries
         .filter_map(Result::ok)
@@ -76,11 +78,16 @@ pub fn run(args: Args) -> u8 {
     };
     let plan = &checked.plan;
     if !args.input.is_dir() {
-        return io_error(format!("`{}` is not a folder; --input names the export bundle folder", args.input.display()));
+        return io_error(format!(
+            "`{}` is not a folder; --input names the export bundle folder",
+            args.input.display()
+        ));
     }
     let conventions = match &args.schemas {
         Some(dir) => match crate::schema::Registry::with_overrides(dir) {
-            Ok(reg) => Conventions::from_defaults(reg.get(&plan.source_system).and_then(|d| d.source.as_ref())),
+            Ok(reg) => Conventions::from_defaults(
+                reg.get(&plan.source_system).and_then(|d| d.source.as_ref()),
+            ),
             Err(d) => {
                 super::emit(&d.0, Format::Human);
                 return exit::DIAGNOSTICS;
@@ -90,7 +97,9 @@ pub fn run(args: Args) -> u8 {
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(bundle_bytes(plan, &args.input));
-        if let Ok(style) = indicatif::ProgressStyle::with_template("staging {bar:30} {bytes}/{total_bytes} {msg}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("staging {bar:30} {bytes}/{total_bytes} {msg}")
+        {
             pb.set_style(style);
         }
         pb
@@ -105,7 +114,9 @@ pub fn run(args: Args) -> u8 {
         conventions,
         progress: Some(&tick),
     };
+    let started = std::time::Instant::now();
     let staged = bundle::stage_with(plan, &args.input, &opts);
+    let staging = started.elapsed();
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
@@ -119,6 +130,18 @@ pub fn run(args: Args) -> u8 {
     };
     let coverage = dry_run(plan, &staged.data);
     staged.report.coverage = coverage_rows(plan, &coverage);
+    if std::env::var_os("FERRY_TIMINGS").is_some() {
+        let bytes: u64 = staged.report.files.iter().map(|f| f.bytes).sum();
+        let rows: u64 = staged.report.files.iter().map(|f| f.rows).sum();
+        let secs = staging.as_secs_f64().max(1e-9);
+        eprintln!(
+            "timings: staged {rows} rows, {:.1} MB in {secs:.2} s ({:.0} rows/s, {:.1} MB/s); coverage dry run {:.2} s",
+            bytes as f64 / 1e6,
+            rows as f64 / secs,
+            bytes as f64 / 1e6 / secs,
+            (started.elapsed() - staging).as_secs_f64()
+        );
+    }
     let r = &staged.report;
     match args.format {
         StageFormat::Text => print!("{}", report::text(r)),
@@ -129,7 +152,10 @@ pub fn run(args: Args) -> u8 {
     }
     if let Some(out) = &args.out {
         if let Err(e) = write_reports(out, r) {
-            return io_error(format!("cannot write the staging report to `{}`: {e}", out.display()));
+            return io_error(format!(
+                "cannot write the staging report to `{}`: {e}",
+                out.display()
+            ));
         }
     }
     exit::OK

@@ -17,7 +17,7 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic, Diagnostics};
 use crate::plan::Plan;
 use crate::runtime::data::{Dataset, Table};
 use crate::runtime::exec::{apply_source_rules, DropReason};
-use crate::value::{RecRef, Value};
+use crate::value::RecRef;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -166,7 +166,11 @@ pub fn stage(plan: &Plan, input: &Path) -> Result<Staged, Diagnostics> {
 const WORKERS: usize = 2;
 
 /// [`stage`] with explicit options.
-pub fn stage_with(plan: &Plan, input: &Path, opts: &StageOptions<'_>) -> Result<Staged, Diagnostics> {
+pub fn stage_with(
+    plan: &Plan,
+    input: &Path,
+    opts: &StageOptions<'_>,
+) -> Result<Staged, Diagnostics> {
     let mut fatal = Diagnostics::new();
     let listing = match list_dir(input) {
         Ok(l) => l,
@@ -193,7 +197,10 @@ pub fn stage_with(plan: &Plan, input: &Path, opts: &StageOptions<'_>) -> Result<
                 missing.push(FileReport {
                     object: s.name.clone(),
                     file: s.file.clone(),
-                    notes: vec![format!("`{}` is not in the bundle; {} is optional and staged empty", s.file, s.name)],
+                    notes: vec![format!(
+                        "`{}` is not in the bundle; {} is optional and staged empty",
+                        s.file, s.name
+                    )],
                     ..FileReport::default()
                 });
             }
@@ -203,9 +210,15 @@ pub fn stage_with(plan: &Plan, input: &Path, opts: &StageOptions<'_>) -> Result<
                 fatal.push(
                     Diagnostic::new(
                         codes::E0821,
-                        format!("the bundle has no `{}`, which the spec reads for {}", s.file, s.name),
+                        format!(
+                            "the bundle has no `{}`, which the spec reads for {}",
+                            s.file, s.name
+                        ),
                     )
-                    .help(format!("looked in `{}` (file names are matched ignoring case)", input.display()))
+                    .help(format!(
+                        "looked in `{}` (file names are matched ignoring case)",
+                        input.display()
+                    ))
                     .maybe_help(did_you_mean(&s.file, names)),
                 );
             }
@@ -247,7 +260,9 @@ pub fn stage_with(plan: &Plan, input: &Path, opts: &StageOptions<'_>) -> Result<
     let (data, dropped) = apply_source_rules(plan, data);
     let mut removed = pre.removed(dropped.iter().map(|d| (d.object, d.row)));
     for r in &report.rejected {
-        let Some(o) = plan.sources.iter().position(|s| s.name == r.object) else { continue };
+        let Some(o) = plan.sources.iter().position(|s| s.name == r.object) else {
+            continue;
+        };
         if let [pk] = plan.sources[o].primary_key[..] {
             let key = r.id.split_once(':').map_or("", |(_, k)| k);
             removed.add(o as u32, pk, key);
@@ -255,7 +270,10 @@ pub fn stage_with(plan: &Plan, input: &Path, opts: &StageOptions<'_>) -> Result<
     }
     for d in dropped {
         let s = &plan.sources[d.object as usize];
-        let line = lines[d.object as usize].get(d.row as usize).copied().unwrap_or(0);
+        let line = lines[d.object as usize]
+            .get(d.row as usize)
+            .copied()
+            .unwrap_or(0);
         let (rule, reason) = match d.why {
             DropReason::Filtered => ("where", "source where".to_string()),
             DropReason::Duplicate { kept } => ("dedupe", format!("duplicate of {kept}")),
@@ -271,13 +289,23 @@ pub fn stage_with(plan: &Plan, input: &Path, opts: &StageOptions<'_>) -> Result<
             rule: rule.into(),
         });
     }
-    let data = reject_duplicate_keys(plan, data, &mut report);
+    let data = super::keys::reject_duplicate_keys(plan, data, &mut report);
     report.orphans = super::orphans::find(plan, &data, &removed);
     for f in &mut report.files {
-        let Some(i) = plan.sources.iter().position(|s| s.name == f.object) else { continue };
+        let Some(i) = plan.sources.iter().position(|s| s.name == f.object) else {
+            continue;
+        };
         f.staged = data.len(i as u32) as u64;
-        f.dropped = report.dropped.iter().filter(|d| d.object == f.object).count() as u64;
-        f.rejected = report.rejected.iter().filter(|r| r.object == f.object).count() as u64;
+        f.dropped = report
+            .dropped
+            .iter()
+            .filter(|d| d.object == f.object)
+            .count() as u64;
+        f.rejected = report
+            .rejected
+            .iter()
+            .filter(|r| r.object == f.object)
+            .count() as u64;
     }
     Ok(Staged { data, report })
 }
@@ -304,10 +332,15 @@ fn list_dir(dir: &Path) -> std::io::Result<HashMap<String, (PathBuf, String)>> {
 
 /// Custom-field labels, read only when a plan column is spelled `dataN`.
 fn labels_for(plan: &Plan, listing: &HashMap<String, (PathBuf, String)>) -> CustomLabels {
-    let wants = plan.sources.iter().flat_map(|s| &s.columns).flat_map(|c| &c.headers).any(|h| {
-        let h = h.trim().to_lowercase();
-        h.len() > 4 && h.starts_with("data") && h[4..].bytes().all(|b| b.is_ascii_digit())
-    });
+    let wants = plan
+        .sources
+        .iter()
+        .flat_map(|s| &s.columns)
+        .flat_map(|c| &c.headers)
+        .any(|h| {
+            let h = h.trim().to_lowercase();
+            h.len() > 4 && h.starts_with("data") && h[4..].bytes().all(|b| b.is_ascii_digit())
+        });
     match listing.get("contact_fields.csv") {
         Some((path, _)) if wants => std::fs::read(path).map(custom_labels).unwrap_or_default(),
         _ => CustomLabels::new(),
@@ -326,7 +359,10 @@ fn stage_files(
     let mut jobs: Vec<(usize, u64)> = paths
         .iter()
         .enumerate()
-        .filter_map(|(i, p)| p.as_ref().map(|(path, _)| (i, std::fs::metadata(path).map_or(0, |m| m.len()))))
+        .filter_map(|(i, p)| {
+            p.as_ref()
+                .map(|(path, _)| (i, std::fs::metadata(path).map_or(0, |m| m.len())))
+        })
         .collect();
     jobs.sort_by_key(|&(i, size)| (std::cmp::Reverse(size), i));
     let next = AtomicUsize::new(0);
@@ -335,11 +371,16 @@ fn stage_files(
         loop {
             let j = next.fetch_add(1, Ordering::Relaxed);
             let Some(&(i, _)) = jobs.get(j) else { break };
-            let Some((path, name)) = &paths[i] else { continue };
+            let Some((path, name)) = &paths[i] else {
+                continue;
+            };
             let source = &plan.sources[i];
             let out = match std::fs::read(path) {
                 Ok(bytes) => stage_file(plan, source, name, bytes, &opts.conventions, labels),
-                Err(e) => Err(vec![Diagnostic::new(codes::E0801, format!("`{name}` cannot be read: {e}"))]),
+                Err(e) => Err(vec![Diagnostic::new(
+                    codes::E0801,
+                    format!("`{name}` cannot be read: {e}"),
+                )]),
             };
             if let (Some(p), Ok(o)) = (opts.progress, &out) {
                 p(&o.report);
@@ -350,7 +391,9 @@ fn stage_files(
     };
     let mut results: Vec<Option<Outcome>> = (0..paths.len()).map(|_| None).collect();
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..WORKERS.min(jobs.len().max(1))).map(|_| s.spawn(work)).collect();
+        let handles: Vec<_> = (0..WORKERS.min(jobs.len().max(1)))
+            .map(|_| s.spawn(work))
+            .collect();
         for h in handles {
             match h.join() {
                 Ok(done) => {
@@ -381,8 +424,13 @@ fn taken_at(input: &Path) -> (Option<DateTime<Utc>>, &'static str) {
     if let Ok(text) = std::fs::read_to_string(input.join("manifest.json")) {
         let t = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
-            .and_then(|v| v.get("taken_at").and_then(|t| t.as_str()).map(str::to_string));
-        if let Some(t) = t.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok()) {
+            .and_then(|v| {
+                v.get("taken_at")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string)
+            });
+        if let Some(t) = t.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok())
+        {
             return (Some(t.and_utc()), "manifest.json");
         }
     }
@@ -397,80 +445,10 @@ fn taken_at(input: &Path) -> (Option<DateTime<Utc>>, &'static str) {
         .filter(|d| d.len() == 8)
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok());
     match date {
-        Some(d) => (Some(d.and_time(chrono::NaiveTime::MIN).and_utc()), "folder name"),
+        Some(d) => (
+            Some(d.and_time(chrono::NaiveTime::MIN).and_utc()),
+            "folder name",
+        ),
         None => (None, ""),
-    }
-}
-
-/// The text a key cell compares by (ids are trimmed text).
-pub(crate) fn key_text<'v>(v: &'v Value, buf: &'v mut String) -> Option<&'v str> {
-    match v {
-        Value::Text(s) if !s.trim().is_empty() => Some(s.trim()),
-        Value::Null | Value::Text(_) => None,
-        Value::Int(n) => {
-            buf.clear();
-            buf.push_str(itoa::Buffer::new().format(*n));
-            Some(buf)
-        }
-        other => {
-            *buf = other.to_text()?;
-            Some(buf)
-        }
-    }
-}
-
-/// Rows whose primary key repeats an earlier staged row's are rejected (E0815).
-fn reject_duplicate_keys(plan: &Plan, data: Dataset, report: &mut StageReport) -> Dataset {
-    let mut keep: Vec<Vec<bool>> = Vec::with_capacity(plan.sources.len());
-    let mut any = false;
-    for (o, s) in plan.sources.iter().enumerate() {
-        let n = data.len(o as u32);
-        let mut k = vec![true; n];
-        if !s.primary_key.is_empty() {
-            let mut seen: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
-            let (mut key, mut buf) = (String::new(), String::new());
-            for row in 0..n as u32 {
-                key.clear();
-                for (i, &c) in s.primary_key.iter().enumerate() {
-                    if i > 0 {
-                        key.push('|');
-                    }
-                    let v = data.cell(RecRef { object: o as u32, row }, c);
-                    key.push_str(key_text(v, &mut buf).unwrap_or(""));
-                }
-                if let Some(&first) = seen.get(key.as_str()) {
-                    k[row as usize] = false;
-                    any = true;
-                    let r = RecRef { object: o as u32, row };
-                    let (file, line) = data.origin(r);
-                    let first_line = data.origin(RecRef { object: o as u32, row: first }).1;
-                    let id = data.record_id(r);
-                    report.issues.push(RowIssue {
-                        code: codes::E0815.id.into(),
-                        file: file.to_string(),
-                        line,
-                        column: s.primary_key.iter().map(|&c| s.columns[c as usize].name.as_str()).collect::<Vec<_>>().join(", "),
-                        value: key.clone(),
-                        message: format!("{id} is also on line {first_line}; the first record is kept"),
-                    });
-                    report.rejected.push(RejectedRecord {
-                        object: s.name.clone(),
-                        id,
-                        file: file.to_string(),
-                        line,
-                        code: codes::E0815.id.into(),
-                        reason: format!("duplicate key of line {first_line}"),
-                    });
-                } else {
-                    seen.insert(key.clone(), row);
-                }
-            }
-        }
-        keep.push(k);
-    }
-    if any {
-        data.retain(plan, &keep)
-    } else {
-        data
     }
 }

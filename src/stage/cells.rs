@@ -138,7 +138,9 @@ impl From<ValueError> for Problem {
 enum Kind {
     /// Free text; `key` columns (ids, phones, short text) are checked for
     /// Excel's scientific notation.
-    Text { key: bool },
+    Text {
+        key: bool,
+    },
     Integer,
     Decimal,
     Currency,
@@ -256,7 +258,9 @@ fn kind(ty: &FieldType, col: &ColumnPlan, plan: &Plan, conv: &Conventions) -> Re
         FieldType::Number { .. } => Kind::Decimal,
         FieldType::Currency => Kind::Currency,
         FieldType::Percent => Kind::Percent,
-        FieldType::Boolean => Kind::Boolean(BoolAliases::new(&conv.true_values, &conv.false_values)),
+        FieldType::Boolean => {
+            Kind::Boolean(BoolAliases::new(&conv.true_values, &conv.false_values))
+        }
         FieldType::Date => Kind::Date(dates(col, plan, conv, false)?),
         FieldType::Datetime => Kind::Datetime(dates(col, plan, conv, true)?),
         FieldType::Picklist { values } => enum_kind(values),
@@ -335,7 +339,7 @@ fn read_one(
 ) -> Value {
     match kind {
         Kind::Text { key } => {
-            if *key {
+            if *key && maybe_scientific(t) {
                 if let Err(e) = parse_text_key(t) {
                     problems.push(e.into());
                 }
@@ -352,13 +356,18 @@ fn read_one(
         },
         Kind::Currency => match parse_decimal(strip_currency(t), mark) {
             Ok(d) => Value::Num(d),
-            Err(ValueError::NotDecimal { .. }) => fail(problems, ValueError::NotDecimal {
-                value: t.to_string(),
-            }),
+            Err(ValueError::NotDecimal { .. }) => fail(
+                problems,
+                ValueError::NotDecimal {
+                    value: t.to_string(),
+                },
+            ),
             Err(e) => fail(problems, e),
         },
         Kind::Percent => match parse_percent(t, mark, BarePercent::Points) {
-            Ok(d) if !t.ends_with('%') && d > Decimal::ZERO && d < Decimal::ONE && d.scale() >= 2 => {
+            Ok(d)
+                if !t.ends_with('%') && d > Decimal::ZERO && d < Decimal::ONE && d.scale() >= 2 =>
+            {
                 // `0.694` may be a fraction (69.4 %) or 0.694 %: not guessed.
                 problems.push(Problem {
                     code: codes::E0817,
@@ -412,6 +421,15 @@ fn read_one(
     }
 }
 
+/// A cheap pre-check for [`parse_text_key`]'s scientific-notation test:
+/// digits at both ends and an exponent mark (most ids fail the first byte).
+fn maybe_scientific(t: &str) -> bool {
+    let b = t.as_bytes();
+    matches!(b.first(), Some(c) if c.is_ascii_digit() || *c == b'-' || *c == b'+')
+        && b.last().is_some_and(u8::is_ascii_digit)
+        && b.iter().any(|&c| c == b'e' || c == b'E')
+}
+
 fn fail(problems: &mut Vec<Problem>, e: ValueError) -> Value {
     problems.push(e.into());
     Value::Null
@@ -426,17 +444,25 @@ fn note_line(acc: &mut (u64, Vec<u64>), line: u64) {
 
 /// `kr 1.234,50`, `1234 DKK`, `€ 12`: the number without its currency.
 fn strip_currency(t: &str) -> &str {
-    const SIGNS: &[&str] = &["kr.", "kr", "dkk", "sek", "nok", "eur", "usd", "€", "$", "£"];
+    const SIGNS: &[&str] = &[
+        "kr.", "kr", "dkk", "sek", "nok", "eur", "usd", "€", "$", "£",
+    ];
     let mut s = t.trim();
     for sign in SIGNS {
-        if s.len() >= sign.len() && s.is_char_boundary(sign.len()) && s[..sign.len()].eq_ignore_ascii_case(sign) {
+        if s.len() >= sign.len()
+            && s.is_char_boundary(sign.len())
+            && s[..sign.len()].eq_ignore_ascii_case(sign)
+        {
             s = s[sign.len()..].trim_start();
             break;
         }
     }
     for sign in SIGNS {
         let n = s.len();
-        if n >= sign.len() && s.is_char_boundary(n - sign.len()) && s[n - sign.len()..].eq_ignore_ascii_case(sign) {
+        if n >= sign.len()
+            && s.is_char_boundary(n - sign.len())
+            && s[n - sign.len()..].eq_ignore_ascii_case(sign)
+        {
             s = s[..n - sign.len()].trim_end();
             break;
         }

@@ -38,8 +38,14 @@ pub fn dry_run(plan: &Plan, data: &Dataset) -> Coverage {
 pub fn coverage_rows(plan: &Plan, cov: &Coverage) -> Vec<CoverageRow> {
     let mut out = Vec::new();
     for (i, m) in cov.maps.iter().enumerate() {
-        let Some(map) = plan.value_maps.get(i) else { continue };
-        let outcome = if map.otherwise.is_some() { "else" } else { "null" };
+        let Some(map) = plan.value_maps.get(i) else {
+            continue;
+        };
+        let outcome = if map.otherwise.is_some() {
+            "else"
+        } else {
+            "null"
+        };
         let mut rows: Vec<CoverageRow> = m
             .misses
             .iter()

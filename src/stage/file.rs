@@ -64,10 +64,11 @@ pub fn stage_file(
 ) -> Result<FileOutcome, Vec<Diagnostic>> {
     let size = bytes.len() as u64;
     let lines = memchr::memchr_iter(b'\n', &bytes).count();
-    let csv = CsvFile::from_bytes(bytes).map_err(|e| {
-        vec![Diagnostic::new(e.code(), format!("`{name}` cannot be read: {e}"))
+    let csv =
+        CsvFile::from_bytes(bytes).map_err(|e| {
+            vec![Diagnostic::new(e.code(), format!("`{name}` cannot be read: {e}"))
             .help("export the file again as \"CSV UTF-8\"; `ferry explain E0801` lists the causes")]
-    })?;
+        })?;
     let mut issues = Vec::new();
     let mut report = FileReport {
         object: source.name.clone(),
@@ -130,12 +131,19 @@ pub fn stage_file(
             fatal.push(
                 Diagnostic::new(
                     codes::E0802,
-                    format!("`{name}` has no column for `{}`, which every {} record needs", col.name, source.name),
+                    format!(
+                        "`{name}` has no column for `{}`, which every {} record needs",
+                        col.name, source.name
+                    ),
                 )
                 .help(format!(
                     "accepted headers: {}; the file's headers are: {}",
                     col.headers.join(", "),
-                    csv.headers.iter().map(|h| h.original.trim()).collect::<Vec<_>>().join(", ")
+                    csv.headers
+                        .iter()
+                        .map(|h| h.original.trim())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
                 .maybe_help(suggestion),
             );
@@ -151,7 +159,10 @@ pub fn stage_file(
                 ),
             );
         } else {
-            report.notes.push(format!("no column for `{}`: all values are empty", col.name));
+            report.notes.push(format!(
+                "no column for `{}`: all values are empty",
+                col.name
+            ));
         }
     }
     if !fatal.is_empty() {
@@ -161,7 +172,9 @@ pub fn stage_file(
         .columns
         .iter()
         .zip(&mapping.columns)
-        .filter_map(|(c, m)| m.map(|fi| (c.name.clone(), csv.headers[fi].original.trim().to_string())))
+        .filter_map(|(c, m)| {
+            m.map(|fi| (c.name.clone(), csv.headers[fi].original.trim().to_string()))
+        })
         .collect();
     for &(ci, fi) in &mapping.duplicates {
         let col = &source.columns[ci];
@@ -170,7 +183,12 @@ pub fn stage_file(
             codes::E0803,
             &col.name,
             csv.headers[fi].original.trim(),
-            format!("column {} (`{}`) also names `{}`; column {used} is read and this one ignored", fi + 1, csv.headers[fi].original.trim(), col.name),
+            format!(
+                "column {} (`{}`) also names `{}`; column {used} is read and this one ignored",
+                fi + 1,
+                csv.headers[fi].original.trim(),
+                col.name
+            ),
         );
     }
     for &fi in &mapping.unknown {
@@ -178,22 +196,39 @@ pub fn stage_file(
         let message = if h.is_empty() {
             format!("column {} has no header; its values are ignored", fi + 1)
         } else {
-            format!("`{h}` is not a column of {}; its values are ignored", source.name)
+            format!(
+                "`{h}` is not a column of {}; its values are ignored",
+                source.name
+            )
         };
         file_issue(codes::W0802, h, h, message);
     }
     let mark = decimal_mark(csv.delimiter);
     if csv.delimiter == b';' {
-        report.notes.push("`;`-separated (Danish Excel): numbers are read with a decimal comma".into());
+        report
+            .notes
+            .push("`;`-separated (Danish Excel): numbers are read with a decimal comma".into());
     }
     let mut readers = Vec::with_capacity(source.columns.len());
     for col in &source.columns {
         let r = ColumnReader::new(col, plan, conv, mark).map_err(|e| {
-            vec![Diagnostic::new(codes::E0807, format!("column `{}` of {}: {e}", col.name, source.name))]
+            vec![Diagnostic::new(
+                codes::E0807,
+                format!("column `{}` of {}: {e}", col.name, source.name),
+            )]
         })?;
         readers.push(r);
     }
-    let rows = rows(source, name, &csv, lines, &mapping.columns, &required, &mut readers, &mut issues);
+    let rows = rows(
+        source,
+        name,
+        &csv,
+        lines,
+        &mapping.columns,
+        &required,
+        &mut readers,
+        &mut issues,
+    );
     let (table, rejected, count, blank) = rows;
     report.rows = count;
     report.rejected = rejected.len() as u64;
@@ -244,16 +279,17 @@ fn rows(
     while let Some(rec) = recs.next_record() {
         count += 1;
         let line = rec.line;
-        let issue = |issues: &mut Vec<RowIssue>, code: Code, column: &str, value: &str, message: String| {
-            issues.push(RowIssue {
-                code: code.id.to_string(),
-                file: name.to_string(),
-                line: line32(line),
-                column: column.to_string(),
-                value: shown(value),
-                message,
-            })
-        };
+        let issue =
+            |issues: &mut Vec<RowIssue>, code: Code, column: &str, value: &str, message: String| {
+                issues.push(RowIssue {
+                    code: code.id.to_string(),
+                    file: name.to_string(),
+                    line: line32(line),
+                    column: column.to_string(),
+                    value: shown(value),
+                    message,
+                })
+            };
         match rec.shape {
             Shape::Exact => {}
             Shape::Short { fields } => issue(
@@ -277,8 +313,8 @@ fn rows(
         row.clear();
         let mut reject: Option<(Code, String)> = None;
         for (ci, col) in source.columns.iter().enumerate() {
-            let raw = mapping[ci].map_or("", |fi| rec.get(fi));
-            let v = if raw.trim().is_empty() {
+            let raw = mapping[ci].map_or("", |fi| rec.get(fi)).trim();
+            let v = if raw.is_empty() {
                 Value::Null
             } else {
                 readers[ci].read(raw, line, &mut problems)
@@ -293,12 +329,24 @@ fn rows(
                     Some(c) => c,
                     None => {
                         if mapping[ci].is_some() {
-                            issue(issues, codes::E0818, &col.name, "", format!("`{}` is empty, but every {} record needs it", col.name, source.name));
+                            issue(
+                                issues,
+                                codes::E0818,
+                                &col.name,
+                                "",
+                                format!(
+                                    "`{}` is empty, but every {} record needs it",
+                                    col.name, source.name
+                                ),
+                            );
                         }
                         codes::E0818
                     }
                 };
-                reject = Some((code, format!("`{}` has no valid value ({})", col.name, code.id)));
+                reject = Some((
+                    code,
+                    format!("`{}` has no valid value ({})", col.name, code.id),
+                ));
             }
             row.push(v);
         }

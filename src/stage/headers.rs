@@ -59,7 +59,8 @@ pub fn map_headers(
         ..Mapping::default()
     };
     let claim = |ci: usize, key: &str, m: &mut Mapping, claimed: &mut Vec<Option<usize>>| {
-        if let Some(fi) = (0..headers.len()).find(|&i| claimed[i].is_none() && headers[i].key == key)
+        if let Some(fi) =
+            (0..headers.len()).find(|&i| claimed[i].is_none() && headers[i].key == key)
         {
             claimed[fi] = Some(ci);
             m.columns[ci] = Some(fi);
@@ -83,7 +84,8 @@ pub fn map_headers(
         if claimed[fi].is_some() {
             continue;
         }
-        let owner = (0..columns.len()).find(|&ci| m.columns[ci].is_some() && spells[ci].contains(&h.key));
+        let owner =
+            (0..columns.len()).find(|&ci| m.columns[ci].is_some() && spells[ci].contains(&h.key));
         match owner {
             Some(ci) => m.duplicates.push((ci, fi)),
             None => m.unknown.push(fi),
@@ -155,7 +157,10 @@ mod tests {
 
     #[test]
     fn custom_fields_match_their_label() {
-        let cols = [col("site", &["data2", "site"]), col("location", &["location", "Site"])];
+        let cols = [
+            col("site", &["data2", "site"]),
+            col("location", &["location", "Site"]),
+        ];
         let labels: CustomLabels = [("data2".to_string(), "butik".to_string())].into();
         let h = hs(&["Butik", "location"]);
         let m = map_headers(&cols, &h, h.len(), &labels);

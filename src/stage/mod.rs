@@ -4,13 +4,21 @@
 //! descriptor and the spec's `source` rules. Output: staged records and a
 //! staging report with E08xx diagnostics (file and line of every problem).
 //!
-//! This module currently holds the reading primitives, which depend on
-//! neither the spec nor the descriptor:
+//! Reading primitives, which depend on neither the spec nor the descriptor:
 //! - [`read`]: bytes → decoded text (UTF-8 with or without BOM, or
 //!   Windows-1252) → delimiter, normalized headers and records with their
 //!   physical line numbers;
 //! - [`values`]: one cell → a typed value or a precise, reportable
 //!   [`values::ValueError`].
+//!
+//! Staging a bundle for a plan (see `docs/staging.md`):
+//! - [`bundle`]: the folder → a typed `Dataset` with `source` rules applied,
+//!   and the [`bundle::StageReport`] (issues, rejected and dropped rows,
+//!   orphans, value-map coverage); files staged in parallel;
+//! - [`cells`]: a column's type → the parser of its cells;
+//! - `headers`, `file`, `keys`, `orphans`, `coverage`: header mapping, one
+//!   file's rows, repeated keys, dangling references, the coverage dry run;
+//! - [`report`]: the report as terminal text and Markdown.
 //!
 //! Invariants: nothing here guesses. An ambiguous date, a number Excel
 //! mangled, an unknown enum value or a local time that does not exist is an
@@ -21,6 +29,7 @@ pub mod cells;
 mod coverage;
 mod file;
 mod headers;
+mod keys;
 mod orphans;
 pub mod read;
 pub mod report;

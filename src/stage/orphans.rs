@@ -10,10 +10,12 @@
 //! the source rules removed is told apart from one to a record the bundle
 //! never had ([`Removed`]).
 
-use super::bundle::{key_text, OrphanReport};
+use super::bundle::OrphanReport;
+use super::keys::key_text;
 use crate::plan::{Plan, RelKind};
 use crate::runtime::Dataset;
 use crate::value::{RecRef, Value};
+use std::borrow::Cow;
 
 const EXAMPLES: usize = 5;
 
@@ -44,7 +46,9 @@ impl Removed {
             Some(k) => {
                 k.1.insert(key.to_string());
             }
-            None => self.keys.push(((object, column), std::iter::once(key.to_string()).collect())),
+            None => self
+                .keys
+                .push(((object, column), std::iter::once(key.to_string()).collect())),
         }
     }
 }
@@ -62,7 +66,19 @@ impl PreKeys {
                 continue;
             }
             let keys = (0..data.len(parent) as u32)
-                .map(|row| key_text(data.cell(RecRef { object: parent, row }, pcol), &mut buf).map(Box::from))
+                .map(|row| {
+                    key_text(
+                        data.cell(
+                            RecRef {
+                                object: parent,
+                                row,
+                            },
+                            pcol,
+                        ),
+                        &mut buf,
+                    )
+                    .map(Box::from)
+                })
                 .collect();
             columns.push(((parent, pcol), keys));
         }
@@ -88,20 +104,37 @@ impl PreKeys {
 fn checks(plan: &Plan) -> Vec<Check> {
     let mut out: Vec<Check> = Vec::new();
     let mut add = |c: Check| {
-        if !out.iter().any(|o| (o.0, o.1, o.2, o.3) == (c.0, c.1, c.2, c.3)) {
+        if !out
+            .iter()
+            .any(|o| (o.0, o.1, o.2, o.3) == (c.0, c.1, c.2, c.3))
+        {
             out.push(c);
         }
     };
     for r in &plan.relations {
         let name = format!(
             "{}.{}",
-            plan.sources.get(r.from as usize).map_or("?", |s| s.name.as_str()),
+            plan.sources
+                .get(r.from as usize)
+                .map_or("?", |s| s.name.as_str()),
             r.name
         );
         match &r.kind {
-            RelKind::Forward { column, target_column } => add((r.from, *column, r.to, *target_column, name)),
-            RelKind::Reverse { column, key_column } => add((r.to, *column, r.from, *key_column, name)),
-            RelKind::Link { via, from_column, to_column, key_column, target_column, .. } => {
+            RelKind::Forward {
+                column,
+                target_column,
+            } => add((r.from, *column, r.to, *target_column, name)),
+            RelKind::Reverse { column, key_column } => {
+                add((r.to, *column, r.from, *key_column, name))
+            }
+            RelKind::Link {
+                via,
+                from_column,
+                to_column,
+                key_column,
+                target_column,
+                ..
+            } => {
                 add((*via, *from_column, r.from, *key_column, name.clone()));
                 add((*via, *to_column, r.to, *target_column, name));
             }
@@ -115,7 +148,8 @@ fn column_name(plan: &Plan, object: u32, column: u32) -> String {
     format!(
         "{}.{}",
         s.map_or("?", |s| s.name.as_str()),
-        s.and_then(|s| s.columns.get(column as usize)).map_or("?", |c| c.name.as_str())
+        s.and_then(|s| s.columns.get(column as usize))
+            .map_or("?", |c| c.name.as_str())
     )
 }
 
@@ -124,13 +158,31 @@ pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport>
     let mut out = Vec::new();
     let mut buf = String::new();
     for (child, ccol, parent, pcol, relation) in checks(plan) {
-        let mut keys: foldhash::HashSet<String> = foldhash::HashSet::default();
+        // Keys borrowed from the cells: ids are text, so this allocates nothing per row.
+        let mut keys: foldhash::HashSet<Cow<'_, str>> = foldhash::HashSet::default();
         for row in 0..data.len(parent) as u32 {
-            if let Some(k) = key_text(data.cell(RecRef { object: parent, row }, pcol), &mut buf) {
-                keys.insert(k.to_string());
+            match data.cell(
+                RecRef {
+                    object: parent,
+                    row,
+                },
+                pcol,
+            ) {
+                Value::Text(s) if !s.trim().is_empty() => {
+                    keys.insert(Cow::Borrowed(s.trim()));
+                }
+                v => {
+                    if let Some(k) = key_text(v, &mut buf) {
+                        keys.insert(Cow::Owned(k.to_string()));
+                    }
+                }
             }
         }
-        let gone = removed.keys.iter().find(|k| k.0 == (parent, pcol)).map(|k| &k.1);
+        let gone = removed
+            .keys
+            .iter()
+            .find(|k| k.0 == (parent, pcol))
+            .map(|k| &k.1);
         let mut rep = OrphanReport {
             relation,
             count: 0,
@@ -138,7 +190,10 @@ pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport>
             examples: Vec::new(),
             column: column_name(plan, child, ccol),
             target: column_name(plan, parent, pcol),
-            file: plan.sources.get(child as usize).map_or(String::new(), |s| s.file.clone()),
+            file: plan
+                .sources
+                .get(child as usize)
+                .map_or(String::new(), |s| s.file.clone()),
             lines: Vec::new(),
             values: Vec::new(),
         };
@@ -150,7 +205,9 @@ pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport>
                 v => std::slice::from_ref(v),
             };
             for v in items {
-                let Some(k) = key_text(v, &mut buf) else { continue };
+                let Some(k) = key_text(v, &mut buf) else {
+                    continue;
+                };
                 if keys.contains(k) {
                     continue;
                 }

@@ -38,7 +38,12 @@ fn place(i: &RowIssue) -> String {
 
 fn totals(r: &StageReport) -> (u64, u64, u64, u64) {
     r.files.iter().fold((0, 0, 0, 0), |a, f| {
-        (a.0 + f.rows, a.1 + f.staged, a.2 + f.rejected, a.3 + f.dropped)
+        (
+            a.0 + f.rows,
+            a.1 + f.staged,
+            a.2 + f.rejected,
+            a.3 + f.dropped,
+        )
     })
 }
 
@@ -66,11 +71,19 @@ pub fn text(r: &StageReport) -> String {
         "file", "encoding", "delim", "rows", "staged", "rejected", "dropped"
     );
     for f in &r.files {
-        let mut enc = if f.found { f.encoding.clone() } else { "(missing)".into() };
+        let mut enc = if f.found {
+            f.encoding.clone()
+        } else {
+            "(missing)".into()
+        };
         if f.bom {
             enc.push_str(" BOM");
         }
-        let delim = if f.sep_line { format!("{} sep", f.delimiter) } else { f.delimiter.clone() };
+        let delim = if f.sep_line {
+            format!("{} sep", f.delimiter)
+        } else {
+            f.delimiter.clone()
+        };
         let _ = writeln!(
             o,
             "  {:<26} {:<14} {:<5} {:>8} {:>8} {:>8} {:>8}",
@@ -87,7 +100,11 @@ pub fn text(r: &StageReport) -> String {
     for (code, list) in &groups {
         let _ = writeln!(o, "  {code} {:<28} {:>7}", slug(code), list.len());
         for i in list.iter().take(TEXT_EXAMPLES) {
-            let v = if i.value.is_empty() { String::new() } else { format!(" `{}`", i.value) };
+            let v = if i.value.is_empty() {
+                String::new()
+            } else {
+                format!(" `{}`", i.value)
+            };
             let _ = writeln!(o, "      {}{v}: {}", place(i), i.message);
         }
         if list.len() > TEXT_EXAMPLES {
@@ -96,7 +113,11 @@ pub fn text(r: &StageReport) -> String {
     }
     let _ = writeln!(o, "\nRejected rows: {}", r.rejected.len());
     for x in r.rejected.iter().take(TEXT_EXAMPLES * 2) {
-        let _ = writeln!(o, "  {}:{} {} [{}] {}", x.file, x.line, x.id, x.code, x.reason);
+        let _ = writeln!(
+            o,
+            "  {}:{} {} [{}] {}",
+            x.file, x.line, x.id, x.code, x.reason
+        );
     }
     if r.rejected.len() > TEXT_EXAMPLES * 2 {
         let _ = writeln!(o, "  … {} more", r.rejected.len() - TEXT_EXAMPLES * 2);
@@ -104,19 +125,38 @@ pub fn text(r: &StageReport) -> String {
     let _ = writeln!(o, "\nDropped by source rules: {}", r.dropped.len());
     for ((object, rule), n) in dropped_counts(r) {
         let _ = writeln!(o, "  {object} {rule}: {n}");
-        let dups = r.dropped.iter().filter(|d| d.object == object && d.rule == rule);
+        let dups = r
+            .dropped
+            .iter()
+            .filter(|d| d.object == object && d.rule == rule);
         for d in dups.take(TEXT_EXAMPLES) {
             let _ = writeln!(o, "      {}:{} {}: {}", d.file, d.line, d.id, d.reason);
         }
     }
-    let _ = writeln!(o, "\nOrphaned references (E0814): {}", r.orphans.iter().map(|x| x.count).sum::<u64>());
+    let _ = writeln!(
+        o,
+        "\nOrphaned references (E0814): {}",
+        r.orphans.iter().map(|x| x.count).sum::<u64>()
+    );
     for x in &r.orphans {
-        let _ = writeln!(o, "  {} ({} → {}): {}{}", x.relation, x.column, x.target, x.count, removed_note(x.removed));
+        let _ = writeln!(
+            o,
+            "  {} ({} → {}): {}{}",
+            x.relation,
+            x.column,
+            x.target,
+            x.count,
+            removed_note(x.removed)
+        );
         for ((id, line), v) in x.examples.iter().zip(&x.lines).zip(&x.values) {
             let _ = writeln!(o, "      {}:{line} {id} → `{v}`", x.file);
         }
     }
-    let _ = writeln!(o, "\nValue-map coverage: {} uncovered values", r.coverage.len());
+    let _ = writeln!(
+        o,
+        "\nValue-map coverage: {} uncovered values",
+        r.coverage.len()
+    );
     for c in &r.coverage {
         let _ = writeln!(
             o,
@@ -154,21 +194,36 @@ pub fn markdown(r: &StageReport) -> String {
     }
     let _ = writeln!(o, "\n## Files\n");
     let _ = writeln!(o, "| object | file | encoding | delimiter | line endings | rows | staged | rejected | dropped |");
-    let _ = writeln!(o, "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        o,
+        "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |"
+    );
     for f in &r.files {
         let enc = match (f.found, f.bom) {
             (false, _) => "missing".to_string(),
             (true, true) => format!("{} (BOM)", f.encoding),
             (true, false) => f.encoding.clone(),
         };
-        let delim = if f.sep_line { format!("`{}` (`sep=` line)", f.delimiter) } else { format!("`{}`", f.delimiter) };
+        let delim = if f.sep_line {
+            format!("`{}` (`sep=` line)", f.delimiter)
+        } else {
+            format!("`{}`", f.delimiter)
+        };
         let _ = writeln!(
             o,
             "| {} | `{}` | {enc} | {delim} | {} | {} | {} | {} | {} |",
             f.object, f.file, f.line_ending, f.rows, f.staged, f.rejected, f.dropped
         );
     }
-    let notes: Vec<String> = r.files.iter().flat_map(|f| f.notes.iter().map(move |n| format!("- `{}`: {}", f.file, md_cell(n)))).collect();
+    let notes: Vec<String> = r
+        .files
+        .iter()
+        .flat_map(|f| {
+            f.notes
+                .iter()
+                .map(move |n| format!("- `{}`: {}", f.file, md_cell(n)))
+        })
+        .collect();
     if !notes.is_empty() {
         let _ = writeln!(o, "\n{}", notes.join("\n"));
     }
@@ -181,18 +236,39 @@ pub fn markdown(r: &StageReport) -> String {
         let _ = writeln!(o, "### {code} {} ({})\n", slug(code), list.len());
         let _ = writeln!(o, "| place | value | problem |\n| --- | --- | --- |");
         for i in list.iter().take(MD_EXAMPLES) {
-            let _ = writeln!(o, "| {} | `{}` | {} |", place(i), md_cell(&i.value), md_cell(&i.message));
+            let _ = writeln!(
+                o,
+                "| {} | `{}` | {} |",
+                place(i),
+                md_cell(&i.value),
+                md_cell(&i.message)
+            );
         }
         if list.len() > MD_EXAMPLES {
-            let _ = writeln!(o, "\n… and {} more (all in `stage-report.json`).", list.len() - MD_EXAMPLES);
+            let _ = writeln!(
+                o,
+                "\n… and {} more (all in `stage-report.json`).",
+                list.len() - MD_EXAMPLES
+            );
         }
         o.push('\n');
     }
     let _ = writeln!(o, "## Rejected rows ({})\n", r.rejected.len());
     if !r.rejected.is_empty() {
-        let _ = writeln!(o, "| place | record | code | reason |\n| --- | --- | --- | --- |");
+        let _ = writeln!(
+            o,
+            "| place | record | code | reason |\n| --- | --- | --- | --- |"
+        );
         for x in r.rejected.iter().take(MD_EXAMPLES * 5) {
-            let _ = writeln!(o, "| {}:{} | {} | {} | {} |", x.file, x.line, x.id, x.code, md_cell(&x.reason));
+            let _ = writeln!(
+                o,
+                "| {}:{} | {} | {} | {} |",
+                x.file,
+                x.line,
+                x.id,
+                x.code,
+                md_cell(&x.reason)
+            );
         }
     }
     let _ = writeln!(o, "\n## Dropped by source rules ({})\n", r.dropped.len());
@@ -201,9 +277,19 @@ pub fn markdown(r: &StageReport) -> String {
     }
     let dups: Vec<_> = r.dropped.iter().filter(|d| d.rule == "dedupe").collect();
     if !dups.is_empty() {
-        let _ = writeln!(o, "\nDuplicates:\n\n| place | record | reason |\n| --- | --- | --- |");
+        let _ = writeln!(
+            o,
+            "\nDuplicates:\n\n| place | record | reason |\n| --- | --- | --- |"
+        );
         for d in dups.iter().take(MD_EXAMPLES * 5) {
-            let _ = writeln!(o, "| {}:{} | {} | {} |", d.file, d.line, d.id, md_cell(&d.reason));
+            let _ = writeln!(
+                o,
+                "| {}:{} | {} | {} |",
+                d.file,
+                d.line,
+                d.id,
+                md_cell(&d.reason)
+            );
         }
     }
     let _ = writeln!(o, "\n## Orphaned references\n");
@@ -219,16 +305,36 @@ pub fn markdown(r: &StageReport) -> String {
                 .zip(&x.values)
                 .map(|((id, l), v)| format!("{}:{l} {id} → `{v}`", x.file))
                 .collect();
-            let _ = writeln!(o, "| {} | {} → {} | {} | {} | {} |", x.relation, x.column, x.target, x.count, x.removed, ex.join("; "));
+            let _ = writeln!(
+                o,
+                "| {} | {} → {} | {} | {} | {} |",
+                x.relation,
+                x.column,
+                x.target,
+                x.count,
+                x.removed,
+                ex.join("; ")
+            );
         }
     }
     let _ = writeln!(o, "\n## Value-map coverage\n");
     if r.coverage.is_empty() {
         let _ = writeln!(o, "Every value the value maps met is covered by an arm.");
     } else {
-        let _ = writeln!(o, "| map | value | count | outcome | examples |\n| --- | --- | ---: | --- | --- |");
+        let _ = writeln!(
+            o,
+            "| map | value | count | outcome | examples |\n| --- | --- | ---: | --- | --- |"
+        );
         for c in &r.coverage {
-            let _ = writeln!(o, "| {} | `{}` | {} | {} | {} |", c.map, md_cell(&c.value), c.count, c.outcome, c.examples.join(", "));
+            let _ = writeln!(
+                o,
+                "| {} | `{}` | {} | {} | {} |",
+                c.map,
+                md_cell(&c.value),
+                c.count,
+                c.outcome,
+                c.examples.join(", ")
+            );
         }
     }
     o

@@ -288,7 +288,10 @@ pub(crate) fn lexical(file: &Arc<SourceFile>, issue: &Issue) -> Diagnostic {
                 ),
                 _ => "remove it, or put it inside a string".to_string(),
             };
-            Diagnostic::new(codes::E0114, format!("the character `{}` cannot appear here", c.escape_debug()))
+            Diagnostic::new(codes::E0114, format!(
+                "the character `{}` cannot appear here",
+                if c.is_control() || c.is_whitespace() { c.escape_unicode().to_string() } else { c.to_string() }
+            ))
                 .label(issue.span, "invalid character")
                 .help(help)
         }

@@ -27,7 +27,12 @@ fn plan(date_formats: &[&str]) -> Plan {
 
 fn conv() -> Conventions {
     let mut c = Conventions::from_defaults(None);
-    c.date_formats = vec!["%Y-%m-%d".into(), "%d-%m-%Y".into(), "%d.%m.%Y".into(), "%d/%m/%Y".into()];
+    c.date_formats = vec![
+        "%Y-%m-%d".into(),
+        "%d-%m-%Y".into(),
+        "%d.%m.%Y".into(),
+        "%d/%m/%Y".into(),
+    ];
     c.datetime_formats = vec!["%Y-%m-%d %H:%M:%S".into(), "%d-%m-%Y %H:%M".into()];
     c
 }
@@ -44,7 +49,12 @@ fn column(ty: FieldType) -> ColumnPlan {
 }
 
 /// Reads `cells` with a column of type `ty`: values and problem codes.
-fn read_with(p: &Plan, ty: FieldType, mark: DecimalMark, cells: &[&str]) -> Vec<(Value, Vec<&'static str>)> {
+fn read_with(
+    p: &Plan,
+    ty: FieldType,
+    mark: DecimalMark,
+    cells: &[&str],
+) -> Vec<(Value, Vec<&'static str>)> {
     let mut r = ColumnReader::new(&column(ty), p, &conv(), mark).expect("reader");
     cells
         .iter()
@@ -57,7 +67,12 @@ fn read_with(p: &Plan, ty: FieldType, mark: DecimalMark, cells: &[&str]) -> Vec<
 }
 
 fn read(ty: FieldType, cells: &[&str]) -> Vec<(Value, Vec<&'static str>)> {
-    read_with(&plan(&["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]), ty, DecimalMark::Point, cells)
+    read_with(
+        &plan(&["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]),
+        ty,
+        DecimalMark::Point,
+        cells,
+    )
 }
 
 fn num(s: &str) -> Value {
@@ -78,38 +93,74 @@ fn keys_stay_text_and_mangled_numbers_are_reported_but_kept() {
 #[test]
 fn numbers_follow_the_files_decimal_mark() {
     let p = plan(&[]);
-    let comma = read_with(&p, FieldType::Number { precision: None, scale: None }, DecimalMark::Comma, &["72,5", "1.234,5", "N/A"]);
+    let comma = read_with(
+        &p,
+        FieldType::Number {
+            precision: None,
+            scale: None,
+        },
+        DecimalMark::Comma,
+        &["72,5", "1.234,5", "N/A"],
+    );
     assert_eq!(comma[0], (num("72.5"), vec![]));
     assert_eq!(comma[1], (num("1234.5"), vec![]));
     assert_eq!(comma[2], (Value::Null, vec!["E0816"]));
-    let point = read_with(&p, FieldType::Integer, DecimalMark::Point, &["1,234", "ca. 30 min"]);
+    let point = read_with(
+        &p,
+        FieldType::Integer,
+        DecimalMark::Point,
+        &["1,234", "ca. 30 min"],
+    );
     assert_eq!(point[0], (Value::Int(1234), vec![]));
     assert_eq!(point[1], (Value::Null, vec!["E0805"]));
-    let money = read_with(&p, FieldType::Currency, DecimalMark::Comma, &["kr. 1.234,50", "99 DKK"]);
+    let money = read_with(
+        &p,
+        FieldType::Currency,
+        DecimalMark::Comma,
+        &["kr. 1.234,50", "99 DKK"],
+    );
     assert_eq!(money[0].0, num("1234.50"));
     assert_eq!(money[1].0, num("99"));
 }
 
 #[test]
 fn percentages_are_points_and_fractions_are_not_guessed() {
-    let got = read(FieldType::Percent, &["69.4%", "69 %", "69", "0.5", "0.694", "No rate available"]);
+    let got = read(
+        FieldType::Percent,
+        &["69.4%", "69 %", "69", "0.5", "0.694", "No rate available"],
+    );
     assert_eq!(got[0].0, num("69.4"));
     assert_eq!(got[1].0, num("69"));
     assert_eq!(got[2].0, num("69"));
     assert_eq!(got[3].0, num("0.5"));
     assert_eq!(got[4], (Value::Null, vec!["E0817"]));
     assert_eq!(got[5], (Value::Null, vec!["E0816"]));
-    let comma = read_with(&plan(&[]), FieldType::Percent, DecimalMark::Comma, &["36,3 %"]);
+    let comma = read_with(
+        &plan(&[]),
+        FieldType::Percent,
+        DecimalMark::Comma,
+        &["36,3 %"],
+    );
     assert_eq!(comma[0].0, num("36.3"));
 }
 
 #[test]
 fn booleans_accept_aliases() {
-    let got = read(FieldType::Boolean, &["Ja", "X", "TRUE", "nej", "0", "måske"]);
+    let got = read(
+        FieldType::Boolean,
+        &["Ja", "X", "TRUE", "nej", "0", "måske"],
+    );
     let vals: Vec<Value> = got.iter().map(|g| g.0.clone()).collect();
     assert_eq!(
         vals,
-        vec![Value::Bool(true), Value::Bool(true), Value::Bool(true), Value::Bool(false), Value::Bool(false), Value::Null]
+        vec![
+            Value::Bool(true),
+            Value::Bool(true),
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Bool(false),
+            Value::Null
+        ]
     );
     assert_eq!(got[5].1, vec!["E0809"]);
 }
@@ -117,7 +168,18 @@ fn booleans_accept_aliases() {
 #[test]
 fn dates_in_declared_formats_serials_and_ambiguity() {
     let d = |y, m, dd| Value::Date(NaiveDate::from_ymd_opt(y, m, dd).unwrap());
-    let got = read(FieldType::Date, &["2024-03-05", "05-03-2024", "05.03.2024", "13/3/2024", "45356", "03/05/2024", "0000-00-00"]);
+    let got = read(
+        FieldType::Date,
+        &[
+            "2024-03-05",
+            "05-03-2024",
+            "05.03.2024",
+            "13/3/2024",
+            "45356",
+            "03/05/2024",
+            "0000-00-00",
+        ],
+    );
     assert_eq!(got[0].0, d(2024, 3, 5));
     assert_eq!(got[1].0, d(2024, 3, 5));
     assert_eq!(got[2].0, d(2024, 3, 5));
@@ -129,7 +191,8 @@ fn dates_in_declared_formats_serials_and_ambiguity() {
     let settled = plan(&["%d/%m/%Y", "%Y-%m-%d"]);
     let mut c = conv();
     c.date_formats = vec!["%Y-%m-%d".into()];
-    let mut r = ColumnReader::new(&column(FieldType::Date), &settled, &c, DecimalMark::Point).unwrap();
+    let mut r =
+        ColumnReader::new(&column(FieldType::Date), &settled, &c, DecimalMark::Point).unwrap();
     let mut probs = Vec::new();
     assert_eq!(r.read("03/05/2024", 2, &mut probs), d(2024, 5, 3));
     assert!(probs.is_empty());
@@ -139,8 +202,23 @@ fn dates_in_declared_formats_serials_and_ambiguity() {
 
 #[test]
 fn datetimes_are_local_to_the_spec_zone() {
-    let utc = |s: &str| Value::DateTime(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap().and_utc());
-    let got = read(FieldType::Datetime, &["2024-03-05 09:15:00", "05-03-2024 09:15", "2024-03-05T08:15:00Z", "31-03-2024 02:30", "05.03.2024 09:15"]);
+    let utc = |s: &str| {
+        Value::DateTime(
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+                .unwrap()
+                .and_utc(),
+        )
+    };
+    let got = read(
+        FieldType::Datetime,
+        &[
+            "2024-03-05 09:15:00",
+            "05-03-2024 09:15",
+            "2024-03-05T08:15:00Z",
+            "31-03-2024 02:30",
+            "05.03.2024 09:15",
+        ],
+    );
     assert_eq!(got[0].0, utc("2024-03-05 08:15:00"));
     assert_eq!(got[1].0, utc("2024-03-05 08:15:00"));
     assert_eq!(got[2].0, utc("2024-03-05 08:15:00"));
@@ -152,8 +230,14 @@ fn datetimes_are_local_to_the_spec_zone() {
 fn enums_fold_onto_canonical_values_and_unknowns_become_null() {
     let ty = FieldType::Picklist {
         values: vec![
-            EnumValue { value: "Active".into(), aliases: vec!["Aktiv".into()] },
-            EnumValue { value: "On Leave".into(), aliases: vec!["Orlov".into(), "Barsel".into()] },
+            EnumValue {
+                value: "Active".into(),
+                aliases: vec!["Aktiv".into()],
+            },
+            EnumValue {
+                value: "On Leave".into(),
+                aliases: vec!["Orlov".into(), "Barsel".into()],
+            },
         ],
     };
     let got = read(ty, &["aktiv", "on_leave", " BARSEL ", "Pensioneret"]);
@@ -171,13 +255,30 @@ fn enums_fold_onto_canonical_values_and_unknowns_become_null() {
 #[test]
 fn lists_split_trim_and_parse_items() {
     let got = read(
-        FieldType::List { item: Box::new(FieldType::Text { max: None }) },
+        FieldType::List {
+            item: Box::new(FieldType::Text { max: None }),
+        },
         &["Store 12 ; Sales;;Onboarding 2024"],
     );
-    let items = vec![Value::text("Store 12"), Value::text("Sales"), Value::text("Onboarding 2024")];
+    let items = vec![
+        Value::text("Store 12"),
+        Value::text("Sales"),
+        Value::text("Onboarding 2024"),
+    ];
     assert_eq!(got[0].0, Value::List(Arc::from(items)));
-    let ints = read(FieldType::List { item: Box::new(FieldType::Integer) }, &["1;x;3"]);
-    assert_eq!(ints[0], (Value::List(Arc::from(vec![Value::Int(1), Value::Int(3)])), vec!["E0805"]));
+    let ints = read(
+        FieldType::List {
+            item: Box::new(FieldType::Integer),
+        },
+        &["1;x;3"],
+    );
+    assert_eq!(
+        ints[0],
+        (
+            Value::List(Arc::from(vec![Value::Int(1), Value::Int(3)])),
+            vec!["E0805"]
+        )
+    );
 }
 
 #[test]
