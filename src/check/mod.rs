@@ -39,6 +39,18 @@ use symbols::Symbols;
 pub struct Checked {
     pub plan: Plan,
     pub tests: Vec<ast::TestBlock>,
+    /// What must exist in the destination before the load (`ferry setup`).
+    pub custom: Vec<CustomDecl>,
+}
+
+/// Custom fields (and possibly a new object) a spec declares for one
+/// destination object, in declaration order.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CustomDecl {
+    pub object: String,
+    /// Declared with `custom object`: the object itself must be created.
+    pub new_object: bool,
+    pub fields: Vec<crate::schema::model::Field>,
 }
 
 /// Reads a file named by the spec (a table's CSV), relative to the spec.
@@ -165,6 +177,8 @@ pub(crate) struct Checker<'d> {
     pub(crate) placeholder_plans: Vec<crate::plan::PlaceholderPlan>,
     /// Where each custom field was declared: (object, field) → span.
     pub(crate) declared_spans: HashMap<(String, String), Span>,
+    /// Objects declared with `custom object`.
+    pub(crate) new_objects: Vec<String>,
     /// Lookup targets named in `custom` blocks, checked after all declarations.
     pub(crate) pending_lookups: Vec<(String, Span, Arc<SourceFile>)>,
 }
@@ -207,6 +221,7 @@ impl<'d> Checker<'d> {
             placeholder_plans: Vec::new(),
             declared_spans: HashMap::new(),
             pending_lookups: Vec::new(),
+            new_objects: Vec::new(),
         }
     }
 
@@ -332,12 +347,29 @@ impl<'d> Checker<'d> {
         let tests = std::mem::take(&mut self.tests);
         self.diags
             .extend(tests::run_tests(&plan, &tests, &self.file));
+        let custom = self
+            .dest
+            .values()
+            .filter(|o| !o.declared.is_empty() || self.new_objects.contains(&o.name))
+            .map(|o| CustomDecl {
+                object: o.name.clone(),
+                new_object: self.new_objects.contains(&o.name),
+                fields: o.declared.iter().filter_map(|f| o.fields.get(f).cloned()).collect(),
+            })
+            .collect();
         if self.options.strict {
             self.diags.promote_warnings();
         }
         if self.diags.has_errors() {
             return (None, self.diags);
         }
-        (Some(Checked { plan, tests }), self.diags)
+        (
+            Some(Checked {
+                plan,
+                tests,
+                custom,
+            }),
+            self.diags,
+        )
     }
 }

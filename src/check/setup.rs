@@ -155,6 +155,7 @@ impl Checker<'_> {
                 self.diags.push(d);
                 return;
             }
+            self.new_objects.push(name.clone());
             self.dest.insert(
                 name.clone(),
                 Arc::new(DestObj {
