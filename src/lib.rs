@@ -23,6 +23,7 @@ pub mod plan;
 pub mod report;
 pub mod runtime;
 pub mod schema;
+pub mod setup;
 pub mod span;
 pub mod stage;
 pub mod syntax;

@@ -11,6 +11,7 @@ mod gen;
 mod plan;
 mod run;
 mod schema;
+mod setup;
 mod stage;
 
 use crate::diagnostics::render::{Format, HumanStyle};
@@ -73,6 +74,11 @@ enum Command {
         after_help = "Example:\n  ferry run examples/nordisk-retail/salesforce.ferry --input examples/nordisk-retail/export --out out/"
     )]
     Run(run::Args),
+    /// Write the destination's setup manifest for the spec's custom fields and objects.
+    #[command(
+        after_help = "Example:\n  ferry setup specs/salesforce.ferry --out setup/\n  less setup/SETUP.md"
+    )]
+    Setup(setup::Args),
     /// CSV → JSON lines with no mapping: the floor `bench/run.sh` compares `ferry run` with.
     #[command(hide = true, name = "bench-floor")]
     BenchFloor(run::FloorArgs),
@@ -100,6 +106,7 @@ pub fn main() -> ExitCode {
         Command::Gen(args) => gen::run(args),
         Command::Stage(args) => stage::run(args),
         Command::Run(args) => run::run(args),
+        Command::Setup(args) => setup::run(args),
         Command::BenchFloor(args) => run::floor(args),
     };
     ExitCode::from(code)

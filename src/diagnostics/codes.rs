@@ -197,6 +197,10 @@ registry! {
     E0910 "no-split-arm" "no arm of a split matched a record and the split has no `else`";
     E0911 "unresolved-reference" "a lookup points at a source record that was not sent";
     E0912 "internal-evaluation-error" "the evaluator met a plan it cannot run (a bug in ferry)";
+    // Destination-native requests (src/emit/native).
+    E0913 "unknown-custom-field" "a custom field name has no key in the destination account";
+    E0914 "unsendable-payload-line" "a payload line is not an envelope this destination can send";
+    E0915 "unsupported-link-target" "a link points at a record the destination field cannot take";
 
     // ── E10xx command line and files ───────────────────────────────────
     // ── W-codes (warnings; `--strict` makes them errors) ───────────────

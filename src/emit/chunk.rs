@@ -75,14 +75,19 @@ pub(crate) struct Env<'l> {
     pub fallback_ref: Option<&'l str>,
 }
 
-/// Runs `range` of `subjects` through the unit.
+/// Runs `range` of `subjects` through the unit, writing into `spare`
+/// buffers (emptied ones the writer handed back) when there are any.
 pub(crate) fn run_chunk(
     ctx: &mut Ctx<'_>,
     env: &Env<'_>,
     subjects: Subjects<'_>,
     range: Range<usize>,
+    spare: Option<Vec<Vec<u8>>>,
 ) -> Chunk {
     let mut out = Chunk::new(env.files, env.layout);
+    if let Some(bufs) = spare.filter(|b| b.len() == env.files) {
+        out.bufs = bufs;
+    }
     let file: Arc<str> = ctx
         .data
         .table(env.unit.source)

@@ -17,11 +17,78 @@ use crate::runtime::exec::{to_json, FieldMap};
 use crate::value::Value;
 use chrono::{Datelike, NaiveDate, Timelike};
 
-/// Appends `s` as a JSON string (quoted and escaped).
+/// Appends `s` as a JSON string (quoted and escaped exactly as serde_json
+/// escapes it). Most texts need no escape: eight bytes at a time are
+/// checked for `"`, `\\` and control characters, and clean runs are
+/// copied whole.
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if i + 8 <= b.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i..i + 8]);
+            if !needs_escape(u64::from_le_bytes(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
+        let esc = ESCAPE[c as usize];
+        if esc != 0 {
+            out.extend_from_slice(&b[start..i]);
+            push_escape(out, c, esc);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
 }
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `w` is below 0x20, `"` or `\\` (may say yes for a
+/// word that holds none; the byte loop then decides).
+fn needs_escape(w: u64) -> bool {
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;
+    (below_space | zero(w ^ (LO * u64::from(b'"'))) | zero(w ^ (LO * u64::from(b'\\')))) != 0
+}
+
+fn push_escape(out: &mut Vec<u8>, c: u8, esc: u8) {
+    out.push(b'\\');
+    if esc == b'u' {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.extend_from_slice(b"u00");
+        out.push(HEX[usize::from(c >> 4)]);
+        out.push(HEX[usize::from(c & 0xf)]);
+    } else {
+        out.push(esc);
+    }
+}
+
+/// serde_json's escapes: `\\b \\t \\n \\f \\r \\" \\\\`, other controls as `\\u00XX`.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
 
 /// Appends a JSON value in the destination's shape (see [`to_json`]).
 pub fn push_value(out: &mut Vec<u8>, v: &Value) {
@@ -226,6 +293,38 @@ mod tests {
         for v in &values {
             let want = serde_json::to_string(&to_json(v)).unwrap();
             assert_eq!(text(v), want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_exactly_like_serde_json() {
+        let mut samples: Vec<String> = (0u8..=0x7f).map(|c| format!("ab{}cdefghij", c as char)).collect();
+        samples.extend(
+            [
+                "",
+                "plain ascii text of some length",
+                "Søren Ærø – “quotes” ✓",
+                "a\"b\\c\u{7f}\u{2028}",
+                "12345678\"",
+                "\n\n\n\n\n\n\n\n\n",
+                "ééééééééé\u{1}",
+            ]
+            .map(String::from),
+        );
+        for s in &samples {
+            let mut out = Vec::new();
+            push_str(&mut out, s);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_escapes_like_serde_json(s in "(?s).{0,40}", pad in 0usize..9) {
+            let s = format!("{}{s}", "x".repeat(pad));
+            let mut out = Vec::new();
+            push_str(&mut out, &s);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
         }
     }
 

@@ -97,6 +97,18 @@ impl Table {
         self.lines.get(i as usize).copied().unwrap_or(0)
     }
 
+    /// Moves `other`'s rows after this table's (a file staged in parts).
+    pub fn append(&mut self, mut other: Table) {
+        if other.width == self.width {
+            self.cells.append(&mut other.cells);
+            self.lines.append(&mut other.lines);
+        } else {
+            for i in 0..other.len() as u32 {
+                self.push(other.row(i).iter().cloned(), other.line(i));
+            }
+        }
+    }
+
     /// The rows kept by `keep` (missing flags mean keep), in order.
     /// Cells are moved, not cloned: a million-row table is not doubled.
     fn retain(self, keep: &[bool]) -> Table {

@@ -17,7 +17,6 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic, Diagnostics};
 use crate::plan::Plan;
 use crate::runtime::data::{Dataset, Table};
 use crate::runtime::exec::{apply_source_rules, DropReason};
-use crate::value::RecRef;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;

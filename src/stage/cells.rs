@@ -80,11 +80,14 @@ fn push_new(to: &mut Vec<String>, from: &[String]) {
     }
 }
 
-/// Shares one `Arc<str>` among equal short texts of a column. It turns
-/// itself off when a column turns out to have mostly distinct values
-/// (names, e-mails), so those pay one failed lookup for a few thousand rows.
+/// Shares one `Arc<str>` among equal short texts of a column: the previous
+/// cell's value (sorted exports repeat ids row after row), then a table of
+/// the column's values. The table turns itself off when a window of cells
+/// mostly misses it (names, e-mails, ids of a large object), so those pay a
+/// few thousand failed lookups, not one per row.
 #[derive(Default)]
 pub struct Interner {
+    last: Option<Arc<str>>,
     map: foldhash::HashMap<Box<str>, Arc<str>>,
     lookups: u32,
     hits: u32,
@@ -93,22 +96,36 @@ pub struct Interner {
 
 const INTERN_MAX_LEN: usize = 48;
 const INTERN_MAX_VALUES: usize = 4096;
-const INTERN_TRIAL: u32 = 8192;
+const INTERN_WINDOW: u32 = 4096;
 
 impl Interner {
     pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(l) = &self.last {
+            if **l == *s {
+                return Arc::clone(l);
+            }
+        }
+        let a = self.lookup(s);
+        self.last = Some(Arc::clone(&a));
+        a
+    }
+
+    fn lookup(&mut self, s: &str) -> Arc<str> {
         if self.off || s.len() > INTERN_MAX_LEN {
             return Arc::from(s);
         }
         self.lookups += 1;
+        if self.lookups >= INTERN_WINDOW {
+            if self.hits < self.lookups / 2 {
+                self.off = true;
+                self.map = foldhash::HashMap::default();
+                return Arc::from(s);
+            }
+            (self.lookups, self.hits) = (0, 0);
+        }
         if let Some(a) = self.map.get(s) {
             self.hits += 1;
             return Arc::clone(a);
-        }
-        if self.lookups >= INTERN_TRIAL && self.hits < self.lookups / 2 {
-            self.off = true;
-            self.map = foldhash::HashMap::default();
-            return Arc::from(s);
         }
         let a: Arc<str> = Arc::from(s);
         if self.map.len() < INTERN_MAX_VALUES {
@@ -207,12 +224,18 @@ impl ColumnReader {
         })
     }
 
-    /// Reads one non-blank cell read on `line`; problems go to `problems`.
+    /// Reads one cell read on `line`; problems go to `problems`.
     pub fn read(&mut self, raw: &str, line: u64, problems: &mut Vec<Problem>) -> Value {
         let t = raw.trim();
         if t.is_empty() {
             return Value::Null;
         }
+        self.read_trimmed(t, line, problems)
+    }
+
+    /// [`ColumnReader::read`] of a cell the caller already trimmed and
+    /// found non-blank (the hot path: each cell is trimmed once).
+    pub fn read_trimmed(&mut self, t: &str, line: u64, problems: &mut Vec<Problem>) -> Value {
         if let Kind::List(item) = &self.kind {
             let mut out = Vec::new();
             for part in split_multi(t, &self.separator, false) {

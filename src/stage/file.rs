@@ -13,7 +13,7 @@
 use super::bundle::{FileReport, RejectedRecord, RowIssue};
 use super::cells::{decimal_mark, ColumnReader, Conventions, Problem};
 use super::headers::{map_headers, CustomLabels};
-use super::read::{CsvFile, Shape, TextEncoding};
+use super::read::{CsvFile, Records, Shape, TextEncoding};
 use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic};
 use crate::plan::{Plan, SourcePlan};
 use crate::runtime::Table;
@@ -209,34 +209,73 @@ pub fn stage_file(
             .notes
             .push("`;`-separated (Danish Excel): numbers are read with a decimal comma".into());
     }
-    let mut readers = Vec::with_capacity(source.columns.len());
-    for col in &source.columns {
-        let r = ColumnReader::new(col, plan, conv, mark).map_err(|e| {
-            vec![Diagnostic::new(
-                codes::E0807,
-                format!("column `{}` of {}: {e}", col.name, source.name),
-            )]
-        })?;
-        readers.push(r);
-    }
-    let rows = rows(
+    let make_readers = || -> Result<Vec<ColumnReader>, Vec<Diagnostic>> {
+        let mut readers = Vec::with_capacity(source.columns.len());
+        for col in &source.columns {
+            let r = ColumnReader::new(col, plan, conv, mark).map_err(|e| {
+                vec![Diagnostic::new(
+                    codes::E0807,
+                    format!("column `{}` of {}: {e}", col.name, source.name),
+                )]
+            })?;
+            readers.push(r);
+        }
+        Ok(readers)
+    };
+    let job = Job {
         source,
         name,
-        &csv,
-        lines,
-        &mapping.columns,
-        &required,
-        &mut readers,
-        &mut issues,
-    );
-    let (table, rejected, count, blank) = rows;
-    report.rows = count;
-    report.rejected = rejected.len() as u64;
-    if blank > 0 {
-        report.notes.push(format!("{blank} blank lines skipped"));
+        named: csv.width(),
+        mapping: &mapping.columns,
+        required: &required,
+    };
+    let parts = if size >= SPLIT_BYTES { PARTS } else { 1 };
+    let streams = csv.records_split(parts);
+    let capacity = lines / streams.len().max(1);
+    let mut done: Vec<Part> = Vec::with_capacity(streams.len());
+    if streams.len() == 1 {
+        for recs in streams {
+            done.push(job.rows(recs, make_readers()?, capacity));
+        }
+    } else {
+        let mut readers = Vec::with_capacity(streams.len());
+        for _ in &streams {
+            readers.push(make_readers()?);
+        }
+        let job = &job;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = streams
+                .into_iter()
+                .zip(readers)
+                .map(|(recs, r)| scope.spawn(move || job.rows(recs, r, capacity)))
+                .collect();
+            for h in handles {
+                // A panic here is a bug in ferry: report it, never a partial file.
+                done.push(h.join().map_err(|_| {
+                    vec![Diagnostic::new(
+                        codes::E0801,
+                        format!("internal error while staging `{name}`"),
+                    )]
+                })?);
+            }
+            Ok::<(), Vec<Diagnostic>>(())
+        })?;
     }
-    for (col, r) in source.columns.iter().zip(&readers) {
-        let (n, lines) = &r.excel_serials;
+    let mut parts = done.into_iter();
+    let mut all = parts
+        .next()
+        .unwrap_or_else(|| Part::empty(name, source.columns.len()));
+    for p in parts {
+        all.merge(p);
+    }
+    report.rows = all.count;
+    report.rejected = all.rejected.len() as u64;
+    if all.blank > 0 {
+        report
+            .notes
+            .push(format!("{} blank lines skipped", all.blank));
+    }
+    for (col, (n, lines)) in source.columns.iter().zip(&all.serials) {
         if *n > 0 {
             let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
             report.notes.push(format!(
@@ -247,40 +286,86 @@ pub fn stage_file(
             ));
         }
     }
+    issues.append(&mut all.issues);
     Ok(FileOutcome {
-        table,
+        table: all.table,
         report,
         issues,
-        rejected,
+        rejected: all.rejected,
     })
 }
 
-/// Reads every record: (table, rejected rows, records read, blank lines).
-#[allow(clippy::too_many_arguments)]
-fn rows(
-    source: &SourcePlan,
-    name: &str,
-    csv: &CsvFile,
-    lines: usize,
-    mapping: &[Option<usize>],
-    required: &[bool],
-    readers: &mut [ColumnReader],
-    issues: &mut Vec<RowIssue>,
-) -> (Table, Vec<RejectedRecord>, u64, u64) {
-    let width = source.columns.len();
-    // About one record per line; a capacity hint only.
-    let mut table = Table::with_capacity(name, width, lines.min(100_000_000));
-    let mut rejected = Vec::new();
-    let mut row: Vec<Value> = Vec::with_capacity(width);
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut count = 0u64;
-    let named = csv.width();
-    let mut recs = csv.records();
-    while let Some(rec) = recs.next_record() {
-        count += 1;
-        let line = rec.line;
-        let issue =
-            |issues: &mut Vec<RowIssue>, code: Code, column: &str, value: &str, message: String| {
+/// Files this large are staged in [`PARTS`] parts on as many threads.
+const SPLIT_BYTES: u64 = 8 << 20;
+const PARTS: usize = 2;
+
+/// What one file's records need to know, shared by its parts.
+struct Job<'a> {
+    source: &'a SourcePlan,
+    name: &'a str,
+    /// Named header columns.
+    named: usize,
+    mapping: &'a [Option<usize>],
+    required: &'a [bool],
+}
+
+/// The staged rows of one part of a file.
+struct Part {
+    table: Table,
+    rejected: Vec<RejectedRecord>,
+    issues: Vec<RowIssue>,
+    /// Records read and blank lines skipped.
+    count: u64,
+    blank: u64,
+    /// Per column: Excel serial dates read, first lines.
+    serials: Vec<(u64, Vec<u64>)>,
+}
+
+impl Part {
+    fn empty(name: &str, width: usize) -> Part {
+        Part {
+            table: Table::new(name, width),
+            rejected: Vec::new(),
+            issues: Vec::new(),
+            count: 0,
+            blank: 0,
+            serials: vec![(0, Vec::new()); width],
+        }
+    }
+
+    /// Appends the next part (parts are merged in file order).
+    fn merge(&mut self, mut next: Part) {
+        self.table.append(next.table);
+        self.rejected.append(&mut next.rejected);
+        self.issues.append(&mut next.issues);
+        self.count += next.count;
+        self.blank += next.blank;
+        for (mine, (n, lines)) in self.serials.iter_mut().zip(next.serials) {
+            mine.0 += n;
+            let room = 5usize.saturating_sub(mine.1.len());
+            mine.1.extend(lines.into_iter().take(room));
+        }
+    }
+}
+
+impl Job<'_> {
+    /// Reads every record of `recs`.
+    fn rows(&self, mut recs: Records<'_>, mut readers: Vec<ColumnReader>, capacity: usize) -> Part {
+        let (source, name, named) = (self.source, self.name, self.named);
+        let width = source.columns.len();
+        let mut part = Part::empty(name, width);
+        part.table = Table::with_capacity(name, width, capacity.min(100_000_000));
+        let issues = &mut part.issues;
+        let mut row: Vec<Value> = Vec::with_capacity(width);
+        let mut problems: Vec<Problem> = Vec::new();
+        while let Some(rec) = recs.next_record() {
+            part.count += 1;
+            let line = rec.line;
+            let issue = |issues: &mut Vec<RowIssue>,
+                         code: Code,
+                         column: &str,
+                         value: &str,
+                         message: String| {
                 issues.push(RowIssue {
                     code: code.id.to_string(),
                     file: name.to_string(),
@@ -290,81 +375,86 @@ fn rows(
                     message,
                 })
             };
-        match rec.shape {
-            Shape::Exact => {}
-            Shape::Short { fields } => issue(
-                issues,
-                codes::E0804,
-                "",
-                "",
-                format!("the row has {fields} fields and the header {named}: the missing cells read as empty"),
-            ),
-            Shape::Long { fields } => {
-                let extra: Vec<&str> = rec.fields().skip(named).filter(|f| !f.trim().is_empty()).collect();
-                issue(
+            match rec.shape {
+                Shape::Exact => {}
+                Shape::Short { fields } => issue(
                     issues,
                     codes::E0804,
                     "",
-                    &extra.join(" | "),
-                    format!("the row has {fields} fields and the header {named}: the values after the last header are ignored"),
-                )
+                    "",
+                    format!("the row has {fields} fields and the header {named}: the missing cells read as empty"),
+                ),
+                Shape::Long { fields } => {
+                    let extra: Vec<&str> = rec.fields().skip(named).filter(|f| !f.trim().is_empty()).collect();
+                    issue(
+                        issues,
+                        codes::E0804,
+                        "",
+                        &extra.join(" | "),
+                        format!("the row has {fields} fields and the header {named}: the values after the last header are ignored"),
+                    )
+                }
             }
-        }
-        row.clear();
-        let mut reject: Option<(Code, String)> = None;
-        for (ci, col) in source.columns.iter().enumerate() {
-            let raw = mapping[ci].map_or("", |fi| rec.get(fi)).trim();
-            let v = if raw.is_empty() {
-                Value::Null
-            } else {
-                readers[ci].read(raw, line, &mut problems)
-            };
-            let mut first_code = None;
-            for p in problems.drain(..) {
-                first_code.get_or_insert(p.code);
-                issue(issues, p.code, &col.name, raw, p.message);
-            }
-            if v.is_null() && required[ci] && reject.is_none() {
-                let code = match first_code {
-                    Some(c) => c,
-                    None => {
-                        if mapping[ci].is_some() {
-                            issue(
-                                issues,
-                                codes::E0818,
-                                &col.name,
-                                "",
-                                format!(
-                                    "`{}` is empty, but every {} record needs it",
-                                    col.name, source.name
-                                ),
-                            );
-                        }
-                        codes::E0818
-                    }
+            row.clear();
+            let mut reject: Option<(Code, String)> = None;
+            for (ci, col) in source.columns.iter().enumerate() {
+                let raw = self.mapping[ci].map_or("", |fi| rec.get(fi)).trim();
+                let v = if raw.is_empty() {
+                    Value::Null
+                } else {
+                    readers[ci].read_trimmed(raw, line, &mut problems)
                 };
-                reject = Some((
-                    code,
-                    format!("`{}` has no valid value ({})", col.name, code.id),
-                ));
+                let mut first_code = None;
+                for p in problems.drain(..) {
+                    first_code.get_or_insert(p.code);
+                    issue(issues, p.code, &col.name, raw, p.message);
+                }
+                if v.is_null() && self.required[ci] && reject.is_none() {
+                    let code = match first_code {
+                        Some(c) => c,
+                        None => {
+                            if self.mapping[ci].is_some() {
+                                issue(
+                                    issues,
+                                    codes::E0818,
+                                    &col.name,
+                                    "",
+                                    format!(
+                                        "`{}` is empty, but every {} record needs it",
+                                        col.name, source.name
+                                    ),
+                                );
+                            }
+                            codes::E0818
+                        }
+                    };
+                    reject = Some((
+                        code,
+                        format!("`{}` has no valid value ({})", col.name, code.id),
+                    ));
+                }
+                row.push(v);
             }
-            row.push(v);
+            if let Some((code, reason)) = reject {
+                part.rejected.push(RejectedRecord {
+                    object: source.name.clone(),
+                    id: raw_id(source, self.mapping, &rec),
+                    file: name.to_string(),
+                    line: line32(line),
+                    code: code.id.to_string(),
+                    reason,
+                });
+                continue;
+            }
+            part.table.push(row.drain(..), line32(line));
         }
-        if let Some((code, reason)) = reject {
-            rejected.push(RejectedRecord {
-                object: source.name.clone(),
-                id: raw_id(source, mapping, &rec),
-                file: name.to_string(),
-                line: line32(line),
-                code: code.id.to_string(),
-                reason,
-            });
-            continue;
-        }
-        table.push(row.drain(..), line32(line));
+        part.blank = recs.blank_skipped();
+        part.serials = readers
+            .iter_mut()
+            .map(|r| std::mem::take(&mut r.excel_serials))
+            .collect();
+        part
     }
-    let blank = recs.blank_skipped();
-    (table, rejected, count, blank)
 }
 
 /// `contacts:4812231` from the raw key cells of a record that was not staged.

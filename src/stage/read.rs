@@ -338,6 +338,54 @@ impl CsvFile {
             done: false,
         }
     }
+
+    /// The records in up to `parts` streams of about equal size, in file
+    /// order, so one large file can be staged on several threads. Cuts are
+    /// found by parsing (never by guessing from line breaks), so a quoted
+    /// cell with line breaks is never split; line numbers stay physical.
+    pub fn records_split(&self, parts: usize) -> Vec<Records<'_>> {
+        let body = &self.text[self.body..];
+        let mut cuts = vec![0usize];
+        if parts > 1 {
+            let mut rdr = reader(body, self.delimiter);
+            let mut rec = csv::ByteRecord::new();
+            for k in 1..parts {
+                let goal = body.len() / parts * k;
+                while (rdr.position().byte() as usize) < goal {
+                    if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
+                        break;
+                    }
+                }
+                let at = (rdr.position().byte() as usize).min(body.len());
+                if cuts.last().is_some_and(|&c| at > c) && at < body.len() {
+                    cuts.push(at);
+                }
+            }
+        }
+        cuts.push(body.len());
+        cuts.windows(2)
+            .map(|w| {
+                let text = &body[w[0]..w[1]];
+                let before = if w[0] == 0 {
+                    self.body > 0 && self.text[self.body - 1] == b'\n'
+                } else {
+                    body[w[0] - 1] == b'\n'
+                };
+                Records {
+                    rdr: reader(text, self.delimiter),
+                    rec: csv::ByteRecord::new(),
+                    text,
+                    at: 0,
+                    line: self.body_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64,
+                    end: 0,
+                    end_after_newline: before,
+                    width: self.width(),
+                    blank: 0,
+                    done: false,
+                }
+            })
+            .collect()
+    }
 }
 
 /// How a record's field count compares with the header.
@@ -638,5 +686,38 @@ mod tests {
         let f = file(b"a,b");
         assert_eq!(f.line_ending, LineEnding::None);
         assert!(rows(&f).is_empty());
+    }
+
+    #[test]
+    fn split_streams_read_the_same_records_and_lines() {
+        let mut text = b"sep=;\r\nid;note\r\n".to_vec();
+        for i in 0..40 {
+            text.extend_from_slice(format!("{i};\"line one\r\nline two; {i}\"\r\n").as_bytes());
+            if i % 7 == 0 {
+                text.extend_from_slice(b"\r\n;\r\n");
+            }
+        }
+        for crlf in [true, false] {
+            let bytes = if crlf { text.clone() } else { text.iter().copied().filter(|&b| b != b'\r').collect() };
+            let f = file(&bytes);
+            let whole = rows(&f);
+            let mut r = f.records();
+            while r.next_record().is_some() {}
+            let blank = r.blank_skipped();
+            for parts in 1..=5 {
+                let mut got = Vec::new();
+                let mut blanks = 0;
+                let streams = f.records_split(parts);
+                assert!(streams.len() <= parts && (parts == 1 || streams.len() > 1));
+                for mut s in streams {
+                    while let Some(rec) = s.next_record() {
+                        got.push((rec.line, rec.fields().map(str::to_string).collect::<Vec<_>>()));
+                    }
+                    blanks += s.blank_skipped();
+                }
+                assert_eq!(got, whole, "parts {parts}, crlf {crlf}");
+                assert_eq!(blanks, blank, "parts {parts}, crlf {crlf}");
+            }
+        }
     }
 }
