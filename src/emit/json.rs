@@ -18,42 +18,51 @@ use crate::value::Value;
 use chrono::{Datelike, NaiveDate, Timelike};
 
 /// Appends `s` as a JSON string (quoted and escaped exactly as serde_json
-/// escapes it). Most texts need no escape: eight bytes at a time are
-/// checked for `"`, `\\` and control characters, and clean runs are
-/// copied whole.
+/// escapes it). Most texts need no escape: a word-at-a-time scan proves
+/// that, and the text is copied whole; only texts with `"`, `\\` or a
+/// control character take the byte loop.
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
-    let mut start = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if i + 8 <= b.len() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&b[i..i + 8]);
-            if !needs_escape(u64::from_le_bytes(w)) {
-                i += 8;
-                continue;
+    if is_clean(b) {
+        out.extend_from_slice(b);
+    } else {
+        let mut start = 0;
+        for (i, &c) in b.iter().enumerate() {
+            let esc = ESCAPE[c as usize];
+            if esc != 0 {
+                out.extend_from_slice(&b[start..i]);
+                push_escape(out, c, esc);
+                start = i + 1;
             }
         }
-        let c = b[i];
-        let esc = ESCAPE[c as usize];
-        if esc != 0 {
-            out.extend_from_slice(&b[start..i]);
-            push_escape(out, c, esc);
-            start = i + 1;
-        }
-        i += 1;
+        out.extend_from_slice(&b[start..]);
     }
-    out.extend_from_slice(&b[start..]);
     out.push(b'"');
+}
+
+/// No byte of `b` needs escaping.
+fn is_clean(b: &[u8]) -> bool {
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        // Always 8 bytes; the fallback (all NUL) would only send the text
+        // down the exact byte loop.
+        let w = <[u8; 8]>::try_from(w).unwrap_or([0; 8]);
+        if needs_escape(u64::from_le_bytes(w)) {
+            return false;
+        }
+    }
+    // The tail byte by byte: copying it into a word first costs a
+    // store-forwarding stall larger than the loop.
+    words.remainder().iter().all(|&c| ESCAPE[c as usize] == 0)
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of `w` is below 0x20, `"` or `\\` (may say yes for a
-/// word that holds none; the byte loop then decides).
+/// Whether any byte of `w` is below 0x20, `"` or `\\` (the classic
+/// "has less than" / "has zero byte" word tests, exact for the word).
 fn needs_escape(w: u64) -> bool {
     let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;

@@ -16,8 +16,9 @@
 //!   and the [`bundle::StageReport`] (issues, rejected and dropped rows,
 //!   orphans, value-map coverage); files staged in parallel;
 //! - [`cells`]: a column's type → the parser of its cells;
-//! - `headers`, `file`, `keys`, `orphans`, `coverage`: header mapping, one
-//!   file's rows, repeated keys, dangling references, the coverage dry run;
+//! - `headers`, `file`, `rows`, `keys`, `orphans`, `coverage`: header
+//!   mapping, one file, its rows (in parallel parts for large files),
+//!   repeated keys, dangling references, the coverage dry run;
 //! - [`report`]: the report as terminal text and Markdown.
 //!
 //! Invariants: nothing here guesses. An ambiguous date, a number Excel
@@ -33,4 +34,5 @@ mod keys;
 mod orphans;
 pub mod read;
 pub mod report;
+mod rows;
 pub mod values;
