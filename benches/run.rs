@@ -21,11 +21,17 @@ fn plan() -> Plan {
     let registry = ferry::schema::Registry::standard().expect("descriptors");
     let read = ferry::check::reader_beside(&project.main.file.name);
     let (checked, diags) = ferry::check::check(&project, &registry, &read);
-    checked.unwrap_or_else(|| panic!("bench spec must check: {diags:?}")).plan
+    checked
+        .unwrap_or_else(|| panic!("bench spec must check: {diags:?}"))
+        .plan
 }
 
 fn data(plan: &Plan, dir: &Path) -> Dataset {
-    let opts = ferry::gen::Options { contacts: 600, seed: 1, messy: false };
+    let opts = ferry::gen::Options {
+        contacts: 600,
+        seed: 1,
+        messy: false,
+    };
     ferry::gen::generate(&opts, dir).expect("bundle");
     let staged = ferry::stage::bundle::stage(plan, dir).unwrap_or_else(|d| panic!("{d:?}"));
     let src = staged.data.table(0).expect("contacts staged");
@@ -53,7 +59,10 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let _ = std::fs::remove_dir_all(&out);
                 std::fs::create_dir_all(&out).expect("out");
-                let opts = Options { threads, ..Options::default() };
+                let opts = Options {
+                    threads,
+                    ..Options::default()
+                };
                 let r = emit::run(&plan, &data, &out, opts, &mut |_| {}).expect("run");
                 assert_eq!(r.lines.iter().sum::<u64>(), N as u64);
             })
@@ -77,7 +86,10 @@ fn cpu_seconds() -> Option<f64> {
 /// thread count and prints records/s by wall clock and by CPU time (on a
 /// shared machine the CPU figure is the one to compare with the target).
 fn main() {
-    if let Some(passes) = std::env::var("FERRY_RUN_PASSES").ok().and_then(|p| p.parse::<u32>().ok()) {
+    if let Some(passes) = std::env::var("FERRY_RUN_PASSES")
+        .ok()
+        .and_then(|p| p.parse::<u32>().ok())
+    {
         let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
         let plan = plan();
         let data = data(&plan, &tmp.join("bench-run-bundle"));
@@ -87,7 +99,10 @@ fn main() {
             for _ in 0..passes {
                 let _ = std::fs::remove_dir_all(&out);
                 std::fs::create_dir_all(&out).expect("out");
-                let opts = Options { threads, ..Options::default() };
+                let opts = Options {
+                    threads,
+                    ..Options::default()
+                };
                 emit::run(&plan, &data, &out, opts, &mut |_| {}).expect("run");
             }
             let records = f64::from(passes) * N as f64;

@@ -111,7 +111,11 @@ fn check_accounting(spec: &str, bundle: &Path, out: &Path) {
     for f in report["files"].as_array().unwrap() {
         let name = f["name"].as_str().unwrap();
         let text = std::fs::read_to_string(out.join(name)).unwrap();
-        assert_eq!(text.lines().count() as u64, n(&f["lines"]), "{spec}: {name}");
+        assert_eq!(
+            text.lines().count() as u64,
+            n(&f["lines"]),
+            "{spec}: {name}"
+        );
         total_lines += n(&f["lines"]);
         if f["pass"] != "upsert" {
             continue;
@@ -144,7 +148,11 @@ fn check_accounting(spec: &str, bundle: &Path, out: &Path) {
         // Rows: the generator's count, split by staging into rejected, dropped, staged.
         let file = u["file"].as_str().unwrap();
         let object = u["source"].as_str().unwrap();
-        assert_eq!(Some(&n(&a["rows_in_file"])), manifest_rows.get(file), "{what}: rows");
+        assert_eq!(
+            Some(&n(&a["rows_in_file"])),
+            manifest_rows.get(file),
+            "{what}: rows"
+        );
         let count = |list: &str| {
             staging[list]
                 .as_array()
@@ -172,7 +180,12 @@ fn check_accounting(spec: &str, bundle: &Path, out: &Path) {
             .map(|e| n(&e["records"]))
             .sum();
         assert_eq!(n(&u["skipped"]), listed, "{what}: skipped");
-        let by_rule: u64 = u["filtered_by"].as_array().unwrap().iter().map(|r| n(&r["records"])).sum();
+        let by_rule: u64 = u["filtered_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| n(&r["records"]))
+            .sum();
         assert_eq!(n(&u["filtered"]), by_rule, "{what}: filtered");
         // Emitted: from the payload lines, when no other unit sends the
         // same source object to the same destination object.
@@ -210,10 +223,22 @@ fn check_accounting(spec: &str, bundle: &Path, out: &Path) {
                 .filter(|x| x["object"] == t.as_str())
                 .map(|x| n(&x["records"]))
                 .sum();
-            assert_eq!(lines.get(&k).copied().unwrap_or(0), sent, "{what}: lines of {t}");
+            assert_eq!(
+                lines.get(&k).copied().unwrap_or(0),
+                sent,
+                "{what}: lines of {t}"
+            );
         }
-        let emitted = if merge { emitted_members } else { emitted_rows.len() as u64 };
-        assert_eq!(n(&u["emitted"]), emitted, "{what}: emitted, from the payloads");
+        let emitted = if merge {
+            emitted_members
+        } else {
+            emitted_rows.len() as u64
+        };
+        assert_eq!(
+            n(&u["emitted"]),
+            emitted,
+            "{what}: emitted, from the payloads"
+        );
     }
 }
 
@@ -286,21 +311,33 @@ fn output_folder_rules() {
     let o = run(EXAMPLE, clean(), &out, &[]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("notes.txt") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("notes.txt") && err.contains("--force"),
+        "{err}"
+    );
     assert!(!out.join("report.json").exists() && !out.join(".ferry-partial").exists());
 
     ok(&run(EXAMPLE, clean(), &out, &["--force"]));
-    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
     assert!(!out.join(".ferry-partial").exists());
     let report = std::fs::read_to_string(out.join("report.json")).unwrap();
-    assert!(report.trim_end().ends_with("\"complete\": true\n}"), "complete is the last key");
+    assert!(
+        report.trim_end().ends_with("\"complete\": true\n}"),
+        "complete is the last key"
+    );
 
     // An earlier run's output is replaced without --force.
     let again = scratch("outdir-again");
     ok(&run(EXAMPLE, clean(), &again, &[]));
     std::fs::write(again.join("99-Stale.jsonl"), "old").unwrap();
     ok(&run(EXAMPLE, clean(), &again, &[]));
-    assert!(!again.join("99-Stale.jsonl").exists(), "stale payloads are removed");
+    assert!(
+        !again.join("99-Stale.jsonl").exists(),
+        "stale payloads are removed"
+    );
     assert!(again.join("report.json").exists());
 
     // A file where the folder should be.
@@ -343,17 +380,39 @@ fn exit_codes() {
     let bad = scratch("exit-spec.ferry");
     std::fs::write(&bad, "migration actimo -> salesforce\nroute nosuch -> Contact {\n  key Source_System_ID__c = id\n}\n").unwrap();
     let o = run(bad.to_str().unwrap(), clean(), &out, &[]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // A bundle without the files the spec reads: 1 (diagnostics).
     let empty = scratch("exit-empty");
     std::fs::create_dir_all(&empty).unwrap();
     let o = run(EXAMPLE, &empty, &out, &[]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(!out.join("report.json").exists(), "no output presented as complete");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !out.join("report.json").exists(),
+        "no output presented as complete"
+    );
     // No such input folder, a missing spec, a missing option: 2.
-    assert_eq!(run(EXAMPLE, &scratch("exit-none"), &out, &[]).status.code(), Some(2));
-    assert_eq!(run("no/such.ferry", clean(), &out, &[]).status.code(), Some(2));
-    assert_eq!(ferry(&["run", EXAMPLE, "--input", "x"]).status.code(), Some(2));
+    assert_eq!(
+        run(EXAMPLE, &scratch("exit-none"), &out, &[]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run("no/such.ferry", clean(), &out, &[]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        ferry(&["run", EXAMPLE, "--input", "x"]).status.code(),
+        Some(2)
+    );
     // Success with skipped records: 0.
     let o = run(EXAMPLE, messy(), &out, &[]);
     ok(&o);
@@ -374,5 +433,14 @@ fn report_and_payload_snapshots() {
     let contacts = std::fs::read_to_string(out.join("03-Contact.jsonl")).unwrap();
     let head: Vec<&str> = contacts.lines().take(3).collect();
     insta::assert_snapshot!("run_contact_payload_head", head.join("\n"));
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn the_readme_command_runs_the_bundled_example() {
+    let bundle = root().join("examples/nordisk-retail/export");
+    let out = scratch("readme");
+    ok(&run(EXAMPLE, &bundle, &out, &[]));
+    check_accounting(EXAMPLE, &bundle, &out);
     let _ = std::fs::remove_dir_all(out);
 }

@@ -400,7 +400,10 @@ fn model_invariants_hold() {
             FieldType::Lookup { objects } => {
                 for o in objects {
                     let any_custom = o == ferry::schema::model::ANY_CUSTOM_OBJECT;
-                    assert!(any_custom || d.objects.contains_key(o), "{where_}: lookup({o})");
+                    assert!(
+                        any_custom || d.objects.contains_key(o),
+                        "{where_}: lookup({o})"
+                    );
                 }
             }
             FieldType::Picklist { values } | FieldType::Multipicklist { values } => {

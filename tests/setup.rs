@@ -58,7 +58,10 @@ fn cases() -> &'static [Case] {
 }
 
 fn file<'m>(m: &'m Manifest, path: &str) -> Option<&'m str> {
-    m.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str())
+    m.files
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, t)| t.as_str())
 }
 
 #[test]
@@ -113,7 +116,9 @@ fn well_formed(xml: &str) -> Result<(), String> {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || "_:.-".contains(c));
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_:.-".contains(c));
         if !name_ok {
             return Err(format!("bad element name {name:?}"));
         }
@@ -142,8 +147,12 @@ fn check_text(text: &str, outside: bool) -> Result<(), String> {
         let end = r.find(';').ok_or("unterminated entity")?;
         let ent = &r[..end];
         let known = matches!(ent, "amp" | "lt" | "gt" | "quot" | "apos")
-            || ent.strip_prefix("#x").is_some_and(|h| u32::from_str_radix(h, 16).is_ok())
-            || ent.strip_prefix('#').is_some_and(|d| d.parse::<u32>().is_ok());
+            || ent
+                .strip_prefix("#x")
+                .is_some_and(|h| u32::from_str_radix(h, 16).is_ok())
+            || ent
+                .strip_prefix('#')
+                .is_some_and(|d| d.parse::<u32>().is_ok());
         if !known {
             return Err(format!("unknown entity &{ent};"));
         }
@@ -158,8 +167,13 @@ fn check_attributes(mut s: &str) -> Result<(), String> {
         if s.is_empty() {
             return Ok(());
         }
-        let eq = s.find('=').ok_or(format!("attribute without value: {s:?}"))?;
-        let quote = s[eq + 1..].chars().next().ok_or("attribute without value")?;
+        let eq = s
+            .find('=')
+            .ok_or(format!("attribute without value: {s:?}"))?;
+        let quote = s[eq + 1..]
+            .chars()
+            .next()
+            .ok_or("attribute without value")?;
         if quote != '"' && quote != '\'' {
             return Err(format!("unquoted attribute: {s:?}"));
         }
@@ -200,12 +214,18 @@ fn salesforce_xml_is_well_formed_and_named_after_its_file() {
                     text.contains(&format!("<fullName>{field}</fullName>")),
                     "{path} names another field"
                 );
-                assert!(text.contains("<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">"));
+                assert!(text
+                    .contains("<CustomField xmlns=\"http://soap.sforce.com/2006/04/metadata\">"));
             }
             seen += 1;
         }
         let package = file(&c.manifest, "manifest/package.xml").expect("package.xml");
-        for (path, _) in c.manifest.files.iter().filter(|(p, _)| p.ends_with(".field-meta.xml")) {
+        for (path, _) in c
+            .manifest
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".field-meta.xml"))
+        {
             let mut parts = path.rsplit('/');
             let field = parts.next().unwrap().trim_end_matches(".field-meta.xml");
             let object = parts.nth(1).unwrap();
@@ -214,7 +234,8 @@ fn salesforce_xml_is_well_formed_and_named_after_its_file() {
                 "package.xml lacks {object}.{field}"
             );
         }
-        let project: Value = serde_json::from_str(file(&c.manifest, "sfdx-project.json").unwrap()).unwrap();
+        let project: Value =
+            serde_json::from_str(file(&c.manifest, "sfdx-project.json").unwrap()).unwrap();
         assert_eq!(project["packageDirectories"][0]["path"], "force-app");
     }
     assert!(seen > 50, "only {seen} XML files checked");
@@ -246,7 +267,9 @@ fn requests_for(m: &Manifest, path: &str, object: &str, field: &str) -> Vec<usiz
         return Vec::new();
     };
     let v: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
-    let items = v.as_array().unwrap_or_else(|| panic!("{path} is not a list"));
+    let items = v
+        .as_array()
+        .unwrap_or_else(|| panic!("{path} is not a list"));
     items
         .iter()
         .enumerate()
@@ -255,13 +278,26 @@ fn requests_for(m: &Manifest, path: &str, object: &str, field: &str) -> Vec<usiz
         .collect()
 }
 
-fn machine_count(destination: &str, m: &Manifest, decl: &CustomDecl, f: &Field, how: &str) -> usize {
+fn machine_count(
+    destination: &str,
+    m: &Manifest,
+    decl: &CustomDecl,
+    f: &Field,
+    how: &str,
+) -> usize {
     match destination {
         "salesforce" => {
-            let dir = if matches!(decl.object.as_str(), "Task" | "Event") { "Activity" } else { decl.object.as_str() };
+            let dir = if matches!(decl.object.as_str(), "Task" | "Event") {
+                "Activity"
+            } else {
+                decl.object.as_str()
+            };
             let suffix = format!("/objects/{dir}/fields/{}.field-meta.xml", f.name);
             let files = m.files.iter().filter(|(p, _)| p.ends_with(&suffix)).count();
-            let object_file = format!("force-app/main/default/objects/{0}/{0}.object-meta.xml", decl.object);
+            let object_file = format!(
+                "force-app/main/default/objects/{0}/{0}.object-meta.xml",
+                decl.object
+            );
             let name_field = usize::from(
                 decl.new_object
                     && f.name == "Name"
@@ -270,13 +306,22 @@ fn machine_count(destination: &str, m: &Manifest, decl: &CustomDecl, f: &Field, 
             files + name_field
         }
         "twenty" | "zoho" | "pipedrive" => {
-            let path = format!("{destination}/{}", match destination {
-                "twenty" => "metadata-requests.json",
-                _ => "field-requests.json",
-            });
+            let path = format!(
+                "{destination}/{}",
+                match destination {
+                    "twenty" => "metadata-requests.json",
+                    _ => "field-requests.json",
+                }
+            );
             let at = requests_for(m, &path, &decl.object, &f.name);
             if let Some(n) = how.strip_prefix("request ") {
-                assert_eq!(at, vec![n.parse::<usize>().unwrap()], "{}.{} is not request {n}", decl.object, f.name);
+                assert_eq!(
+                    at,
+                    vec![n.parse::<usize>().unwrap()],
+                    "{}.{} is not request {n}",
+                    decl.object,
+                    f.name
+                );
             }
             at.len()
         }
@@ -284,7 +329,11 @@ fn machine_count(destination: &str, m: &Manifest, decl: &CustomDecl, f: &Field, 
             let list = file(m, "freshsales/checklist.md").unwrap_or_default();
             let section = list
                 .split("\n## ")
-                .find(|s| s.lines().next().is_some_and(|h| h.ends_with(&format!("(`{}`)", decl.object))))
+                .find(|s| {
+                    s.lines()
+                        .next()
+                        .is_some_and(|h| h.ends_with(&format!("(`{}`)", decl.object)))
+                })
                 .unwrap_or_default();
             let name = format!("`{}`", f.name);
             section
@@ -299,15 +348,29 @@ fn machine_count(destination: &str, m: &Manifest, decl: &CustomDecl, f: &Field, 
 fn assert_each_field_once(destination: &str, custom: &[CustomDecl], m: &Manifest) {
     let rows = summary_rows(&m.summary_md);
     let declared: usize = custom.iter().map(|d| d.fields.len()).sum();
-    assert_eq!(rows.len(), declared, "{destination}: one summary row per declared field");
+    assert_eq!(
+        rows.len(),
+        declared,
+        "{destination}: one summary row per declared field"
+    );
     for d in custom {
         for f in &d.fields {
-            let mine: Vec<_> = rows.iter().filter(|(o, n, _)| *o == d.object && *n == f.name).collect();
+            let mine: Vec<_> = rows
+                .iter()
+                .filter(|(o, n, _)| *o == d.object && *n == f.name)
+                .collect();
             assert_eq!(mine.len(), 1, "{destination}: {}.{} rows", d.object, f.name);
             let how = mine[0].2.as_str();
             let n = machine_count(destination, m, d, f, how);
-            let made = matches!(how, "deploy" | "by hand (checklist)") || how.starts_with("request ");
-            assert_eq!(n, usize::from(made), "{destination}: {}.{} ({how}) appears {n} times", d.object, f.name);
+            let made =
+                matches!(how, "deploy" | "by hand (checklist)") || how.starts_with("request ");
+            assert_eq!(
+                n,
+                usize::from(made),
+                "{destination}: {}.{} ({how}) appears {n} times",
+                d.object,
+                f.name
+            );
         }
     }
 }
@@ -340,21 +403,44 @@ fn every_type(existing: &str, new: &str, name: &str) -> Vec<CustomDecl> {
     let mut key = field(&format!("{name}key"), FieldType::Text { max: Some(40) });
     key.external_id = true;
     key.unique = true;
-    let mut long_key = field(&format!("{name}longkey"), FieldType::Text { max: Some(1000) });
+    let mut long_key = field(
+        &format!("{name}longkey"),
+        FieldType::Text { max: Some(1000) },
+    );
     long_key.unique = true;
     let mut flag = field(&format!("{name}flag"), FieldType::Boolean);
     flag.required = true;
-    let mut parent = field(&format!("{name}parentId"), FieldType::Lookup { objects: vec![new.to_string()] });
+    let mut parent = field(
+        &format!("{name}parentId"),
+        FieldType::Lookup {
+            objects: vec![new.to_string()],
+        },
+    );
     parent.required = true;
     let fields = vec![
         key,
         long_key,
         field(&format!("{name}text"), FieldType::Text { max: None }),
-        field(&format!("{name}short"), FieldType::Textarea { max: Some(200) }),
+        field(
+            &format!("{name}short"),
+            FieldType::Textarea { max: Some(200) },
+        ),
         field(&format!("{name}notes"), FieldType::Textarea { max: None }),
         field(&format!("{name}count"), FieldType::Integer),
-        field(&format!("{name}big"), FieldType::Number { precision: Some(20), scale: Some(0) }),
-        field(&format!("{name}score"), FieldType::Number { precision: Some(5), scale: Some(1) }),
+        field(
+            &format!("{name}big"),
+            FieldType::Number {
+                precision: Some(20),
+                scale: Some(0),
+            },
+        ),
+        field(
+            &format!("{name}score"),
+            FieldType::Number {
+                precision: Some(5),
+                scale: Some(1),
+            },
+        ),
         field(&format!("{name}rate"), FieldType::Percent),
         field(&format!("{name}amount"), FieldType::Currency),
         flag,
@@ -363,21 +449,47 @@ fn every_type(existing: &str, new: &str, name: &str) -> Vec<CustomDecl> {
         field(&format!("{name}mail"), FieldType::Email),
         field(&format!("{name}phone"), FieldType::Phone),
         field(&format!("{name}site"), FieldType::Url),
-        field(&format!("{name}status"), FieldType::Picklist { values: values(&["In Progress", "R&D <core>", "1st"]) }),
-        field(&format!("{name}tags"), FieldType::Multipicklist { values: values(&["a", "b"]) }),
+        field(
+            &format!("{name}status"),
+            FieldType::Picklist {
+                values: values(&["In Progress", "R&D <core>", "1st"]),
+            },
+        ),
+        field(
+            &format!("{name}tags"),
+            FieldType::Multipicklist {
+                values: values(&["a", "b"]),
+            },
+        ),
         field(
             &format!("{name}paths"),
-            FieldType::List { item: Box::new(FieldType::Text { max: None }) },
+            FieldType::List {
+                item: Box::new(FieldType::Text { max: None }),
+            },
         ),
         field(
             &format!("{name}kinds"),
-            FieldType::List { item: Box::new(FieldType::Picklist { values: values(&["x", "y"]) }) },
+            FieldType::List {
+                item: Box::new(FieldType::Picklist {
+                    values: values(&["x", "y"]),
+                }),
+            },
         ),
         parent,
-        field(&format!("{name}either"), FieldType::Lookup { objects: vec![existing.to_string(), new.to_string()] }),
+        field(
+            &format!("{name}either"),
+            FieldType::Lookup {
+                objects: vec![existing.to_string(), new.to_string()],
+            },
+        ),
         field(&format!("{name}ownerId"), FieldType::Owner),
         field(&format!("{name}ref"), FieldType::Id),
-        field(&format!("{name}where"), FieldType::Composite { fields: Default::default() }),
+        field(
+            &format!("{name}where"),
+            FieldType::Composite {
+                fields: Default::default(),
+            },
+        ),
     ];
     vec![
         CustomDecl {
@@ -388,7 +500,10 @@ fn every_type(existing: &str, new: &str, name: &str) -> Vec<CustomDecl> {
         CustomDecl {
             object: new.to_string(),
             new_object: true,
-            fields: vec![field("Name", FieldType::Text { max: Some(120) }), field("name", FieldType::Text { max: None })],
+            fields: vec![
+                field("Name", FieldType::Text { max: Some(120) }),
+                field("name", FieldType::Text { max: None }),
+            ],
         },
     ]
 }
@@ -410,18 +525,37 @@ fn every_type_goes_through_every_destination() {
             if path.ends_with(".xml") {
                 well_formed(text).unwrap_or_else(|e| panic!("{dest} {path}: {e}\n{text}"));
             } else if path.ends_with(".json") {
-                serde_json::from_str::<Value>(text).unwrap_or_else(|e| panic!("{dest} {path}: {e}"));
+                serde_json::from_str::<Value>(text)
+                    .unwrap_or_else(|e| panic!("{dest} {path}: {e}"));
             }
         }
         let md = &m.summary_md;
-        assert!(md.contains("## Needs attention"), "{dest}: the composite field needs attention");
-        assert!(md.contains("cannot be created"), "{dest}: some types cannot be created");
+        assert!(
+            md.contains("## Needs attention"),
+            "{dest}: the composite field needs attention"
+        );
+        assert!(
+            md.contains("cannot be created"),
+            "{dest}: some types cannot be created"
+        );
         // Unverified notes in the tables are listed again at the end.
         let (tables, listed) = md.split_once("## Unverified").unwrap_or((md, ""));
-        for line in tables.lines().filter(|l| l.starts_with("| `") && l.contains("[UNVERIFIED]")) {
+        for line in tables
+            .lines()
+            .filter(|l| l.starts_with("| `") && l.contains("[UNVERIFIED]"))
+        {
             let note = line.rsplit(" | ").next().unwrap();
-            let first = note.split("[UNVERIFIED]").nth(1).unwrap().split('.').next().unwrap();
-            assert!(listed.contains(first), "{dest}: {first:?} is not listed under Unverified");
+            let first = note
+                .split("[UNVERIFIED]")
+                .nth(1)
+                .unwrap()
+                .split('.')
+                .next()
+                .unwrap();
+            assert!(
+                listed.contains(first),
+                "{dest}: {first:?} is not listed under Unverified"
+            );
         }
     }
 }
@@ -430,29 +564,87 @@ fn every_type_goes_through_every_destination() {
 fn salesforce_edge_cases() {
     let custom = every_type("Contact", "Course__c", "X_");
     let m = for_destination("salesforce", &custom);
-    let f = |name: &str| file(&m, &format!("force-app/main/default/objects/Contact/fields/{name}.field-meta.xml"));
+    let f = |name: &str| {
+        file(
+            &m,
+            &format!("force-app/main/default/objects/Contact/fields/{name}.field-meta.xml"),
+        )
+    };
     let status = f("X_status").expect("picklist field");
-    assert!(status.contains("<fullName>R&amp;D &lt;core&gt;</fullName>"), "{status}");
+    assert!(
+        status.contains("<fullName>R&amp;D &lt;core&gt;</fullName>"),
+        "{status}"
+    );
     let flag = f("X_flag").unwrap();
     assert!(flag.contains("<defaultValue>false</defaultValue>") && !flag.contains("<required>"));
     let parent = f("X_parentId").unwrap();
-    assert!(parent.contains("<deleteConstraint>Restrict</deleteConstraint>"), "a required lookup restricts deletes");
+    assert!(
+        parent.contains("<deleteConstraint>Restrict</deleteConstraint>"),
+        "a required lookup restricts deletes"
+    );
     let owner = f("X_ownerId").unwrap();
     assert!(owner.contains("<referenceTo>User</referenceTo>"));
-    assert!(f("X_either").is_none(), "a polymorphic custom lookup cannot exist");
-    assert!(f("X_longkey").unwrap().contains("<type>LongTextArea</type>"));
-    assert!(m.summary_md.contains("Salesforce allows External ID and Unique only on Text, Number and Email"));
-    let course = file(&m, "force-app/main/default/objects/Course__c/Course__c.object-meta.xml").unwrap();
+    assert!(
+        f("X_either").is_none(),
+        "a polymorphic custom lookup cannot exist"
+    );
+    assert!(f("X_longkey")
+        .unwrap()
+        .contains("<type>LongTextArea</type>"));
+    assert!(m
+        .summary_md
+        .contains("Salesforce allows External ID and Unique only on Text, Number and Email"));
+    let course = file(
+        &m,
+        "force-app/main/default/objects/Course__c/Course__c.object-meta.xml",
+    )
+    .unwrap();
     assert!(course.contains("<type>Text</type>") && !course.contains("AutoNumber"));
-    assert!(m.summary_md.contains("Salesforce name fields hold 80 characters"));
-    let permset = file(&m, "force-app/main/default/permissionsets/Ferry_Migration.permissionset-meta.xml").unwrap();
+    assert!(m
+        .summary_md
+        .contains("Salesforce name fields hold 80 characters"));
+    let permset = file(
+        &m,
+        "force-app/main/default/permissionsets/Ferry_Migration.permissionset-meta.xml",
+    )
+    .unwrap();
     assert!(permset.contains("<field>Contact.X_key</field>"));
-    assert!(!permset.contains("<field>Contact.X_parentId</field>"), "no field permissions on required fields");
+    assert!(
+        !permset.contains("<field>Contact.X_parentId</field>"),
+        "no field permissions on required fields"
+    );
     assert!(permset.contains("<object>Course__c</object>"));
     // Activity fields: under Activity, and no lookups.
     let task = for_destination("salesforce", &every_type("Task", "Course__c", "T_"));
-    assert!(file(&task, "force-app/main/default/objects/Activity/fields/T_key.field-meta.xml").is_some());
-    assert!(file(&task, "force-app/main/default/objects/Activity/fields/T_parentId.field-meta.xml").is_none());
+    assert!(file(
+        &task,
+        "force-app/main/default/objects/Activity/fields/T_key.field-meta.xml"
+    )
+    .is_some());
+    assert!(file(
+        &task,
+        "force-app/main/default/objects/Activity/fields/T_parentId.field-meta.xml"
+    )
+    .is_none());
+}
+
+#[test]
+fn freshsales_keys_come_from_labels() {
+    let m = for_destination("freshsales", &every_type("contacts", "courses", "cf_x_"));
+    let list = file(&m, "freshsales/checklist.md").unwrap();
+    assert!(
+        list.contains("- [ ] **X Day** → `cf_x_day`: Date."),
+        "{list}"
+    );
+    assert!(m.summary_md.contains("this label gives `cf_x_parent_id`"));
+    assert!(list.contains("~~`cf_x_where`~~ cannot be created"));
+    // The bundled spec's keys all follow from their labels.
+    let spec = cases().iter().find(|c| c.name == "freshsales").unwrap();
+    assert!(
+        !spec.manifest.summary_md.contains("## Needs attention"),
+        "{}",
+        spec.manifest.summary_md
+    );
 }
 
 #[test]
@@ -462,47 +654,86 @@ fn twenty_requests_are_json_with_objects_before_fields() {
     let text = file(&m, "twenty/metadata-requests.json").expect("request file");
     let reqs: Vec<Value> = serde_json::from_str(text).expect("valid JSON list");
     for r in &reqs {
-        assert!(r["method"].is_string() && r["path"].is_string() && r.get("body").is_some(), "{r}");
+        assert!(
+            r["method"].is_string() && r["path"].is_string() && r.get("body").is_some(),
+            "{r}"
+        );
     }
     let query = |r: &Value| r["body"]["query"].as_str().unwrap_or_default().to_string();
-    let objects: Vec<usize> = (0..reqs.len()).filter(|&i| query(&reqs[i]).contains("createOneObject")).collect();
-    let fields: Vec<usize> = (0..reqs.len()).filter(|&i| query(&reqs[i]).contains("createOneField")).collect();
+    let objects: Vec<usize> = (0..reqs.len())
+        .filter(|&i| query(&reqs[i]).contains("createOneObject"))
+        .collect();
+    let fields: Vec<usize> = (0..reqs.len())
+        .filter(|&i| query(&reqs[i]).contains("createOneField"))
+        .collect();
     assert_eq!(objects.len(), 1);
     assert!(!fields.is_empty());
-    assert!(objects.iter().max() < fields.iter().min(), "objects first: {objects:?} {fields:?}");
+    assert!(
+        objects.iter().max() < fields.iter().min(),
+        "objects first: {objects:?} {fields:?}"
+    );
     // The twenty spec has no new object; its fields still come after the read of the objects.
     let spec = cases().iter().find(|c| c.name == "twenty").unwrap();
-    let reqs: Vec<Value> = serde_json::from_str(file(&spec.manifest, "twenty/metadata-requests.json").unwrap()).unwrap();
+    let reqs: Vec<Value> =
+        serde_json::from_str(file(&spec.manifest, "twenty/metadata-requests.json").unwrap())
+            .unwrap();
     assert_eq!(reqs[0]["method"], "GET");
-    assert!(reqs[1..].iter().all(|r| query(r).contains("createOneField")));
+    assert!(reqs[1..]
+        .iter()
+        .all(|r| query(r).contains("createOneField")));
     // Option values are GraphQL enum names; the relation drops its `Id`.
     let m_text = text.to_string();
-    assert!(m_text.contains("\"value\": \"IN_PROGRESS\"") && m_text.contains("\"value\": \"R_D_CORE\"") && m_text.contains("\"value\": \"_1ST\""));
-    assert!(m_text.contains("\"name\": \"xparent\"") && m_text.contains("<objectMetadataId:trainings>"));
-    assert!(m.summary_md.contains("option values must be GraphQL enum names"));
+    assert!(
+        m_text.contains("\"value\": \"IN_PROGRESS\"")
+            && m_text.contains("\"value\": \"R_D_CORE\"")
+            && m_text.contains("\"value\": \"_1ST\"")
+    );
+    assert!(
+        m_text.contains("\"name\": \"xparent\"") && m_text.contains("<objectMetadataId:trainings>")
+    );
+    assert!(
+        m_text.contains("\"dataType\": \"bigint\""),
+        "number(20, 0) needs a bigint"
+    );
+    assert!(m
+        .summary_md
+        .contains("option values must be GraphQL enum names"));
 }
 
 #[test]
 fn pipedrive_and_zoho_requests() {
     let spec = cases().iter().find(|c| c.name == "pipedrive").unwrap();
-    let reqs: Vec<Value> = serde_json::from_str(file(&spec.manifest, "pipedrive/field-requests.json").unwrap()).unwrap();
+    let reqs: Vec<Value> =
+        serde_json::from_str(file(&spec.manifest, "pipedrive/field-requests.json").unwrap())
+            .unwrap();
     assert!(reqs.iter().all(|r| r["method"] == "POST"));
-    let paths: std::collections::BTreeSet<&str> = reqs.iter().filter_map(|r| r["path"].as_str()).collect();
+    let paths: std::collections::BTreeSet<&str> =
+        reqs.iter().filter_map(|r| r["path"].as_str()).collect();
     assert_eq!(
         paths.into_iter().collect::<Vec<_>>(),
         vec!["/api/v2/organizationFields", "/api/v2/personFields"],
         "notes and activities get no requests"
     );
     assert!(reqs.iter().all(|r| r["body"]["field_name"] == r["field"]));
-    assert!(spec.manifest.summary_md.contains("notes take no custom fields"));
+    assert!(spec
+        .manifest
+        .summary_md
+        .contains("notes take no custom fields"));
 
     let spec = cases().iter().find(|c| c.name == "zoho").unwrap();
-    let reqs: Vec<Value> = serde_json::from_str(file(&spec.manifest, "zoho/field-requests.json").unwrap()).unwrap();
+    let reqs: Vec<Value> =
+        serde_json::from_str(file(&spec.manifest, "zoho/field-requests.json").unwrap()).unwrap();
     for r in &reqs {
         let module = r["object"].as_str().unwrap();
-        assert_eq!(r["path"], format!("/crm/v8/settings/fields?module={module}"));
+        assert_eq!(
+            r["path"],
+            format!("/crm/v8/settings/fields?module={module}")
+        );
         let f = &r["body"]["fields"][0];
-        assert!(f["field_label"].is_string() && f["data_type"].is_string(), "{r}");
+        assert!(
+            f["field_label"].is_string() && f["data_type"].is_string(),
+            "{r}"
+        );
     }
     let md = &spec.manifest.summary_md;
     assert!(md.contains("## New objects") && md.contains("`Actimo_Workspaces__c` | by hand"));
@@ -520,7 +751,9 @@ fn ferry(args: &[&str]) -> Output {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("setup").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("setup")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
     dir
@@ -532,13 +765,31 @@ fn the_command_writes_the_manifest_and_guards_the_folder() {
     let o = out.to_str().unwrap();
     let spec = "examples/nordisk-retail/salesforce.ferry";
     let r = ferry(&["setup", spec, "--out", o]);
-    assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
-    let want = &cases().iter().find(|c| c.name == "nordisk_retail").unwrap().manifest;
-    assert_eq!(std::fs::read_to_string(out.join("SETUP.md")).unwrap(), want.summary_md);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let want = &cases()
+        .iter()
+        .find(|c| c.name == "nordisk_retail")
+        .unwrap()
+        .manifest;
+    assert_eq!(
+        std::fs::read_to_string(out.join("SETUP.md")).unwrap(),
+        want.summary_md
+    );
     for (path, text) in &want.files {
-        assert_eq!(&std::fs::read_to_string(out.join(path)).unwrap(), text, "{path}");
+        assert_eq!(
+            &std::fs::read_to_string(out.join(path)).unwrap(),
+            text,
+            "{path}"
+        );
     }
-    assert!(out.join("force-app/main/default/objects/Contact/fields/Source_System_ID__c.field-meta.xml").is_file());
+    assert!(out
+        .join("force-app/main/default/objects/Contact/fields/Source_System_ID__c.field-meta.xml")
+        .is_file());
 
     // A folder that is not empty needs --force; other files survive it.
     std::fs::write(out.join("mine.txt"), "keep").unwrap();
@@ -547,10 +798,18 @@ fn the_command_writes_the_manifest_and_guards_the_folder() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("--force"));
     let r = ferry(&["setup", spec, "--out", o, "--force"]);
     assert_eq!(r.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "keep");
+    assert_eq!(
+        std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+        "keep"
+    );
 
     // --out naming a file is a usage error.
-    let r = ferry(&["setup", spec, "--out", out.join("mine.txt").to_str().unwrap()]);
+    let r = ferry(&[
+        "setup",
+        spec,
+        "--out",
+        out.join("mine.txt").to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(2));
 }
 
@@ -565,10 +824,25 @@ fn the_command_fails_on_spec_errors_and_missing_files() {
     )
     .unwrap();
     let out = dir.join("out");
-    let r = ferry(&["setup", bad.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(r.status.code(), Some(1), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = ferry(&[
+        "setup",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        r.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     assert!(!out.exists(), "nothing is written for a spec with errors");
-    let r = ferry(&["setup", dir.join("missing.ferry").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let r = ferry(&[
+        "setup",
+        dir.join("missing.ferry").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(2));
     let r = ferry(&["setup", "specs/twenty.ferry"]);
     assert_eq!(r.status.code(), Some(2), "--out is required");

@@ -354,7 +354,11 @@ impl<'d> Checker<'d> {
             .map(|o| CustomDecl {
                 object: o.name.clone(),
                 new_object: self.new_objects.contains(&o.name),
-                fields: o.declared.iter().filter_map(|f| o.fields.get(f).cloned()).collect(),
+                fields: o
+                    .declared
+                    .iter()
+                    .filter_map(|f| o.fields.get(f).cloned())
+                    .collect(),
             })
             .collect();
         if self.options.strict {

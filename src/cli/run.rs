@@ -63,7 +63,10 @@ pub fn run(args: Args) -> u8 {
     };
     let plan = &checked.plan;
     if !args.input.is_dir() {
-        eprintln!("error: the export folder {} does not exist", args.input.display());
+        eprintln!(
+            "error: the export folder {} does not exist",
+            args.input.display()
+        );
         return exit::USAGE;
     }
     let out = match OutDir::prepare(&args.out, args.force) {
@@ -74,23 +77,31 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let show = !args.quiet && std::io::stderr().is_terminal();
-    let spinner = bar(show, None);
-    spinner.set_message(format!("staging {}", args.input.display()));
-    let mut staged = match crate::stage::bundle::stage(plan, &args.input) {
+    let files = bar(show, Some(plan.sources.len() as u64), "files");
+    files.set_message(format!("staging {}", args.input.display()));
+    let hook = |f: &crate::stage::bundle::FileReport| {
+        files.set_message(format!("staged {}", f.file));
+        files.inc(1);
+    };
+    let stage_opts = crate::stage::bundle::StageOptions {
+        progress: Some(&hook),
+        ..crate::stage::bundle::StageOptions::standard(plan)
+    };
+    let staged = crate::stage::bundle::stage_with(plan, &args.input, &stage_opts);
+    files.finish_and_clear();
+    let mut staged = match staged {
         Ok(s) => s,
         Err(d) => {
-            spinner.finish_and_clear();
             super::emit(&d.0, Format::Human);
             return exit::DIAGNOSTICS;
         }
     };
-    spinner.finish_and_clear();
     let staged_at = Instant::now();
     let opts = emit::Options {
         threads: usize::from(args.threads),
         ..emit::Options::default()
     };
-    let progress = bar(show, Some(0));
+    let progress = bar(show, Some(0), "records");
     let result = emit::run(plan, &staged.data, out.work(), opts, &mut |p| match p {
         Progress::Start { records } => progress.set_length(records),
         Progress::Unit { label } => progress.set_message(label.to_string()),
@@ -102,7 +113,10 @@ pub fn run(args: Args) -> u8 {
         Err(e) => return io_error(&args.out, &e),
     };
     staged.report.coverage = crate::stage::bundle::coverage_rows(plan, &output.tally.coverage);
-    let (spec, input) = (args.spec.display().to_string(), args.input.display().to_string());
+    let (spec, input) = (
+        args.spec.display().to_string(),
+        args.input.display().to_string(),
+    );
     let report = crate::report::build(&crate::report::Inputs {
         plan,
         data: &staged.data,
@@ -153,27 +167,23 @@ fn write_plan(plan: &crate::plan::Plan, dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join("plan.json"), json)
 }
 
-/// A progress bar (`Some(len)`) or spinner, drawn only when `show`.
-fn bar(show: bool, len: Option<u64>) -> ProgressBar {
+/// A progress bar over `len` `unit`s, drawn only when `show`.
+fn bar(show: bool, len: Option<u64>, unit: &str) -> ProgressBar {
     let target = if show {
         ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()
     };
-    let b = match len {
-        Some(n) => ProgressBar::with_draw_target(Some(n), target),
-        None => ProgressBar::with_draw_target(None, target),
-    };
-    let template = if len.is_some() {
-        "{msg:24!} [{bar:32}] {human_pos}/{human_len} records {per_sec} eta {eta}"
-    } else {
-        "{spinner} {msg} {elapsed}"
-    };
-    if let Ok(style) = ProgressStyle::with_template(template) {
+    let b = ProgressBar::with_draw_target(len, target);
+    let template = format!(
+        "{{msg:32!}} [{{bar:32}}] {{human_pos}}/{{human_len}} {unit} {{elapsed}}, eta {{eta}}"
+    );
+    if let Ok(style) = ProgressStyle::with_template(&template) {
         b.set_style(style.progress_chars("=> "));
     }
-    if len.is_none() && show {
-        b.enable_steady_tick(Duration::from_millis(120));
+    if show {
+        // Staging a large file shows no progress for a while; keep time moving.
+        b.enable_steady_tick(Duration::from_millis(200));
     }
     b
 }

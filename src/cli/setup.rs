@@ -87,7 +87,9 @@ fn relative(path: &str) -> Result<PathBuf, String> {
     if p.components().all(|c| matches!(c, Component::Normal(_))) {
         Ok(p.to_path_buf())
     } else {
-        Err(format!("refusing to write outside the output folder: {path}"))
+        Err(format!(
+            "refusing to write outside the output folder: {path}"
+        ))
     }
 }
 

@@ -112,6 +112,7 @@ pub fn run(args: Args) -> u8 {
     };
     let opts = StageOptions {
         conventions,
+        all_columns: true,
         progress: Some(&tick),
     };
     let started = std::time::Instant::now();

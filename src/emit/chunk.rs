@@ -8,7 +8,7 @@
 //! context's value-map coverage is moved into the chunk, so chunks merged in
 //! order count exactly what one sequential pass would.
 
-use super::json::{push_fields, push_key, push_refs, push_str};
+use super::json::{push_fields, push_key, push_str, push_value};
 use super::layout::{TargetLayout, UnitLayout};
 use super::tally::{FlagEntry, Scope, SkipEntry, UnitTally};
 use crate::plan::Unit;
@@ -48,7 +48,18 @@ pub(crate) struct Chunk {
     pub emails: foldhash::HashSet<Box<str>>,
     /// Source records covered, for progress.
     pub records: u64,
+    /// Scratch: layout position of each emitted field/ref (see [`Slots`]).
+    slots: Slots,
 }
+
+/// For one record, the layout position of each entry of its four maps
+/// (`fields`, `refs`, `deferred`, `deferred_refs`), so their names are
+/// written from the layout's pre-escaped keys; [`NONE`] for a name the
+/// layout does not list (written the slow way).
+#[derive(Default)]
+struct Slots([Vec<u32>; 4]);
+
+const NONE: u32 = u32::MAX;
 
 impl Chunk {
     pub fn new(files: usize, unit: &UnitLayout) -> Chunk {
@@ -61,6 +72,7 @@ impl Chunk {
             coverage: Coverage::default(),
             emails: foldhash::HashSet::default(),
             records: 0,
+            slots: Slots::default(),
         }
     }
 }
@@ -127,7 +139,12 @@ pub(crate) fn run_chunk(
         };
         match &outcome {
             Outcome::Emitted(list) => match check_targets(list, env.layout) {
-                Some(bad) => skip(&mut out, crate::diagnostics::codes::E0912.id, Some(bad), env.unit.span),
+                Some(bad) => skip(
+                    &mut out,
+                    crate::diagnostics::codes::E0912.id,
+                    Some(bad),
+                    env.unit.span,
+                ),
                 None => {
                     out.tally.emitted += members_n;
                     let group = matches!(subjects, Subjects::Groups(_)).then_some(members);
@@ -182,49 +199,93 @@ fn write_record(out: &mut Chunk, env: &Env<'_>, e: &Emitted, line: u32, group: O
     };
     let tally = &mut out.tally.targets[e.target as usize];
     tally.records += 1;
-    count_fields(tally, t, e, env.fallback_ref, &mut out.emails);
-    let buf = &mut out.bufs[file];
-    write_line(buf, e, t, false, &env.layout.source_head, line, group);
+    count_fields(tally, t, e, env.fallback_ref, &mut out.emails, &mut out.slots);
+    let line_at = Line {
+        source_head: &env.layout.source_head,
+        line,
+        group,
+    };
+    write_line(&mut out.bufs[file], e, t, false, &line_at, &out.slots);
     out.lines[file] += 1;
     if !(e.deferred.is_empty() && e.deferred_refs.is_empty()) {
         if let Some(file) = t.deferred {
             tally.updates += 1;
-            write_line(&mut out.bufs[file], e, t, true, &env.layout.source_head, line, group);
+            write_line(&mut out.bufs[file], e, t, true, &line_at, &out.slots);
             out.lines[file] += 1;
         }
     }
 }
 
+/// Where a line's record came from.
+struct Line<'a> {
+    source_head: &'a [u8],
+    line: u32,
+    group: Option<usize>,
+}
+
 /// `{"id":…,"op":…,"target":…,"key":…,"fields":…,"refs":…,"source":…}\n`
-pub(crate) fn write_line(
+fn write_line(
     buf: &mut Vec<u8>,
     e: &Emitted,
     t: &TargetLayout,
     update: bool,
-    source_head: &[u8],
-    line: u32,
-    group: Option<usize>,
+    at: &Line<'_>,
+    slots: &Slots,
 ) {
     buf.extend_from_slice(b"{\"id\":");
     push_str(buf, &e.id);
-    buf.extend_from_slice(if update { &t.update_head } else { &t.upsert_head });
+    buf.extend_from_slice(if update {
+        &t.update_head
+    } else {
+        &t.upsert_head
+    });
     push_key(buf, &e.key.0, &e.key.1);
     buf.extend_from_slice(b",\"fields\":");
-    let (fields, refs) = if update {
-        (&e.deferred, &e.deferred_refs)
+    let (fields, refs, fs, rs) = if update {
+        (&e.deferred, &e.deferred_refs, &slots.0[2], &slots.0[3])
     } else {
-        (&e.fields, &e.refs)
+        (&e.fields, &e.refs, &slots.0[0], &slots.0[1])
     };
-    push_fields(buf, fields, t.nested);
+    if t.nested {
+        push_fields(buf, fields, true);
+    } else {
+        push_object(buf, fields.iter(), fs, &t.keys, |b, v| push_value(b, v));
+    }
     buf.extend_from_slice(b",\"refs\":");
-    push_refs(buf, refs);
-    buf.extend_from_slice(source_head);
-    buf.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
-    if let Some(n) = group {
+    push_object(buf, refs.iter(), rs, &t.keys, |b, v| push_str(b, v));
+    buf.extend_from_slice(at.source_head);
+    buf.extend_from_slice(itoa::Buffer::new().format(at.line).as_bytes());
+    if let Some(n) = at.group {
         buf.extend_from_slice(b",\"members\":");
         buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
     buf.extend_from_slice(b"}}\n");
+}
+
+/// `{"name":value,…}` with each name taken pre-escaped from `keys` when
+/// its slot is known.
+fn push_object<'m, V: 'm>(
+    buf: &mut Vec<u8>,
+    entries: impl Iterator<Item = (&'m String, &'m V)>,
+    slots: &[u32],
+    keys: &[Vec<u8>],
+    write: impl Fn(&mut Vec<u8>, &V),
+) {
+    buf.push(b'{');
+    for (i, (name, v)) in entries.enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        match slots.get(i).and_then(|&k| keys.get(k as usize)) {
+            Some(key) => buf.extend_from_slice(key),
+            None => {
+                push_str(buf, name);
+                buf.push(b':');
+            }
+        }
+        write(buf, v);
+    }
+    buf.push(b'}');
 }
 
 /// Field coverage and owner counts of one record. Emitted fields and refs
@@ -236,20 +297,32 @@ fn count_fields(
     e: &Emitted,
     fallback: Option<&str>,
     emails: &mut foldhash::HashSet<Box<str>>,
+    slots: &mut Slots,
 ) {
+    let [sf, sr, sd, sdr] = &mut slots.0;
+    for (s, n) in [
+        (&mut *sf, e.fields.len()),
+        (&mut *sr, e.refs.len()),
+        (&mut *sd, e.deferred.len()),
+        (&mut *sdr, e.deferred_refs.len()),
+    ] {
+        s.clear();
+        s.resize(n, NONE);
+    }
     let mut owner_at = 0;
     let (mut fi, mut ri) = (0, 0);
     let (mut di, mut dri) = (0, 0);
     let n_fields = t.fields.len() - t.deferred_count;
     for (k, name) in t.fields.iter().enumerate() {
-        let (fields, refs, a, b) = if k < n_fields {
-            (&e.fields, &e.refs, &mut fi, &mut ri)
+        let (fields, refs, a, b, fs, rs) = if k < n_fields {
+            (&e.fields, &e.refs, &mut fi, &mut ri, &mut *sf, &mut *sr)
         } else {
-            (&e.deferred, &e.deferred_refs, &mut di, &mut dri)
+            (&e.deferred, &e.deferred_refs, &mut di, &mut dri, &mut *sd, &mut *sdr)
         };
         let is_owner = t.owners.get(owner_at) == Some(&k);
         if let Some((n, v)) = fields.get_index(*a) {
             if n == name {
+                fs[*a] = k as u32;
                 *a += 1;
                 if !matches!(v, crate::value::Value::Clear) {
                     tally.with_value[k] += 1;
@@ -262,6 +335,7 @@ fn count_fields(
         }
         let sent = match refs.get_index(*b) {
             Some((n, v)) if n == name => {
+                rs[*b] = k as u32;
                 *b += 1;
                 tally.with_value[k] += 1;
                 Some(v)

@@ -24,7 +24,12 @@ pub struct FloorStats {
 }
 
 /// Converts `names` (files in `input`) into `out`, which must exist.
-pub fn convert(input: &Path, names: &[String], out: &Path, threads: usize) -> io::Result<FloorStats> {
+pub fn convert(
+    input: &Path,
+    names: &[String],
+    out: &Path,
+    threads: usize,
+) -> io::Result<FloorStats> {
     let mut jobs: Vec<(PathBuf, u64)> = Vec::new();
     for n in names {
         let p = input.join(n);
@@ -79,7 +84,9 @@ fn one(path: &Path, out: &Path) -> io::Result<FloorStats> {
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    let stem = path.file_stem().map_or_else(|| "file".into(), |s| s.to_string_lossy());
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "file".into(), |s| s.to_string_lossy());
     let mut w = BufWriter::with_capacity(1 << 20, File::create(out.join(format!("{stem}.jsonl")))?);
     let mut rec = csv::ByteRecord::new();
     let mut buf = Vec::with_capacity(1024);

@@ -176,7 +176,7 @@ pub fn push_fields(out: &mut Vec<u8>, fields: &FieldMap<Value>, nested: bool) {
         let entries: Vec<(&str, &Value)> = fields.iter().map(|(k, v)| (k.as_str(), v)).collect();
         push_nested(out, &entries);
     } else {
-        push_flat(out, fields.iter(), |out, v| push_value(out, v));
+        push_flat(out, fields.iter(), push_value);
     }
 }
 
@@ -307,7 +307,9 @@ mod tests {
 
     #[test]
     fn strings_escape_exactly_like_serde_json() {
-        let mut samples: Vec<String> = (0u8..=0x7f).map(|c| format!("ab{}cdefghij", c as char)).collect();
+        let mut samples: Vec<String> = (0u8..=0x7f)
+            .map(|c| format!("ab{}cdefghij", c as char))
+            .collect();
         samples.extend(
             [
                 "",
@@ -323,7 +325,11 @@ mod tests {
         for s in &samples {
             let mut out = Vec::new();
             push_str(&mut out, s);
-            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
         }
     }
 
@@ -354,7 +360,9 @@ mod tests {
         );
         let mut flat = Vec::new();
         push_fields(&mut flat, &f, false);
-        assert!(String::from_utf8(flat).unwrap().starts_with(r#"{"name.firstName":"Ane""#));
+        assert!(String::from_utf8(flat)
+            .unwrap()
+            .starts_with(r#"{"name.firstName":"Ane""#));
     }
 
     #[test]

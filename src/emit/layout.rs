@@ -47,6 +47,8 @@ pub(crate) struct TargetLayout {
     pub nested: bool,
     /// Destination field names, `fields` then `deferred`, in plan order.
     pub fields: Vec<String>,
+    /// `"name":` of each of `fields`, escaped once.
+    pub keys: Vec<Vec<u8>>,
     /// How many of `fields` (the last ones) are deferred.
     pub deferred_count: usize,
     /// Positions in `fields` of owner lookups (`owner(…)`), ascending.
@@ -127,6 +129,14 @@ fn target_layout(t: &TargetPlan, find: &dyn Fn(&str, Pass) -> Option<usize>) -> 
         update_head: head("update"),
         nested: all().any(|f| f.field.contains('.')),
         fields: all().map(|f| f.field.clone()).collect(),
+        keys: all()
+            .map(|f| {
+                let mut k = Vec::with_capacity(f.field.len() + 3);
+                push_str(&mut k, &f.field);
+                k.push(b':');
+                k
+            })
+            .collect(),
         deferred_count: t.deferred.len(),
         owners: all()
             .enumerate()

@@ -206,7 +206,10 @@ fn run_unit(
                 let mut ctx = Ctx::new(plan, data);
                 for k in (first..chunks).step_by(threads) {
                     let spare = back_rx.try_recv().ok();
-                    if tx.send(run_chunk(&mut ctx, env, subjects, range(k), spare)).is_err() {
+                    if tx
+                        .send(run_chunk(&mut ctx, env, subjects, range(k), spare))
+                        .is_err()
+                    {
                         break; // the writer stopped (an I/O error)
                     }
                 }

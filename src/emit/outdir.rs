@@ -26,7 +26,10 @@ const WORK: &str = ".ferry-partial";
 #[derive(Debug)]
 pub enum OutDirError {
     /// The folder holds files ferry did not write (listed, first few).
-    Foreign { path: PathBuf, names: Vec<String> },
+    Foreign {
+        path: PathBuf,
+        names: Vec<String>,
+    },
     NotAFolder(PathBuf),
     Io(PathBuf, io::Error),
 }
@@ -154,10 +157,22 @@ mod tests {
 
     #[test]
     fn ferry_names() {
-        for n in ["plan.json", "report.md", "01-Account.jsonl", "12-Contact.deferred.jsonl", "references"] {
+        for n in [
+            "plan.json",
+            "report.md",
+            "01-Account.jsonl",
+            "12-Contact.deferred.jsonl",
+            "references",
+        ] {
             assert!(is_ferry_name(n), "{n}");
         }
-        for n in ["notes.txt", "1-Account.jsonl", "ledger.sqlite", "-Account.jsonl", "01-Account.json"] {
+        for n in [
+            "notes.txt",
+            "1-Account.jsonl",
+            "ledger.sqlite",
+            "-Account.jsonl",
+            "01-Account.json",
+        ] {
             assert!(!is_ferry_name(n), "{n}");
         }
     }

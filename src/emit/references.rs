@@ -98,7 +98,10 @@ pub(crate) fn write_all(
         json.push(b'\n');
         std::fs::write(dir.join(&t.json), json)?;
         let columns: Vec<&str> = r.fields.iter().map(|(n, _)| n.as_str()).collect();
-        std::fs::write(dir.join(&t.markdown), markdown(&r.title, &columns, &records))?;
+        std::fs::write(
+            dir.join(&t.markdown),
+            markdown(&r.title, &columns, &records),
+        )?;
         tally.coverage.merge(&std::mem::take(&mut ctx.coverage));
         tally.references.push(t);
     }
@@ -140,5 +143,7 @@ fn show(v: Option<&J>) -> String {
 
 /// A table cell: pipes escaped, line breaks as `<br>`.
 pub(crate) fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace("\r\n", "<br>").replace('\n', "<br>")
+    s.replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace('\n', "<br>")
 }

@@ -10,7 +10,8 @@ use crate::value::Value;
 use std::path::PathBuf;
 
 pub(crate) fn example_plan() -> Plan {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/nordisk-retail/salesforce.ferry");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/nordisk-retail/salesforce.ferry");
     let (project, mut diags) = crate::check::load_project(&path).expect("the example is readable");
     let registry = crate::schema::Registry::standard().expect("standard descriptors load");
     let read = crate::check::reader_beside(&project.main.file.name);
@@ -52,9 +53,31 @@ pub(crate) fn example_data(plan: &Plan) -> Dataset {
         .map(|s| Table::new(s.file.as_str(), s.columns.len()))
         .collect();
     let x = &mut tb;
-    add(plan, x, "companies", &[("company_id", t("77")), ("name", t("Nordisk Retail A/S")), ("country", t("DK"))]);
-    add(plan, x, "companies", &[("company_id", t("78")), ("name", t("Unknown ApS"))]);
-    add(plan, x, "admin_users", &[("admin_user_id", t("5")), ("email", t(" Boss@Nordisk.example"))]);
+    add(
+        plan,
+        x,
+        "companies",
+        &[
+            ("company_id", t("77")),
+            ("name", t("Nordisk Retail A/S")),
+            ("country", t("DK")),
+        ],
+    );
+    add(
+        plan,
+        x,
+        "companies",
+        &[("company_id", t("78")), ("name", t("Unknown ApS"))],
+    );
+    add(
+        plan,
+        x,
+        "admin_users",
+        &[
+            ("admin_user_id", t("5")),
+            ("email", t(" Boss@Nordisk.example")),
+        ],
+    );
     for i in 0..40u32 {
         let id = (1000 + i).to_string();
         let status = match i % 5 {
@@ -83,45 +106,102 @@ pub(crate) fn example_data(plan: &Plan) -> Dataset {
         }
         add(plan, x, "contacts", &c);
         if i % 2 == 0 {
-            add(plan, x, "company_contacts", &[("contact_id", t(&id)), ("company_id", t("77")), ("is_primary", Value::Bool(true))]);
+            add(
+                plan,
+                x,
+                "company_contacts",
+                &[
+                    ("contact_id", t(&id)),
+                    ("company_id", t("77")),
+                    ("is_primary", Value::Bool(true)),
+                ],
+            );
         }
     }
     // A duplicate of contact 1004 by email, updated later: it wins.
-    add(plan, x, "contacts", &[
-        ("contact_id", t("1099")),
-        ("last_name", t("Again")),
-        ("email", t("person4@x.example")),
-        ("status", t("active")),
-        ("updated_at", at("2024-05-01T00:00:00Z")),
-    ]);
-    add(plan, x, "learning_paths", &[("learning_path_id", t("LP1")), ("name", t("Onboarding")), ("module_count", Value::Int(4))]);
-    for (i, (status, score)) in [("Completed", 87), ("Paused", 50), ("Overdue", 1_234_567), ("In Progress", 12)]
-        .into_iter()
-        .enumerate()
-    {
-        add(plan, x, "learning_enrollments", &[
-            ("enrollment_id", t(&format!("E{i}"))),
+    add(
+        plan,
+        x,
+        "contacts",
+        &[
+            ("contact_id", t("1099")),
+            ("last_name", t("Again")),
+            ("email", t("person4@x.example")),
+            ("status", t("active")),
+            ("updated_at", at("2024-05-01T00:00:00Z")),
+        ],
+    );
+    add(
+        plan,
+        x,
+        "learning_paths",
+        &[
             ("learning_path_id", t("LP1")),
-            ("contact_id", t("1002")),
-            ("start_date", day("2024-03-05")),
-            ("status", t(status)),
-            ("score", Value::Int(score)),
-        ]);
-    }
-    add(plan, x, "messages", &[("message_id", t("9")), ("title", t("Welcome"))]);
-    for (i, (contact, kind)) in [("1002", "opened"), ("1005", "opened"), ("1002", "clicked"), ("1006", "opened")]
-        .into_iter()
-        .enumerate()
+            ("name", t("Onboarding")),
+            ("module_count", Value::Int(4)),
+        ],
+    );
+    for (i, (status, score)) in [
+        ("Completed", 87),
+        ("Paused", 50),
+        ("Overdue", 1_234_567),
+        ("In Progress", 12),
+    ]
+    .into_iter()
+    .enumerate()
     {
-        add(plan, x, "message_events", &[
-            ("event_id", t(&format!("ev{i}"))),
-            ("message_id", t("9")),
-            ("contact_id", t(contact)),
-            ("event_type", t(kind)),
-            ("occurred_at", at("2024-03-05T07:14:39Z")),
-        ]);
+        add(
+            plan,
+            x,
+            "learning_enrollments",
+            &[
+                ("enrollment_id", t(&format!("E{i}"))),
+                ("learning_path_id", t("LP1")),
+                ("contact_id", t("1002")),
+                ("start_date", day("2024-03-05")),
+                ("status", t(status)),
+                ("score", Value::Int(score)),
+            ],
+        );
     }
-    add(plan, x, "automations", &[("automation_id", t("A1")), ("name", t("Welcome flow")), ("trigger_type", t("signup"))]);
+    add(
+        plan,
+        x,
+        "messages",
+        &[("message_id", t("9")), ("title", t("Welcome"))],
+    );
+    for (i, (contact, kind)) in [
+        ("1002", "opened"),
+        ("1005", "opened"),
+        ("1002", "clicked"),
+        ("1006", "opened"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        add(
+            plan,
+            x,
+            "message_events",
+            &[
+                ("event_id", t(&format!("ev{i}"))),
+                ("message_id", t("9")),
+                ("contact_id", t(contact)),
+                ("event_type", t(kind)),
+                ("occurred_at", at("2024-03-05T07:14:39Z")),
+            ],
+        );
+    }
+    add(
+        plan,
+        x,
+        "automations",
+        &[
+            ("automation_id", t("A1")),
+            ("name", t("Welcome flow")),
+            ("trigger_type", t("signup")),
+        ],
+    );
     let data = Dataset::new(plan, tb);
     apply_source_rules(plan, data).0
 }
@@ -180,7 +260,10 @@ fn output_does_not_depend_on_threads_or_chunks() {
         assert_eq!(got.len(), want.len());
         for ((n1, b1), (n2, b2)) in want.iter().zip(&got) {
             assert_eq!(n1, n2);
-            assert!(b1 == b2, "{n1} differs with {threads} threads, chunks of {chunk}");
+            assert!(
+                b1 == b2,
+                "{n1} differs with {threads} threads, chunks of {chunk}"
+            );
         }
         std::fs::remove_dir_all(&d).unwrap();
     }
@@ -196,7 +279,12 @@ fn every_record_is_accounted_for_and_lines_match_the_tally() {
     for (u, unit) in plan.units.iter().enumerate() {
         let t = &out.tally.units[u];
         assert_eq!(t.records, data.len(unit.source) as u64, "{}", unit.label);
-        assert_eq!(t.emitted + t.skipped + t.filtered, t.records, "{}", unit.label);
+        assert_eq!(
+            t.emitted + t.skipped + t.filtered,
+            t.records,
+            "{}",
+            unit.label
+        );
     }
     for (f, spec) in out.files.iter().enumerate() {
         let text = std::fs::read_to_string(d.join(&spec.name)).unwrap();
@@ -207,7 +295,10 @@ fn every_record_is_accounted_for_and_lines_match_the_tally() {
         }
     }
     let skipped: u64 = out.tally.units.iter().map(|u| u.skipped).sum();
-    assert_eq!(skipped, out.tally.skips.iter().map(|s| s.records).sum::<u64>());
+    assert_eq!(
+        skipped,
+        out.tally.skips.iter().map(|s| s.records).sum::<u64>()
+    );
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -240,17 +331,29 @@ fn envelope_placeholders_deferred_updates_and_merges() {
     assert_eq!(ph["id"], plan.placeholders[0].id.as_str());
     assert_eq!(ph["source"], serde_json::json!({"object": "placeholder"}));
     assert_eq!(ph["fields"]["Name"], "Unassigned (Actimo)");
-    assert_eq!(ph["key"]["Source_System_ID__c"], plan.placeholders[0].id.as_str());
+    assert_eq!(
+        ph["key"]["Source_System_ID__c"],
+        plan.placeholders[0].id.as_str()
+    );
 
     let contacts = lines(&d, &file_of(&out, "Contact", Pass::Upsert));
-    let c = contacts.iter().find(|c| c["id"] == "contacts:1002").expect("contact 1002");
+    let c = contacts
+        .iter()
+        .find(|c| c["id"] == "contacts:1002")
+        .expect("contact 1002");
     let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["id", "op", "target", "key", "fields", "refs", "source"]);
+    assert_eq!(
+        keys,
+        ["id", "op", "target", "key", "fields", "refs", "source"]
+    );
     assert_eq!(c["op"], "upsert");
     assert_eq!(c["key"], serde_json::json!({"Source_System_ID__c": "1002"}));
     assert_eq!(c["fields"]["Email"], "person2@x.example");
     assert_eq!(c["refs"]["AccountId"], "companies:77");
-    assert_eq!(c["source"], serde_json::json!({"object": "contacts", "file": "contacts.csv", "row": 4}));
+    assert_eq!(
+        c["source"],
+        serde_json::json!({"object": "contacts", "file": "contacts.csv", "row": 4})
+    );
     assert!(c["fields"].get("Manager__c").is_none() && c["refs"].get("Manager__c").is_none());
 
     let updates = lines(&d, &file_of(&out, "Contact", Pass::DeferredUpdate));
@@ -260,11 +363,17 @@ fn envelope_placeholders_deferred_updates_and_merges() {
         assert_eq!(u["refs"]["Manager__c"], "contacts:1002");
     }
     // Source order within the file.
-    let rows: Vec<u64> = contacts.iter().map(|c| c["source"]["row"].as_u64().unwrap()).collect();
+    let rows: Vec<u64> = contacts
+        .iter()
+        .map(|c| c["source"]["row"].as_u64().unwrap())
+        .collect();
     assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}");
 
     let tasks = lines(&d, &file_of(&out, "Task", Pass::Upsert));
-    let task = tasks.iter().find(|t| t["id"] == "message_events:9|1002").expect("merged task");
+    let task = tasks
+        .iter()
+        .find(|t| t["id"] == "message_events:9|1002")
+        .expect("merged task");
     assert_eq!(task["source"]["members"], 2);
     assert_eq!(task["fields"]["Engagement_Type__c"], "opened;clicked");
 
@@ -288,7 +397,9 @@ fn report_md_snapshot() {
         input: "export",
     });
     insta::assert_snapshot!(crate::report::markdown(&report));
-    let contacts = std::fs::read_to_string(d.join(file_of(&out, "Contact", crate::plan::Pass::Upsert))).unwrap();
+    let contacts =
+        std::fs::read_to_string(d.join(file_of(&out, "Contact", crate::plan::Pass::Upsert)))
+            .unwrap();
     let head: Vec<&str> = contacts.lines().take(3).collect();
     insta::assert_snapshot!("contact_payload_head", head.join("\n"));
     std::fs::remove_dir_all(&d).unwrap();

@@ -99,13 +99,19 @@ pub fn build<'a>(i: &Inputs<'a>) -> RunReport<'a> {
 }
 
 fn sum_pass(files: &[PayloadFile], pass: Pass) -> u64 {
-    files.iter().filter(|f| f.pass == pass).map(|f| f.lines).sum()
+    files
+        .iter()
+        .filter(|f| f.pass == pass)
+        .map(|f| f.lines)
+        .sum()
 }
 
 fn source_report(i: &Inputs<'_>, object: u32) -> SourceReport {
     let s = &i.plan.sources[object as usize];
     let staged = i.data.len(object) as u64;
-    let file = i.stage.and_then(|r| r.files.iter().find(|f| f.object == s.name));
+    let file = i
+        .stage
+        .and_then(|r| r.files.iter().find(|f| f.object == s.name));
     let (rejected, dropped) = file.map_or((0, 0), |f| (f.rejected, f.dropped));
     let mut read_by: Vec<String> = i
         .plan
@@ -124,10 +130,14 @@ fn source_report(i: &Inputs<'_>, object: u32) -> SourceReport {
     SourceReport {
         object: s.name.clone(),
         file: file.map_or_else(
-            || i.data.table(object).map_or(s.file.clone(), |t| t.file.to_string()),
+            || {
+                i.data
+                    .table(object)
+                    .map_or(s.file.clone(), |t| t.file.to_string())
+            },
             |f| f.file.clone(),
         ),
-        found: file.map_or(true, |f| f.found),
+        found: file.is_none_or(|f| f.found),
         // Without a staging report the dataset is all there is.
         rows_in_file: file.map_or(staged, |f| f.rows),
         rejected_by_staging: rejected,
@@ -204,9 +214,13 @@ fn scope_label(i: &Inputs<'_>, scope: Scope) -> String {
             .units
             .get(u as usize)
             .map_or_else(String::new, |u| u.label.clone()),
-        Scope::Reference(r) => i.plan.references.get(r as usize).map_or_else(String::new, |r| {
-            format!("reference {}", i.data.object_name(r.source))
-        }),
+        Scope::Reference(r) => i
+            .plan
+            .references
+            .get(r as usize)
+            .map_or_else(String::new, |r| {
+                format!("reference {}", i.data.object_name(r.source))
+            }),
     }
 }
 
@@ -244,7 +258,11 @@ fn skipped(i: &Inputs<'_>) -> Skipped {
             }
         }
     }
-    by.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.reason.cmp(&b.reason)));
+    by.sort_by(|a, b| {
+        b.records
+            .cmp(&a.records)
+            .then_with(|| a.reason.cmp(&b.reason))
+    });
     Skipped {
         records: skips.iter().map(|s| s.records).sum(),
         by_reason: by,
@@ -290,7 +308,10 @@ fn flags(i: &Inputs<'_>) -> Flags {
         }
     }
     by.sort_by(|a, b| b.records.cmp(&a.records).then_with(|| a.rule.cmp(&b.rule)));
-    Flags { by_flag: by, entries }
+    Flags {
+        by_flag: by,
+        entries,
+    }
 }
 
 fn owners(i: &Inputs<'_>) -> Option<Owners> {

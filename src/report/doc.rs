@@ -121,9 +121,8 @@ impl Doc {
     }
 
     pub fn html(&self) -> String {
-        let mut out = String::from(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
-        );
+        let mut out =
+            String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         let _ = writeln!(out, "<title>{}</title>", esc(&self.title));
         out.push_str(
             "<style>\nbody{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}\n\
@@ -221,7 +220,10 @@ mod tests {
     fn markdown_escapes_cells_and_aligns_numbers() {
         let md = sample().markdown();
         assert!(md.starts_with("# Run <report>\n\n## Skipped\n"), "{md}");
-        assert!(md.contains("| Reason | Records |\n| --- | ---: |\n| a\\|b | 2 |"), "{md}");
+        assert!(
+            md.contains("| Reason | Records |\n| --- | ---: |\n| a\\|b | 2 |"),
+            "{md}"
+        );
         assert!(md.contains("\n- one\n"), "{md}");
     }
 

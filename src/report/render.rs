@@ -32,6 +32,15 @@ fn n(x: u64) -> String {
     x.to_string()
 }
 
+/// `1 record`, `2 records`.
+fn count(x: u64, noun: &str) -> String {
+    if x == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{x} {noun}s")
+    }
+}
+
 fn pct(part: u64, whole: u64) -> String {
     if whole == 0 {
         "–".to_string()
@@ -43,24 +52,26 @@ fn pct(part: u64, whole: u64) -> String {
 fn summary(d: &mut Doc, r: &RunReport<'_>) {
     let t = &r.totals;
     d.para(format!(
-        "Spec {} over the export in {}: {} source records → {} emitted, {} skipped, {} filtered; \
-         {} payload lines ({} upserts, {} deferred updates, {} placeholders) in {} files; {} flagged.",
+        "Spec {} over the export in {}: {} → {} emitted, {} skipped, {} filtered; \
+         {} ({} upserts, {} deferred updates, {}) in {}; {} flagged.",
         r.spec,
         r.input,
-        t.records,
+        count(t.records, "source record"),
         t.emitted,
         t.skipped,
         t.filtered,
-        t.payload_lines,
+        count(t.payload_lines, "payload line"),
         t.upserts,
         t.updates,
-        t.placeholders,
-        r.files.len(),
+        count(t.placeholders, "placeholder"),
+        count(r.files.len() as u64, "file"),
         t.flagged,
     ));
     d.h2("Units");
     let mut tab = Table::new(
-        &["Unit", "Source", "Records", "Emitted", "Skipped", "Filtered", "Sent to"],
+        &[
+            "Unit", "Source", "Records", "Emitted", "Skipped", "Filtered", "Sent to",
+        ],
         &["Records", "Emitted", "Skipped", "Filtered"],
     );
     for u in &r.units {
@@ -97,8 +108,26 @@ fn accounting(d: &mut Doc, r: &RunReport<'_>) {
          or staged; every staged record is emitted, skipped or filtered.",
     );
     let mut tab = Table::new(
-        &["Unit", "Rows in file", "Rejected", "Dropped by rules", "Staged", "Emitted", "Skipped", "Filtered", "Adds up"],
-        &["Rows in file", "Rejected", "Dropped by rules", "Staged", "Emitted", "Skipped", "Filtered"],
+        &[
+            "Unit",
+            "Rows in file",
+            "Rejected",
+            "Dropped by rules",
+            "Staged",
+            "Emitted",
+            "Skipped",
+            "Filtered",
+            "Adds up",
+        ],
+        &[
+            "Rows in file",
+            "Rejected",
+            "Dropped by rules",
+            "Staged",
+            "Emitted",
+            "Skipped",
+            "Filtered",
+        ],
     );
     for u in &r.units {
         let a = &u.accounting;
@@ -132,7 +161,13 @@ fn files(d: &mut Doc, r: &RunReport<'_>) {
             crate::plan::Pass::Upsert => "upsert",
             crate::plan::Pass::DeferredUpdate => "deferred update",
         };
-        tab.row(vec![f.name.clone(), f.object.clone(), pass.into(), n(f.lines), from]);
+        tab.row(vec![
+            f.name.clone(),
+            f.object.clone(),
+            pass.into(),
+            n(f.lines),
+            from,
+        ]);
     }
     d.table(tab);
 }
@@ -145,8 +180,8 @@ fn skipped(d: &mut Doc, r: &RunReport<'_>) {
         return;
     }
     d.para(format!(
-        "{} source records were skipped. Up to {SHOWN_PER_REASON} are listed per reason; report.json lists all.",
-        s.records
+        "{} skipped. Up to {SHOWN_PER_REASON} are listed per reason; report.json lists all.",
+        count(s.records, "source record")
     ));
     let mut tab = Table::new(&["Reason", "Kind", "Records", "Meaning"], &["Records"]);
     for b in &s.by_reason {
@@ -159,13 +194,15 @@ fn skipped(d: &mut Doc, r: &RunReport<'_>) {
     }
     d.table(tab);
     for b in &s.by_reason {
-        d.h3(format!("{} ({} records)", b.reason, b.records));
+        d.h3(format!("{} ({})", b.reason, count(b.records, "record")));
         let mut tab = Table::new(&["Record", "File:row", "Unit", "Field", "Detail"], &[]);
         let rows: Vec<&SkipRow> = s.entries.iter().filter(|e| e.reason == b.reason).collect();
         for e in rows.iter().take(SHOWN_PER_REASON) {
             let mut detail = e.message.clone().unwrap_or_default();
             if e.records > 1 {
-                detail = format!("group of {} records. {detail}", e.records).trim().to_string();
+                detail = format!("group of {} records. {detail}", e.records)
+                    .trim()
+                    .to_string();
             }
             tab.row(vec![
                 e.id.clone(),
@@ -191,11 +228,15 @@ fn flags(d: &mut Doc, r: &RunReport<'_>) {
     }
     d.para("Flagged records were sent; review them.");
     for b in &f.by_flag {
-        d.h3(format!("{} ({} records)", b.rule, b.records));
+        d.h3(format!("{} ({})", b.rule, count(b.records, "record")));
         let mut tab = Table::new(&["Record", "File:row", "Unit"], &[]);
         let rows: Vec<&FlagRow> = f.entries.iter().filter(|e| e.flag == b.rule).collect();
         for e in rows.iter().take(SHOWN_PER_REASON) {
-            tab.row(vec![e.id.clone(), format!("{}:{}", e.file, e.row), e.unit.clone()]);
+            tab.row(vec![
+                e.id.clone(),
+                format!("{}:{}", e.file, e.row),
+                e.unit.clone(),
+            ]);
         }
         d.table(tab);
         if rows.len() > SHOWN_PER_REASON {
@@ -263,7 +304,7 @@ fn coverage(d: &mut Doc, r: &RunReport<'_>) {
     d.h2("Field coverage");
     d.para("Per destination object and field: how many records send a value.");
     for o in &r.field_coverage {
-        d.h3(format!("{} ({} records)", o.object, o.records));
+        d.h3(format!("{} ({})", o.object, count(o.records, "record")));
         let mut tab = Table::new(&["Field", "With value", "Share"], &["With value", "Share"]);
         for f in &o.fields {
             let name = if f.deferred {
@@ -283,7 +324,15 @@ fn references(d: &mut Doc, r: &RunReport<'_>) {
     }
     d.h2("Rebuild references");
     let mut tab = Table::new(
-        &["Reference", "Source", "Records", "Written", "Filtered", "Skipped", "Files"],
+        &[
+            "Reference",
+            "Source",
+            "Records",
+            "Written",
+            "Filtered",
+            "Skipped",
+            "Files",
+        ],
         &["Records", "Written", "Filtered", "Skipped"],
     );
     for x in &r.references {
@@ -303,7 +352,15 @@ fn references(d: &mut Doc, r: &RunReport<'_>) {
 fn staging(d: &mut Doc, r: &RunReport<'_>) {
     d.h2("Staging");
     let mut tab = Table::new(
-        &["Object", "File", "Rows", "Rejected", "Dropped by rules", "Staged", "Read by"],
+        &[
+            "Object",
+            "File",
+            "Rows",
+            "Rejected",
+            "Dropped by rules",
+            "Staged",
+            "Read by",
+        ],
         &["Rows", "Rejected", "Dropped by rules", "Staged"],
     );
     for s in &r.sources {
@@ -368,18 +425,28 @@ fn staging(d: &mut Doc, r: &RunReport<'_>) {
         }
         d.table(tab);
         if st.rejected.len() > SHOWN_PER_REASON * 2 {
-            d.para(format!("… and {} more.", st.rejected.len() - SHOWN_PER_REASON * 2));
+            d.para(format!(
+                "… and {} more.",
+                st.rejected.len() - SHOWN_PER_REASON * 2
+            ));
         }
     }
     if !st.dropped.is_empty() {
         d.h3(format!("Dropped by source rules ({})", st.dropped.len()));
         let mut tab = Table::new(&["Record", "File:line", "Reason"], &[]);
         for x in st.dropped.iter().take(SHOWN_PER_REASON * 2) {
-            tab.row(vec![x.id.clone(), format!("{}:{}", x.file, x.line), x.reason.clone()]);
+            tab.row(vec![
+                x.id.clone(),
+                format!("{}:{}", x.file, x.line),
+                x.reason.clone(),
+            ]);
         }
         d.table(tab);
         if st.dropped.len() > SHOWN_PER_REASON * 2 {
-            d.para(format!("… and {} more.", st.dropped.len() - SHOWN_PER_REASON * 2));
+            d.para(format!(
+                "… and {} more.",
+                st.dropped.len() - SHOWN_PER_REASON * 2
+            ));
         }
     }
     if !st.orphans.is_empty() {

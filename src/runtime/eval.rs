@@ -372,7 +372,12 @@ impl<'a> Ctx<'a> {
 
     /// `then` over each record of `list`; a record gives one value, a list
     /// of records a flat list.
-    fn map_records(&mut self, list: &TExpr, then: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
+    fn map_records(
+        &mut self,
+        list: &TExpr,
+        then: &TExpr,
+        frame: Frame<'_>,
+    ) -> Result<Value, Fault> {
         let list = self.arg(list, frame)?;
         let items: &[Value] = match &*list {
             Value::Null => return Ok(Value::Null),

@@ -162,11 +162,19 @@ pub fn run_unit(ctx: &mut Ctx<'_>, unit: &Unit, mut sink: impl FnMut(Subject, Ou
                 match &unit.filter {
                     None => rows.push(row),
                     Some(f) => {
-                        let r = RecRef { object: unit.source, row };
+                        let r = RecRef {
+                            object: unit.source,
+                            row,
+                        };
                         ctx.begin(Some(r));
                         match ctx.eval(f, Frame::Rec(r)) {
                             Ok(v) if truthy(&v) => rows.push(row),
-                            Ok(_) => sink(Subject::Record(row), Outcome::Filtered { rule: "merge where".into() }),
+                            Ok(_) => sink(
+                                Subject::Record(row),
+                                Outcome::Filtered {
+                                    rule: "merge where".into(),
+                                },
+                            ),
                             Err(fault) => sink(Subject::Record(row), settle(Err(fault))),
                         }
                     }
@@ -208,7 +216,11 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<O
         UnitKind::Merge { .. } => "merge",
     };
     // A merge's filter ran on each record before grouping (see `run_unit`).
-    let filter = if matches!(unit.kind, UnitKind::Merge { .. }) { None } else { unit.filter.as_ref() };
+    let filter = if matches!(unit.kind, UnitKind::Merge { .. }) {
+        None
+    } else {
+        unit.filter.as_ref()
+    };
     if let Some(f) = filter {
         if !truthy(&ctx.eval(f, frame)?) {
             return Ok(Outcome::Filtered {

@@ -15,16 +15,28 @@ pub(crate) const FILE: &str = "freshsales/checklist.md";
 
 /// ferry type → Freshsales UI field type (the choices `ferry setup` makes).
 pub(crate) const MAPPING: &[(&str, &str)] = &[
-    ("text, text(n), n ≤ 255; email; phone; url; id", "Text field [UNVERIFIED type names, as every row here]"),
+    (
+        "text, text(n), n ≤ 255; email; phone; url; id",
+        "Text field [UNVERIFIED type names, as every row here]",
+    ),
     ("text(n), n > 255; textarea", "Text area"),
-    ("integer / number(p, s) / percent / currency", "Number (with s decimal places)"),
+    (
+        "integer / number(p, s) / percent / currency",
+        "Number (with s decimal places)",
+    ),
     ("boolean", "Checkbox"),
     ("date / datetime", "Date / Date time"),
     ("picklist(…)", "Dropdown with the spec's values"),
-    ("multipicklist(…), `list<picklist(…)>`", "Multiselect with the spec's values"),
+    (
+        "multipicklist(…), `list<picklist(…)>`",
+        "Multiselect with the spec's values",
+    ),
     ("`list<T>` (other T)", "Text area: the values, one per line"),
     ("lookup(X) / owner", "Lookup to X / to users"),
-    ("unique / required", "the field's Unique / Required settings"),
+    (
+        "unique / required",
+        "the field's Unique / Required settings",
+    ),
 ];
 
 fn module_label(object: &str) -> String {
@@ -72,15 +84,28 @@ fn ui_type(f: &Field) -> Result<(String, Vec<String>), String> {
         }
         FieldType::Lookup { objects } => match objects.as_slice() {
             [one] => format!("Lookup to {}", module_label(one)),
-            _ => return Err(format!("a Freshsales lookup points at one module; `{}` names several.", f.ty)),
+            _ => {
+                return Err(format!(
+                    "a Freshsales lookup points at one module; `{}` names several.",
+                    f.ty
+                ))
+            }
         },
         FieldType::Owner => "Lookup to users".into(),
         FieldType::Composite { .. } => {
-            return Err("Freshsales has no custom composite fields: declare one field per part.".into())
+            return Err(
+                "Freshsales has no custom composite fields: declare one field per part.".into(),
+            )
         }
         FieldType::Multipicklist { .. } => unreachable!("handled by is_multi_choice"),
     };
     Ok((t, notes))
+}
+
+/// The key Freshsales derives from a label ("Actimo Id" → `cf_actimo_id`).
+fn derived_key(label: &str) -> String {
+    let words: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
+    format!("cf_{}", words.join("_"))
 }
 
 fn quoted(values: &[String]) -> String {
@@ -124,38 +149,46 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
             objects.push(ObjectRow {
                 name: d.object.clone(),
                 how: How::Checklist,
-                notes: vec![format!("{UNVERIFIED} custom modules depend on the Freshsales plan.")],
+                notes: vec![format!(
+                    "{UNVERIFIED} custom modules depend on the Freshsales plan."
+                )],
             });
         }
         for f in &d.fields {
             let mut row = Row::new(&d.object, f);
             match ui_type(f) {
-                Ok((ty, notes)) => {
+                Ok((ty, mut notes)) => {
                     let fl = flags(f);
                     let settings = if fl.is_empty() {
                         String::new()
                     } else {
                         format!("; {}", fl.join(", "))
                     };
+                    let label = humanize(&f.name);
+                    let derived = derived_key(&label);
+                    if derived != f.name {
+                        notes.push(format!(
+                            "⚠ Freshsales keys are the label in lower case with `cf_` in front: this label gives `{derived}`, so rename the field in the spec to `{derived}`."
+                        ));
+                    }
+                    if f.external_id {
+                        notes.push(format!(
+                            "The upsert key: mark it unique ({UNVERIFIED} which identifier bulk_upsert matches on)."
+                        ));
+                    }
                     let _ = writeln!(
                         list,
-                        "- [ ] **{}** → `{}`: {ty}{settings}.{}",
-                        humanize(&f.name),
+                        "- [ ] **{label}** → `{}`: {ty}{settings}.{}",
                         f.name,
                         notes.iter().map(|n| format!(" {n}")).collect::<String>()
                     );
                     row.how = How::Checklist;
                     row.dest = format!("{ty}{settings}");
                     row.notes = notes;
-                    row.notes.insert(0, format!("Label \"{}\".", humanize(&f.name)));
-                    if f.external_id {
-                        row.notes.push(format!(
-                            "The upsert key: mark it unique ({UNVERIFIED} which identifier bulk_upsert matches on)."
-                        ));
-                    }
+                    row.notes.insert(0, format!("Label \"{label}\"."));
                 }
                 Err(why) => {
-                    let _ = writeln!(list, "- [ ] ~~`{}`~~: {why}", f.name);
+                    let _ = writeln!(list, "- ~~`{}`~~ cannot be created: {why}", f.name);
                     row.how = How::Unsupported;
                     row.dest = "—".into();
                     row.notes.push(format!("⚠ {why}"));
@@ -169,7 +202,10 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
     let mut listed = Vec::new();
     if !rows.is_empty() || !objects.is_empty() {
         files.push((FILE.to_string(), list));
-        listed.push((FILE.to_string(), "the checklist of fields to create in the admin UI".to_string()));
+        listed.push((
+            FILE.to_string(),
+            "the checklist of fields to create in the admin UI".to_string(),
+        ));
     }
     let setup = Setup {
         title: "Freshsales".into(),

@@ -127,7 +127,10 @@ pub(crate) fn plural(label: &str) -> String {
     let before_y = lower.chars().rev().nth(1);
     if lower.ends_with('y') && !before_y.is_some_and(|c| "aeiou".contains(c)) {
         format!("{}ies", &label[..label.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| lower.ends_with(e)) {
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
         format!("{label}es")
     } else {
         format!("{label}s")
@@ -171,7 +174,9 @@ pub(crate) fn choice_values(ty: &FieldType) -> Option<Vec<String>> {
             Some(values.iter().map(|v| v.value.clone()).collect())
         }
         FieldType::List { item } => match item.as_ref() {
-            FieldType::Picklist { values } => Some(values.iter().map(|v| v.value.clone()).collect()),
+            FieldType::Picklist { values } => {
+                Some(values.iter().map(|v| v.value.clone()).collect())
+            }
             _ => None,
         },
         _ => None,

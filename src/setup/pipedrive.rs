@@ -66,7 +66,9 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
             objects.push(ObjectRow {
                 name: d.object.clone(),
                 how: How::Unsupported,
-                notes: vec!["⚠ Pipedrive has no custom objects: nothing can be loaded into it.".into()],
+                notes: vec![
+                    "⚠ Pipedrive has no custom objects: nothing can be loaded into it.".into(),
+                ],
             });
         }
         for f in &d.fields {
@@ -89,11 +91,15 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
                 );
             }
             if f.required {
-                notes.push("Mark it required in the UI if wanted (the request leaves it optional).".into());
+                notes.push(
+                    "Mark it required in the UI if wanted (the request leaves it optional).".into(),
+                );
             }
             match (d.new_object, endpoint(&d.object)) {
                 (true, _) => {
                     row.how = How::Unsupported;
+                    row.dest = "—".into();
+                    notes.clear();
                     notes.insert(0, "Its object cannot exist in Pipedrive.".into());
                 }
                 (false, Ok(api)) => {
@@ -101,10 +107,14 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
                     body.insert("field_name".into(), json!(f.name));
                     body.insert("field_type".into(), json!(ty));
                     if let Some(values) = choice_values(&f.ty) {
-                        let opts: Vec<Value> = values.iter().map(|v| json!({ "label": v })).collect();
+                        let opts: Vec<Value> =
+                            values.iter().map(|v| json!({ "label": v })).collect();
                         body.insert("options".into(), Value::Array(opts));
                     }
-                    body.insert("description".into(), json!(format!("ferry: {}", super::spec_type(f))));
+                    body.insert(
+                        "description".into(),
+                        json!(format!("ferry: {}", super::spec_type(f))),
+                    );
                     reqs.push(json!({
                         "object": d.object,
                         "field": f.name,
@@ -137,7 +147,8 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
         files.push((FILE.to_string(), super::json_file(&Value::Array(reqs))));
         listed.push((
             FILE.to_string(),
-            "the field-creation requests, in order: `{object, field, method, path, body}`".to_string(),
+            "the field-creation requests, in order: `{object, field, method, path, body}`"
+                .to_string(),
         ));
     }
     let setup = Setup {

@@ -10,12 +10,14 @@
 //! well-formed and its elements are those of the Metadata API's
 //! CustomObject, CustomField and PermissionSet types.
 
+mod field;
 mod xml;
 
 use super::summary::{How, ObjectRow, Row, Setup, AFTER_COMMON};
-use super::{choice_values, humanize, is_multi_choice, plural, truncate, UNVERIFIED};
+use super::{humanize, plural, truncate, UNVERIFIED};
 use crate::check::CustomDecl;
-use crate::schema::model::{Field, FieldType};
+use crate::schema::model::Field;
+use field::{field_xml, name_row};
 use std::collections::{BTreeSet, HashSet};
 use xml::Node;
 
@@ -29,23 +31,50 @@ const PACKAGE: &str = "manifest/package.xml";
 pub(crate) const MAPPING: &[(&str, &str)] = &[
     ("text(n), n ≤ 255", "Text, length n"),
     ("text", "Text, length 255"),
-    ("text(n), n > 255", "Long Text Area, length n (cannot be unique or an External ID)"),
+    (
+        "text(n), n > 255",
+        "Long Text Area, length n (cannot be unique or an External ID)",
+    ),
     ("textarea(n), n ≤ 255", "Text Area (255)"),
-    ("textarea(n), textarea", "Long Text Area, length n (32,768 when not given; at most 131,072)"),
+    (
+        "textarea(n), textarea",
+        "Long Text Area, length n (32,768 when not given; at most 131,072)",
+    ),
     ("integer", "Number(18, 0)"),
-    ("number(p, s)", "Number(p, s) (p at most 18; number alone is Number(18, 0))"),
+    (
+        "number(p, s)",
+        "Number(p, s) (p at most 18; number alone is Number(18, 0))",
+    ),
     ("percent", "Percent(5, 2)"),
     ("currency", "Currency(18, 2)"),
     ("boolean", "Checkbox, default unchecked"),
     ("date / datetime", "Date / Date/Time"),
     ("email / phone / url", "Email / Phone / URL"),
     ("picklist(…)", "Picklist, restricted to the spec's values"),
-    ("multipicklist(…), `list<picklist(…)>`", "Multi-Select Picklist, restricted to the spec's values"),
-    ("`list<T>` (other T)", "Long Text Area (32,768): the values as text, one per line"),
-    ("lookup(X)", "Lookup(X), clear the value when X is deleted (Restrict when required)"),
-    ("owner", "Lookup(User): a custom owner field; the record's real owner is the standard OwnerId"),
-    ("Name on a new object", "the object's name field (Text, 80), or an Auto Number when the spec does not declare Name"),
-    ("external_id / unique / required", "External ID / Unique (case-insensitive) / Required"),
+    (
+        "multipicklist(…), `list<picklist(…)>`",
+        "Multi-Select Picklist, restricted to the spec's values",
+    ),
+    (
+        "`list<T>` (other T)",
+        "Long Text Area (32,768): the values as text, one per line",
+    ),
+    (
+        "lookup(X)",
+        "Lookup(X), clear the value when X is deleted (Restrict when required)",
+    ),
+    (
+        "owner",
+        "Lookup(User): a custom owner field; the record's real owner is the standard OwnerId",
+    ),
+    (
+        "Name on a new object",
+        "the object's name field (Text, 80), or an Auto Number when the spec does not declare Name",
+    ),
+    (
+        "external_id / unique / required",
+        "External ID / Unique (case-insensitive) / Required",
+    ),
 ];
 
 /// The object whose folder holds a field: activity fields live on `Activity`.
@@ -70,7 +99,10 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
         if d.new_object {
             let name_field = d.fields.iter().find(|f| f.name == "Name");
             let (text, notes) = object_xml(&d.object, name_field);
-            files.push((format!("{ROOT}/objects/{0}/{0}.object-meta.xml", d.object), text));
+            files.push((
+                format!("{ROOT}/objects/{0}/{0}.object-meta.xml", d.object),
+                text,
+            ));
             members_objects.insert(d.object.clone());
             object_perms.insert(d.object.clone());
             objects.push(ObjectRow {
@@ -108,10 +140,13 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
                     row.how = How::Unsupported;
                 }
             }
-            if dir != d.object {
+            if dir != d.object && row.how == How::Deploy {
                 row.notes.insert(
                     0,
-                    format!("Deployed as `{dir}.{}`: Task and Event share activity custom fields.", f.name),
+                    format!(
+                        "Deployed as `{dir}.{}`: Task and Event share activity custom fields.",
+                        f.name
+                    ),
                 );
             }
             rows.push(row);
@@ -129,10 +164,23 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
             package_xml(&members_objects, &members_fields),
         ));
         files_list = vec![
-            (format!("{ROOT}/objects/"), "CustomObject and CustomField source, one file per object and field".to_string()),
-            (format!("{ROOT}/permissionsets/{PERMSET}.permissionset-meta.xml"), "read and edit access to every field and new object, for the user that loads".to_string()),
-            ("sfdx-project.json".to_string(), format!("the Salesforce DX project (source API version {API_VERSION})")),
-            (PACKAGE.to_string(), "the deploy manifest listing every component".to_string()),
+            (
+                format!("{ROOT}/objects/"),
+                "CustomObject and CustomField source, one file per object and field".to_string(),
+            ),
+            (
+                format!("{ROOT}/permissionsets/{PERMSET}.permissionset-meta.xml"),
+                "read and edit access to every field and new object, for the user that loads"
+                    .to_string(),
+            ),
+            (
+                "sfdx-project.json".to_string(),
+                format!("the Salesforce DX project (source API version {API_VERSION})"),
+            ),
+            (
+                PACKAGE.to_string(),
+                "the deploy manifest listing every component".to_string(),
+            ),
         ];
     }
     let mut unverified = Vec::new();
@@ -174,275 +222,6 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
     (files, setup)
 }
 
-/// A field of the manifest: its XML and what the summary says of it.
-struct Mapped {
-    text: String,
-    dest: String,
-    notes: Vec<String>,
-    required: bool,
-}
-
-/// The type-specific part of a field: Salesforce type, extra elements,
-/// the summary's words, and whether unique / External ID apply.
-struct Typed {
-    ty: &'static str,
-    elems: Vec<(&'static str, Node)>,
-    dest: String,
-    notes: Vec<String>,
-    keyable: bool,
-}
-
-fn typed(ty: &'static str, dest: impl Into<String>, keyable: bool) -> Typed {
-    Typed {
-        ty,
-        elems: Vec::new(),
-        dest: dest.into(),
-        notes: Vec::new(),
-        keyable,
-    }
-}
-
-fn long_text(n: u32, note: Option<String>) -> Typed {
-    let n = n.clamp(256, 131_072);
-    let mut t = typed("LongTextArea", format!("Long Text Area({n})"), false);
-    t.elems.push(("length", Node::leaf(n)));
-    t.elems.push(("visibleLines", Node::leaf(3)));
-    t.notes.extend(note);
-    t
-}
-
-fn number(ty: &'static str, label: &str, p: u8, s: u8) -> Typed {
-    let mut t = typed(ty, format!("{label}({p}, {s})"), ty == "Number");
-    t.elems.push(("precision", Node::leaf(p)));
-    t.elems.push(("scale", Node::leaf(s)));
-    t
-}
-
-fn picklist(ty: &'static str, label: &str, values: &[String]) -> Typed {
-    let mut t = typed(ty, format!("{label} ({} values)", values.len()), false);
-    if ty == "MultiselectPicklist" {
-        t.elems.push(("visibleLines", Node::leaf(4)));
-    }
-    let vals = values
-        .iter()
-        .map(|v| {
-            (
-                "value",
-                Node::tree(vec![
-                    ("fullName", Node::text(v)),
-                    ("default", Node::leaf(false)),
-                    ("label", Node::text(v)),
-                ]),
-            )
-        })
-        .collect::<Vec<_>>();
-    let mut def = vec![("sorted", Node::leaf(false))];
-    def.extend(vals);
-    t.elems.push((
-        "valueSet",
-        Node::tree(vec![
-            ("restricted", Node::leaf(true)),
-            ("valueSetDefinition", Node::tree(def)),
-        ]),
-    ));
-    if values.is_empty() {
-        t.notes.push("⚠ the spec lists no values: add them before deploying.".into());
-    }
-    t
-}
-
-/// A lookup's relationship name: unique among the children of its target.
-fn relationship_name(object: &str, field: &str, target: &str, used: &mut HashSet<String>) -> String {
-    let base = |s: &str| s.strip_suffix("__c").unwrap_or(s).to_string();
-    let raw = format!("{}_{}", base(object), base(field));
-    let mut clean = String::new();
-    for c in raw.chars() {
-        let c = if c.is_ascii_alphanumeric() { c } else { '_' };
-        if !(c == '_' && clean.ends_with('_')) {
-            clean.push(c);
-        }
-    }
-    let clean = truncate(clean.trim_matches('_'), 36);
-    let mut name = clean.clone();
-    let mut n = 2;
-    while !used.insert(format!("{target}.{name}")) {
-        name = format!("{clean}{n}");
-        n += 1;
-    }
-    name
-}
-
-fn lookup(object: &str, f: &Field, target: &str, used: &mut HashSet<String>) -> Typed {
-    let mut t = typed("Lookup", format!("Lookup({target})"), false);
-    t.elems.push(("referenceTo", Node::text(target)));
-    let rel = relationship_name(object, &f.name, target, used);
-    let label = truncate(
-        &format!("{} ({})", plural(&humanize(object)), humanize(&f.name)),
-        40,
-    );
-    t.elems.push(("relationshipLabel", Node::text(&label)));
-    t.elems.push(("relationshipName", Node::text(&rel)));
-    // A required lookup cannot clear itself when its target is deleted.
-    let constraint = if f.required { "Restrict" } else { "SetNull" };
-    t.elems.push(("deleteConstraint", Node::text(constraint)));
-    t.notes.push(format!(
-        "Relationship name `{rel}` (`{rel}__r` from `{target}`)."
-    ));
-    t
-}
-
-fn map_type(object: &str, dir: &str, f: &Field, used: &mut HashSet<String>) -> Result<Typed, String> {
-    let activity = dir == "Activity";
-    let t = match &f.ty {
-        FieldType::Text { max } => match max.unwrap_or(255) {
-            n if n <= 255 => {
-                let mut t = typed("Text", format!("Text({n})"), true);
-                t.elems.push(("length", Node::leaf(n)));
-                t
-            }
-            n => long_text(n, None),
-        },
-        FieldType::Textarea { max: Some(n) } if *n <= 255 => typed("TextArea", "Text Area(255)", false),
-        FieldType::Textarea { max } => long_text(max.unwrap_or(32_768), None),
-        FieldType::Integer => number("Number", "Number", 18, 0),
-        FieldType::Number { precision, scale } => {
-            let s = scale.unwrap_or(0);
-            let p = precision.unwrap_or(18);
-            let mut t = number("Number", "Number", p.min(18), s.min(p.min(18)));
-            if p > 18 {
-                t.notes.push(format!("⚠ Salesforce numbers hold 18 digits; the spec allows {p}."));
-            }
-            t
-        }
-        FieldType::Percent => {
-            let mut t = number("Percent", "Percent", 5, 2);
-            t.notes.push("Percent(5, 2) is ferry's choice: up to 999.99 %.".into());
-            t
-        }
-        FieldType::Currency => number("Currency", "Currency", 18, 2),
-        FieldType::Boolean => {
-            let mut t = typed("Checkbox", "Checkbox", false);
-            t.elems.push(("defaultValue", Node::leaf(false)));
-            t
-        }
-        FieldType::Date => typed("Date", "Date", false),
-        FieldType::Datetime => typed("DateTime", "Date/Time", false),
-        FieldType::Email => typed("Email", "Email", true),
-        FieldType::Phone => typed("Phone", "Phone", false),
-        FieldType::Url => typed("Url", "URL", false),
-        FieldType::Picklist { .. } => {
-            picklist("Picklist", "Picklist", &choice_values(&f.ty).unwrap_or_default())
-        }
-        ty if is_multi_choice(ty) => picklist(
-            "MultiselectPicklist",
-            "Multi-Select Picklist",
-            &choice_values(ty).unwrap_or_default(),
-        ),
-        FieldType::List { .. } => long_text(
-            32_768,
-            Some("ferry's choice for a list: the values as text, one per line; the loader (planned) writes them so.".into()),
-        ),
-        FieldType::Lookup { objects } => {
-            if activity {
-                return Err("Salesforce activity custom fields cannot be lookups: make it a text field holding the id.".into());
-            }
-            match objects.as_slice() {
-                [one] if one != crate::schema::model::ANY_CUSTOM_OBJECT => lookup(object, f, one, used),
-                _ => {
-                    return Err(format!(
-                        "a custom lookup points at one object; `{}` names several (only Salesforce's own fields such as WhatId are polymorphic).",
-                        f.ty
-                    ))
-                }
-            }
-        }
-        FieldType::Owner => {
-            if activity {
-                return Err("Salesforce activity custom fields cannot be lookups: use the standard OwnerId.".into());
-            }
-            let mut t = lookup(object, f, "User", used);
-            t.notes.insert(0, "A custom owner field is a Lookup(User); the record's owner stays the standard OwnerId.".into());
-            t
-        }
-        FieldType::Id => {
-            let mut t = typed("Text", "Text(255)", true);
-            t.elems.push(("length", Node::leaf(255)));
-            t.notes.push("An id kept as text.".into());
-            t
-        }
-        FieldType::Composite { .. } => {
-            return Err("Salesforce has no custom composite fields: declare one field per part.".into())
-        }
-        FieldType::Multipicklist { .. } => unreachable!("handled by is_multi_choice"),
-    };
-    Ok(t)
-}
-
-fn field_xml(object: &str, dir: &str, f: &Field, used: &mut HashSet<String>) -> Result<Mapped, String> {
-    let Typed {
-        ty,
-        mut elems,
-        mut dest,
-        mut notes,
-        keyable,
-    } = map_type(object, dir, f, used)?;
-    elems.push(("label", Node::text(&truncate(&humanize(&f.name), 40))));
-    elems.push(("type", Node::text(ty)));
-    let description = truncate(&format!("ferry: {}", super::spec_type(f)), 1000);
-    elems.push(("description", Node::text(&description)));
-    // Checkboxes are never empty, so Salesforce takes no `required` for them.
-    let required = f.required && ty != "Checkbox";
-    if ty != "Checkbox" {
-        elems.push(("required", Node::leaf(required)));
-    } else if f.required {
-        notes.push("A checkbox is never empty: `required` needs nothing.".into());
-    }
-    if f.external_id || f.unique {
-        if keyable {
-            if f.external_id {
-                elems.push(("externalId", Node::leaf(true)));
-                dest.push_str(", External ID");
-            }
-            if f.unique {
-                elems.push(("unique", Node::leaf(true)));
-                elems.push(("caseSensitive", Node::leaf(false)));
-                dest.push_str(", Unique");
-            }
-            if dir == "Activity" {
-                notes.push(format!("{UNVERIFIED} External ID and Unique on an activity custom field."));
-            }
-        } else {
-            notes.push(format!(
-                "⚠ Salesforce allows External ID and Unique only on Text, Number and Email fields, not on {dest}: the spec's key cannot be kept here."
-            ));
-        }
-    }
-    if required {
-        dest.push_str(", Required");
-    }
-    Ok(Mapped {
-        text: xml::document("CustomField", &f.name, elems),
-        dest,
-        notes,
-        required,
-    })
-}
-
-fn name_row(row: &mut Row, f: &Field) {
-    row.how = How::Deploy;
-    row.dest = "Name field (Text, 80)".into();
-    row.notes.push("The object's name field, in its object file.".into());
-    if let FieldType::Text { max: Some(n) } = f.ty {
-        if n > 80 {
-            row.notes.push(format!(
-                "⚠ Salesforce name fields hold 80 characters; the spec allows {n}: declare text(80)."
-            ));
-        }
-    } else if !matches!(f.ty, FieldType::Text { .. }) {
-        row.notes.push(format!("⚠ a name field is text; the spec declares {}.", f.ty));
-    }
-}
-
 /// The object file, and the notes of its summary row.
 fn object_xml(object: &str, name_field: Option<&Field>) -> (String, Vec<String>) {
     let label = truncate(&humanize(object), 40);
@@ -475,7 +254,10 @@ fn object_xml(object: &str, name_field: Option<&Field>) -> (String, Vec<String>)
     };
     let elems = vec![
         ("deploymentStatus", Node::text("Deployed")),
-        ("description", Node::text("Created by ferry setup for the Actimo migration.")),
+        (
+            "description",
+            Node::text("Created by ferry setup for the Actimo migration."),
+        ),
         // Tasks point at records of it through WhatId.
         ("enableActivities", Node::leaf(true)),
         ("enableReports", Node::leaf(true)),

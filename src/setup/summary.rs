@@ -193,7 +193,11 @@ fn attention(out: &mut String, s: &Setup) {
     let mut items = Vec::new();
     for o in &s.objects {
         for n in o.notes.iter().filter(|n| n.starts_with('⚠')) {
-            items.push(format!("`{}`: {}", o.name, n.trim_start_matches('⚠').trim()));
+            items.push(format!(
+                "`{}`: {}",
+                o.name,
+                n.trim_start_matches('⚠').trim()
+            ));
         }
     }
     for r in &s.fields {

@@ -23,14 +23,23 @@ const CREATE_FIELD: &str = "mutation CreateOneField($input: CreateOneFieldMetada
 
 /// Option colours, in turn (names of Twenty's palette).
 const COLORS: &[&str] = &[
-    "green", "turquoise", "sky", "blue", "purple", "pink", "red", "orange", "yellow", "gray",
+    "green",
+    "turquoise",
+    "sky",
+    "blue",
+    "purple",
+    "pink",
+    "red",
+    "orange",
+    "yellow",
+    "gray",
 ];
 
 /// ferry type → Twenty field type (the choices `ferry setup` makes).
 pub(crate) const MAPPING: &[(&str, &str)] = &[
     ("text, text(n), textarea", "TEXT (Twenty keeps no maximum length; ferry checks n)"),
     ("integer", "NUMBER, settings dataType int, 0 decimals"),
-    ("number(p, s)", "NUMBER, settings dataType float, s decimals"),
+    ("number(p, s)", "NUMBER, settings dataType float with s decimals (for s = 0: int, or bigint when p > 9)"),
     ("percent", "NUMBER, settings type percentage, 2 decimals"),
     ("currency", "NUMBER, 2 decimals (ferry sends a plain amount; Twenty's CURRENCY is a composite of amountMicros and currencyCode)"),
     ("boolean", "BOOLEAN"),
@@ -99,7 +108,8 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
         files.push((FILE.to_string(), super::json_file(&Value::Array(reqs))));
         listed.push((
             FILE.to_string(),
-            "the metadata API calls, in order: `{object, field, method, path, body, note}`".to_string(),
+            "the metadata API calls, in order: `{object, field, method, path, body, note}`"
+                .to_string(),
         ));
     }
     let setup = Setup {
@@ -136,7 +146,10 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
 fn singular(plural_name: &str) -> String {
     if let Some(s) = plural_name.strip_suffix("ies") {
         format!("{s}y")
-    } else if ["sses", "xes", "ches", "shes"].iter().any(|e| plural_name.ends_with(e)) {
+    } else if ["sses", "xes", "ches", "shes"]
+        .iter()
+        .any(|e| plural_name.ends_with(e))
+    {
         plural_name[..plural_name.len() - 2].to_string()
     } else if plural_name.ends_with("ss") {
         format!("{plural_name}Item")
@@ -175,14 +188,21 @@ fn object_request(name: &str) -> (Value, Vec<String>) {
 
 /// A valid GraphQL enum name, as Twenty requires of option values.
 fn enum_name(v: &str) -> String {
-    let valid = v.chars().next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+    let valid = v
+        .chars()
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
         && v.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
     if valid {
         return v.to_string();
     }
     let mut out = String::new();
     for c in v.chars() {
-        let c = if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' };
+        let c = if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        };
         if !(c == '_' && out.ends_with('_')) {
             out.push(c);
         }
@@ -217,7 +237,13 @@ fn options(values: &[String], notes: &mut Vec<String>) -> Value {
     Value::Array(opts)
 }
 
-fn relation(object: &str, f: &Field, target: &str, field: &mut Map<String, Value>, notes: &mut Vec<String>) -> String {
+fn relation(
+    object: &str,
+    f: &Field,
+    target: &str,
+    field: &mut Map<String, Value>,
+    notes: &mut Vec<String>,
+) -> String {
     let name = match f.name.strip_suffix("Id") {
         Some(base) if !base.is_empty() => base.to_string(),
         _ => {
@@ -256,21 +282,34 @@ fn field_request(object: &str, f: &Field) -> Result<Request, String> {
     field.insert("label".into(), json!(humanize(&f.name)));
     // Filled in below; inserted now so it reads early in the request.
     field.insert("type".into(), Value::Null);
-    field.insert("description".into(), json!(format!("ferry: {}", super::spec_type(f))));
-    let number = |data_type: &str, decimals: u8, kind: &str| {
-        json!({ "dataType": data_type, "decimals": decimals, "type": kind })
-    };
+    field.insert(
+        "description".into(),
+        json!(format!("ferry: {}", super::spec_type(f))),
+    );
+    let number = |data_type: &str, decimals: u8, kind: &str| json!({ "dataType": data_type, "decimals": decimals, "type": kind });
     let (ty, mut dest) = match &f.ty {
-        FieldType::Text { .. } | FieldType::Textarea { .. } | FieldType::Id => ("TEXT", "TEXT".to_string()),
+        FieldType::Text { .. } | FieldType::Textarea { .. } | FieldType::Id => {
+            ("TEXT", "TEXT".to_string())
+        }
         FieldType::Integer => {
             field.insert("settings".into(), number("int", 0, "number"));
             ("NUMBER", "NUMBER (integer)".into())
         }
-        FieldType::Number { scale, .. } => {
-            let s = scale.unwrap_or(0);
-            field.insert("settings".into(), number("float", s, "number"));
-            ("NUMBER", format!("NUMBER ({})", super::places(s)))
-        }
+        FieldType::Number { precision, scale } => match scale.unwrap_or(0) {
+            0 => {
+                let data_type = if precision.unwrap_or(18) <= 9 {
+                    "int"
+                } else {
+                    "bigint"
+                };
+                field.insert("settings".into(), number(data_type, 0, "number"));
+                ("NUMBER", format!("NUMBER ({data_type})"))
+            }
+            s => {
+                field.insert("settings".into(), number("float", s, "number"));
+                ("NUMBER", format!("NUMBER ({})", super::places(s)))
+            }
+        },
         FieldType::Percent => {
             field.insert("settings".into(), number("float", 2, "percentage"));
             notes.push(format!("{UNVERIFIED} whether Twenty's percentage display expects 0–100 (what ferry sends) or 0–1."));
@@ -278,7 +317,10 @@ fn field_request(object: &str, f: &Field) -> Result<Request, String> {
         }
         FieldType::Currency => {
             field.insert("settings".into(), number("float", 2, "number"));
-            notes.push("A plain number, not Twenty's CURRENCY composite: ferry sends the amount alone.".into());
+            notes.push(
+                "A plain number, not Twenty's CURRENCY composite: ferry sends the amount alone."
+                    .into(),
+            );
             ("NUMBER", "NUMBER (2 decimals)".into())
         }
         FieldType::Boolean => ("BOOLEAN", "BOOLEAN".into()),
@@ -296,7 +338,10 @@ fn field_request(object: &str, f: &Field) -> Result<Request, String> {
         ty if is_multi_choice(ty) => {
             let values = choice_values(ty).unwrap_or_default();
             field.insert("options".into(), options(&values, &mut notes));
-            ("MULTI_SELECT", format!("MULTI_SELECT ({} options)", values.len()))
+            (
+                "MULTI_SELECT",
+                format!("MULTI_SELECT ({} options)", values.len()),
+            )
         }
         FieldType::List { .. } => {
             notes.push("ferry's choice for a list: ARRAY, a list of text.".into());
@@ -307,7 +352,12 @@ fn field_request(object: &str, f: &Field) -> Result<Request, String> {
                 let dest = relation(object, f, one, &mut field, &mut notes);
                 ("RELATION", dest)
             }
-            _ => return Err(format!("a Twenty relation points at one object; `{}` names several.", f.ty)),
+            _ => {
+                return Err(format!(
+                    "a Twenty relation points at one object; `{}` names several.",
+                    f.ty
+                ))
+            }
         },
         FieldType::Owner => {
             let dest = relation(object, f, "workspaceMembers", &mut field, &mut notes);
@@ -315,7 +365,9 @@ fn field_request(object: &str, f: &Field) -> Result<Request, String> {
             ("RELATION", dest)
         }
         FieldType::Composite { .. } => {
-            return Err("custom composite fields are not supported: declare one field per part.".into())
+            return Err(
+                "custom composite fields are not supported: declare one field per part.".into(),
+            )
         }
         FieldType::Multipicklist { .. } => unreachable!("handled by is_multi_choice"),
     };

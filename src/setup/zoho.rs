@@ -17,21 +17,42 @@ pub(crate) const FILE: &str = "zoho/field-requests.json";
 
 /// ferry type → Zoho `data_type` (the choices `ferry setup` makes).
 pub(crate) const MAPPING: &[(&str, &str)] = &[
-    ("text, text(n), n ≤ 255", "text (Single Line), length n (255 when not given)"),
+    (
+        "text, text(n), n ≤ 255",
+        "text (Single Line), length n (255 when not given)",
+    ),
     ("text(n), n > 255; textarea", "textarea (Multi Line)"),
     ("integer; number(p, 0), p ≤ 9", "integer (Number)"),
     ("number(p, 0), p > 9", "bigint (Long Integer)"),
-    ("number(p, s), s > 0", "double (Decimal), length p, decimal_place s [UNVERIFIED keys]"),
+    (
+        "number(p, s), s > 0",
+        "double (Decimal), length p, decimal_place s [UNVERIFIED keys]",
+    ),
     ("percent / currency", "percent / currency"),
     ("boolean", "boolean (Checkbox)"),
     ("date / datetime", "date / datetime"),
     ("email / phone / url", "email / phone / website"),
-    ("picklist(…)", "picklist; each value is both display_value and actual_value"),
-    ("multipicklist(…), `list<picklist(…)>`", "multiselectpicklist"),
-    ("`list<T>` (other T)", "multiselectpicklist whose options are the data's values: created by hand"),
+    (
+        "picklist(…)",
+        "picklist; each value is both display_value and actual_value",
+    ),
+    (
+        "multipicklist(…), `list<picklist(…)>`",
+        "multiselectpicklist",
+    ),
+    (
+        "`list<T>` (other T)",
+        "multiselectpicklist whose options are the data's values: created by hand",
+    ),
     ("lookup(X)", "lookup to module X [UNVERIFIED body]"),
-    ("owner", "userlookup (User, single user); a new module's own Owner comes with it"),
-    ("unique / required", "unique [UNVERIFIED body] / mandatory in the layout (by hand)"),
+    (
+        "owner",
+        "userlookup (User, single user); a new module's own Owner comes with it",
+    ),
+    (
+        "unique / required",
+        "unique [UNVERIFIED body] / mandatory in the layout (by hand)",
+    ),
 ];
 
 pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
@@ -107,7 +128,8 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
         files.push((FILE.to_string(), super::json_file(&Value::Array(reqs))));
         listed.push((
             FILE.to_string(),
-            "the field-creation requests, in order: `{object, field, method, path, body}`".to_string(),
+            "the field-creation requests, in order: `{object, field, method, path, body}`"
+                .to_string(),
         ));
     }
     let mut steps = Vec::new();
@@ -271,8 +293,14 @@ fn field(object: &str, f: &Field) -> Mapped {
         b.insert("unique".into(), json!({ "casesensitive": "false" }));
         dest.push_str(", unique");
         notes.push(format!("{UNVERIFIED} the `unique` body."));
+        if data_type == "textarea" {
+            notes.push(format!("{UNVERIFIED} whether Zoho allows a unique Multi Line field; if not, declare text(255) or shorter."));
+        }
         if f.external_id {
-            notes.push("The upsert key (`duplicate_check_fields`); it need not be a Zoho External field.".into());
+            notes.push(
+                "The upsert key (`duplicate_check_fields`); it need not be a Zoho External field."
+                    .into(),
+            );
         }
     }
     if f.required {

@@ -13,6 +13,7 @@
 use super::cells::Conventions;
 use super::file::{stage_file, FileOutcome};
 use super::headers::{custom_labels, CustomLabels};
+use super::used::Used;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, Diagnostics};
 use crate::plan::Plan;
 use crate::runtime::data::{Dataset, Table};
@@ -140,9 +141,15 @@ pub struct OrphanReport {
     pub values: Vec<String>,
 }
 
-/// How to stage: the bundle's conventions and an optional progress hook.
+/// How to stage: the bundle's conventions, which columns, and an optional
+/// progress hook.
 pub struct StageOptions<'a> {
     pub conventions: Conventions,
+    /// Read and check every column of every file (`ferry stage`). When
+    /// false (`ferry run`), only the columns the plan can read are parsed,
+    /// plus keys and required columns (which decide whether a row is
+    /// rejected); the others stay null and their cells are not checked.
+    pub all_columns: bool,
     /// Called after each file is staged (from a worker thread).
     pub progress: Option<&'a (dyn Fn(&FileReport) + Sync)>,
 }
@@ -152,6 +159,7 @@ impl StageOptions<'_> {
     pub fn standard(plan: &Plan) -> StageOptions<'static> {
         StageOptions {
             conventions: Conventions::standard(plan),
+            all_columns: false,
             progress: None,
         }
     }
@@ -224,7 +232,14 @@ pub fn stage_with(
         }
     }
     let labels = labels_for(plan, &listing);
-    let outcomes = stage_files(plan, &paths, &labels, opts);
+    let used = if opts.all_columns {
+        Used::all(plan)
+    } else {
+        Used::of(plan)
+    };
+    let t0 = std::time::Instant::now();
+    let outcomes = stage_files(plan, &paths, &labels, &used, opts);
+    eprintln!("PHASE files {:?}", t0.elapsed());
     let mut tables = Vec::with_capacity(plan.sources.len());
     let mut missing = missing.into_iter();
     for (i, (s, out)) in plan.sources.iter().zip(outcomes).enumerate() {
@@ -251,12 +266,16 @@ pub fn stage_with(
         .iter()
         .map(|t| (0..t.len() as u32).map(|r| t.line(r)).collect())
         .collect();
+    let t0 = std::time::Instant::now();
     let mut data = Dataset::new(plan, tables);
+    eprintln!("PHASE dataset {:?}", t0.elapsed());
     let (taken_at, how) = taken_at(input);
     data.taken_at = taken_at;
     report.taken_at = taken_at.map(|t| format!("{} ({how})", t.format("%Y-%m-%d %H:%M:%S UTC")));
     let pre = super::orphans::PreKeys::collect(plan, &data);
+    eprintln!("PHASE prekeys {:?}", t0.elapsed());
     let (data, dropped) = apply_source_rules(plan, data);
+    eprintln!("PHASE rules {:?}", t0.elapsed());
     let mut removed = pre.removed(dropped.iter().map(|d| (d.object, d.row)));
     for r in &report.rejected {
         let Some(o) = plan.sources.iter().position(|s| s.name == r.object) else {
@@ -289,7 +308,9 @@ pub fn stage_with(
         });
     }
     let data = super::keys::reject_duplicate_keys(plan, data, &mut report);
+    eprintln!("PHASE dupkeys {:?}", t0.elapsed());
     report.orphans = super::orphans::find(plan, &data, &removed);
+    eprintln!("PHASE orphans {:?}", t0.elapsed());
     for f in &mut report.files {
         let Some(i) = plan.sources.iter().position(|s| s.name == f.object) else {
             continue;
@@ -353,6 +374,7 @@ fn stage_files(
     plan: &Plan,
     paths: &[Option<(PathBuf, String)>],
     labels: &CustomLabels,
+    used: &Used,
     opts: &StageOptions<'_>,
 ) -> Vec<Option<Outcome>> {
     let mut jobs: Vec<(usize, u64)> = paths
@@ -375,7 +397,10 @@ fn stage_files(
             };
             let source = &plan.sources[i];
             let out = match std::fs::read(path) {
-                Ok(bytes) => stage_file(plan, source, name, bytes, &opts.conventions, labels),
+                Ok(bytes) => {
+                    let used = used.columns.get(i).map_or(&[][..], Vec::as_slice);
+                    stage_file(plan, source, name, bytes, &opts.conventions, labels, used)
+                }
                 Err(e) => Err(vec![Diagnostic::new(
                     codes::E0801,
                     format!("`{name}` cannot be read: {e}"),
@@ -420,14 +445,15 @@ fn stage_files(
 /// When the export was taken: `manifest.json`'s `taken_at`, else the
 /// `_YYYYMMDD` at the end of the folder name (midnight UTC).
 fn taken_at(input: &Path) -> (Option<DateTime<Utc>>, &'static str) {
+    /// Only the field wanted: the rest of the manifest is skipped, not built.
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        taken_at: Option<String>,
+    }
     if let Ok(text) = std::fs::read_to_string(input.join("manifest.json")) {
-        let t = serde_json::from_str::<serde_json::Value>(&text)
+        let t = serde_json::from_str::<Manifest>(&text)
             .ok()
-            .and_then(|v| {
-                v.get("taken_at")
-                    .and_then(|t| t.as_str())
-                    .map(str::to_string)
-            });
+            .and_then(|m| m.taken_at);
         if let Some(t) = t.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok())
         {
             return (Some(t.and_utc()), "manifest.json");

@@ -404,6 +404,9 @@ fn read_one(
             Ok(d) => Value::Num(d),
             Err(e) => fail(problems, e),
         },
+        // Canonical spellings first: most cells are, and the alias scan is not free.
+        Kind::Boolean(_) if t == "true" => Value::Bool(true),
+        Kind::Boolean(_) if t == "false" => Value::Bool(false),
         Kind::Boolean(aliases) => match parse_bool(t, aliases) {
             Ok(b) => Value::Bool(b),
             Err(e) => fail(problems, e),

@@ -42,6 +42,7 @@ pub fn stage_file(
     bytes: Vec<u8>,
     conv: &Conventions,
     labels: &CustomLabels,
+    used: &[bool],
 ) -> Result<FileOutcome, Vec<Diagnostic>> {
     let size = bytes.len() as u64;
     let lines = memchr::memchr_iter(b'\n', &bytes).count();
@@ -203,12 +204,26 @@ pub fn stage_file(
         }
         Ok(readers)
     };
+    let read: Vec<bool> = (0..source.columns.len())
+        .map(|ci| required[ci] || used.get(ci).copied().unwrap_or(true))
+        .collect();
+    let mapped = mapping.columns.iter().filter(|m| m.is_some()).count();
+    let skipped = (0..read.len())
+        .filter(|&ci| !read[ci] && mapping.columns[ci].is_some())
+        .count();
+    if skipped > 0 {
+        report.notes.push(format!(
+            "{} of {mapped} columns read; the spec uses no other (their cells are not checked)",
+            mapped - skipped
+        ));
+    }
     let job = Job {
         source,
         name,
         named: csv.width(),
         mapping: &mapping.columns,
         required: &required,
+        read: &read,
     };
     let parts = if size >= SPLIT_BYTES { PARTS } else { 1 };
     let streams = csv.records_split(parts);

@@ -18,7 +18,8 @@
 //! - [`cells`]: a column's type → the parser of its cells;
 //! - `headers`, `file`, `rows`, `keys`, `orphans`, `coverage`: header
 //!   mapping, one file, its rows (in parallel parts for large files),
-//!   repeated keys, dangling references, the coverage dry run;
+//!   repeated keys, dangling references, the coverage dry run, and `used`:
+//!   the columns a plan can read (`ferry run` parses only those);
 //! - [`report`]: the report as terminal text and Markdown.
 //!
 //! Invariants: nothing here guesses. An ambiguous date, a number Excel
@@ -35,4 +36,5 @@ mod orphans;
 pub mod read;
 pub mod report;
 mod rows;
+mod used;
 pub mod values;

@@ -32,8 +32,11 @@ pub struct Removed {
 /// Before the source rules run: the key text of every row of each
 /// relation target column whose object has rules (only those lose records).
 pub struct PreKeys {
-    columns: Vec<((u32, u32), Vec<Option<Box<str>>>)>,
+    columns: Vec<KeyColumn>,
 }
+
+/// (object, column) and the key text of each of its rows.
+type KeyColumn = ((u32, u32), Vec<Option<Box<str>>>);
 
 impl Removed {
     /// Adds a rejected row's key (`column` is the object's one-column key).
@@ -55,7 +58,7 @@ impl Removed {
 
 impl PreKeys {
     pub fn collect(plan: &Plan, data: &Dataset) -> PreKeys {
-        let mut columns: Vec<((u32, u32), Vec<Option<Box<str>>>)> = Vec::new();
+        let mut columns: Vec<KeyColumn> = Vec::new();
         let mut buf = String::new();
         for (_, _, parent, pcol, _) in checks(plan) {
             let ruled = plan

@@ -424,12 +424,22 @@ pub struct Record<'r> {
     pub line: u64,
     pub shape: Shape,
     rec: &'r csv::ByteRecord,
+    /// The record's fields as one text, validated on the first `get`.
+    all: std::cell::OnceCell<&'r str>,
 }
 
 impl Record<'_> {
     /// Field `i`; empty when the record is short.
     pub fn get(&self, i: usize) -> &str {
-        self.rec.get(i).map_or("", text)
+        // One UTF-8 check of the whole record, then slices at field bounds
+        // (ASCII delimiters), is cheaper than a check per field.
+        let all = self
+            .all
+            .get_or_init(|| std::str::from_utf8(self.rec.as_slice()).unwrap_or(""));
+        self.rec
+            .range(i)
+            .and_then(|r| all.get(r))
+            .unwrap_or_else(|| self.rec.get(i).map_or("", text))
     }
 
     pub fn len(&self) -> usize {
@@ -506,6 +516,7 @@ impl Records<'_> {
                 line,
                 shape,
                 rec: &self.rec,
+                all: std::cell::OnceCell::new(),
             });
         }
     }
@@ -698,7 +709,11 @@ mod tests {
             }
         }
         for crlf in [true, false] {
-            let bytes = if crlf { text.clone() } else { text.iter().copied().filter(|&b| b != b'\r').collect() };
+            let bytes = if crlf {
+                text.clone()
+            } else {
+                text.iter().copied().filter(|&b| b != b'\r').collect()
+            };
             let f = file(&bytes);
             let whole = rows(&f);
             let mut r = f.records();
@@ -711,7 +726,10 @@ mod tests {
                 assert!(streams.len() <= parts && (parts == 1 || streams.len() > 1));
                 for mut s in streams {
                     while let Some(rec) = s.next_record() {
-                        got.push((rec.line, rec.fields().map(str::to_string).collect::<Vec<_>>()));
+                        got.push((
+                            rec.line,
+                            rec.fields().map(str::to_string).collect::<Vec<_>>(),
+                        ));
                     }
                     blanks += s.blank_skipped();
                 }

@@ -48,6 +48,8 @@ pub struct Job<'a> {
     pub named: usize,
     pub mapping: &'a [Option<usize>],
     pub required: &'a [bool],
+    /// Columns to read; the others stay null (the plan never reads them).
+    pub read: &'a [bool],
 }
 
 /// The staged rows of one part of a file.
@@ -144,7 +146,10 @@ impl Job<'_> {
             row.clear();
             let mut reject: Option<(Code, String)> = None;
             for (ci, col) in source.columns.iter().enumerate() {
-                let raw = self.mapping[ci].map_or("", |fi| rec.get(fi)).trim();
+                let raw = match self.mapping[ci] {
+                    Some(fi) if self.read[ci] => rec.get(fi).trim(),
+                    _ => "",
+                };
                 let v = if raw.is_empty() {
                     Value::Null
                 } else {

@@ -6,6 +6,9 @@
 //! at most [`BATCH`] records each, one object and key field per call
 //! (destination-apis.md §2.3).
 //!
+//! `ContentVersion` (a file) is not rendered: E0914, the loader's file
+//! upload sends it.
+//!
 //! Invariants: the key field and its value are in every record (the
 //! collections upsert requires it); owner refs always become user ids from
 //! the ledger; record refs become ids ([`Lookups::Ids`], the default) or
@@ -53,6 +56,10 @@ impl Default for Options {
     }
 }
 
+/// Objects that carry a file body: uploaded one by one (multipart, the file
+/// fetched from the URL the payload holds), never as JSON collections.
+const FILE_OBJECTS: &[&str] = &["ContentVersion"];
+
 /// Standard lookups that can point at several objects: their external-id
 /// reference must name the object.
 const POLYMORPHIC: &[&str] = &["WhoId", "WhatId", "FirstPublishLocationId"];
@@ -62,6 +69,17 @@ pub fn render(lines: &[Value], refs: &Refs<'_>, opts: &Options) -> Rendered {
     let mut out = Rendered::default();
     let mut pieces = Vec::new();
     for l in parse_all(lines, &mut out.errors) {
+        if FILE_OBJECTS.contains(&l.target) {
+            out.errors.push(RecordError::new(
+                l.id,
+                codes::E0914,
+                format!(
+                    "{} carries a file: the loader uploads it as multipart, not as a JSON record",
+                    l.target
+                ),
+            ));
+            continue;
+        }
         let Some((key_field, key_value)) = l.key else {
             out.errors.push(RecordError::new(
                 l.id,

@@ -136,7 +136,7 @@ fn salesforce_external_id_references_skip_the_ledger() {
         lookups: salesforce::Lookups::ExternalIds,
         ..Default::default()
     };
-    let out = salesforce::render(&[task.clone()], &refs, &opts);
+    let out = salesforce::render(std::slice::from_ref(&task), &refs, &opts);
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(
         out.calls[0].request.body["records"][0],

@@ -10,6 +10,9 @@
 //! - deferred `update` lines: `PUT /crm/v8/<Module>` with `{"data":
 //!   [{"id": …, …}]}`.
 //!
+//! `Attachments` (files, one multipart upload per parent record) are not
+//! rendered: E0914.
+//!
 //! Invariants: lookups and owners are `{"id": "…"}`; a note's `Parent_Id`
 //! is `{"module": {"api_name": <module of the referenced record>}, "id":
 //! "…"}` (the v8 form); a task's `What_Id` gets `$se_module` beside it; the
@@ -37,6 +40,14 @@ pub fn render(lines: &[Value], refs: &Refs<'_>, opts: &Options) -> Rendered {
     let mut out = Rendered::default();
     let mut pieces = Vec::new();
     for l in parse_all(lines, &mut out.errors) {
+        if l.target == "Attachments" {
+            out.errors.push(RecordError::new(
+                l.id,
+                codes::E0914,
+                "Attachments carry a file: the loader uploads each to its parent record, not as JSON",
+            ));
+            continue;
+        }
         match record(&l, refs) {
             Ok(record) => pieces.push(Piece::Batched {
                 group: (l.target, l.key.map(|k| k.0), l.op),

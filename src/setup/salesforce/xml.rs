@@ -32,7 +32,11 @@ impl Node {
 }
 
 /// A whole document; `full_name` (when not empty) comes first.
-pub(crate) fn document(root: &str, full_name: &str, mut elems: Vec<(&'static str, Node)>) -> String {
+pub(crate) fn document(
+    root: &str,
+    full_name: &str,
+    mut elems: Vec<(&'static str, Node)>,
+) -> String {
     // Stable: repeated elements (`fieldPermissions`, `types`) keep their order.
     elems.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"{NS}\">\n");
