@@ -199,7 +199,14 @@ fn write_record(out: &mut Chunk, env: &Env<'_>, e: &Emitted, line: u32, group: O
     };
     let tally = &mut out.tally.targets[e.target as usize];
     tally.records += 1;
-    count_fields(tally, t, e, env.fallback_ref, &mut out.emails, &mut out.slots);
+    count_fields(
+        tally,
+        t,
+        e,
+        env.fallback_ref,
+        &mut out.emails,
+        &mut out.slots,
+    );
     let line_at = Line {
         source_head: &env.layout.source_head,
         line,
@@ -249,7 +256,7 @@ fn write_line(
     if t.nested {
         push_fields(buf, fields, true);
     } else {
-        push_object(buf, fields.iter(), fs, &t.keys, |b, v| push_value(b, v));
+        push_object(buf, fields.iter(), fs, &t.keys, push_value);
     }
     buf.extend_from_slice(b",\"refs\":");
     push_object(buf, refs.iter(), rs, &t.keys, |b, v| push_str(b, v));
@@ -317,7 +324,14 @@ fn count_fields(
         let (fields, refs, a, b, fs, rs) = if k < n_fields {
             (&e.fields, &e.refs, &mut fi, &mut ri, &mut *sf, &mut *sr)
         } else {
-            (&e.deferred, &e.deferred_refs, &mut di, &mut dri, &mut *sd, &mut *sdr)
+            (
+                &e.deferred,
+                &e.deferred_refs,
+                &mut di,
+                &mut dri,
+                &mut *sd,
+                &mut *sdr,
+            )
         };
         let is_owner = t.owners.get(owner_at) == Some(&k);
         if let Some((n, v)) = fields.get_index(*a) {

@@ -237,9 +237,7 @@ pub fn stage_with(
     } else {
         Used::of(plan)
     };
-    let t0 = std::time::Instant::now();
     let outcomes = stage_files(plan, &paths, &labels, &used, opts);
-    eprintln!("PHASE files {:?}", t0.elapsed());
     let mut tables = Vec::with_capacity(plan.sources.len());
     let mut missing = missing.into_iter();
     for (i, (s, out)) in plan.sources.iter().zip(outcomes).enumerate() {
@@ -266,16 +264,12 @@ pub fn stage_with(
         .iter()
         .map(|t| (0..t.len() as u32).map(|r| t.line(r)).collect())
         .collect();
-    let t0 = std::time::Instant::now();
     let mut data = Dataset::new(plan, tables);
-    eprintln!("PHASE dataset {:?}", t0.elapsed());
     let (taken_at, how) = taken_at(input);
     data.taken_at = taken_at;
     report.taken_at = taken_at.map(|t| format!("{} ({how})", t.format("%Y-%m-%d %H:%M:%S UTC")));
     let pre = super::orphans::PreKeys::collect(plan, &data);
-    eprintln!("PHASE prekeys {:?}", t0.elapsed());
     let (data, dropped) = apply_source_rules(plan, data);
-    eprintln!("PHASE rules {:?}", t0.elapsed());
     let mut removed = pre.removed(dropped.iter().map(|d| (d.object, d.row)));
     for r in &report.rejected {
         let Some(o) = plan.sources.iter().position(|s| s.name == r.object) else {
@@ -308,9 +302,7 @@ pub fn stage_with(
         });
     }
     let data = super::keys::reject_duplicate_keys(plan, data, &mut report);
-    eprintln!("PHASE dupkeys {:?}", t0.elapsed());
     report.orphans = super::orphans::find(plan, &data, &removed);
-    eprintln!("PHASE orphans {:?}", t0.elapsed());
     for f in &mut report.files {
         let Some(i) = plan.sources.iter().position(|s| s.name == f.object) else {
             continue;
