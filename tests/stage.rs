@@ -718,6 +718,76 @@ fn fatal_problems_have_codes_and_exit_1() {
 }
 
 #[test]
+fn repeated_keys_are_rejected_and_optional_files_may_be_missing() {
+    // A contact exported twice: the second copy is rejected (E0815).
+    let mut dup_line = 0;
+    let (dir, spec) = broken("dup-key", |d| {
+        let p = d.join("contacts.csv");
+        let text = std::fs::read_to_string(&p).unwrap();
+        let second = text.split("\r\n").nth(1).unwrap().to_string();
+        dup_line = text.matches('\n').count() + 1;
+        std::fs::write(p, format!("{text}{second}\r\n")).unwrap();
+    });
+    let o = ferry(&[
+        "stage",
+        spec.to_str().unwrap(),
+        "--input",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rejected = r["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0]["code"], "E0815");
+    assert_eq!(rejected[0]["line"], dup_line as u64);
+    assert_eq!(rejected[0]["reason"], "duplicate key of line 2");
+    let f = &r["files"][0];
+    assert_eq!(
+        (
+            f["rows"].as_u64(),
+            f["staged"].as_u64(),
+            f["rejected"].as_u64()
+        ),
+        (Some(101), Some(100), Some(1))
+    );
+
+    // An optional object's file may be absent: staged empty, with a note.
+    let p = plan("specs/salesforce.ferry");
+    let optional: Vec<&str> = p
+        .sources
+        .iter()
+        .filter(|s| s.optional)
+        .map(|s| s.file.as_str())
+        .collect();
+    assert!(!optional.is_empty());
+    let d = scratch("no-optional");
+    std::fs::create_dir_all(&d).unwrap();
+    for e in std::fs::read_dir(&clean().0).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !optional.contains(&name.as_str()) {
+            std::fs::copy(e.path(), d.join(&name)).unwrap();
+        }
+    }
+    let s = stage(&p, &d);
+    for f in s
+        .report
+        .files
+        .iter()
+        .filter(|f| optional.contains(&f.file.as_str()))
+    {
+        assert!(
+            !f.found && f.rows == 0 && f.notes[0].contains("optional"),
+            "{f:?}"
+        );
+    }
+    assert_counts_add_up(&s.report);
+}
+
+#[test]
 fn example_report_snapshot_and_files() {
     let out = scratch("example-out");
     let o = ferry(&[

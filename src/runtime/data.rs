@@ -251,6 +251,8 @@ impl Dataset {
             .into_iter()
             .enumerate()
             .map(|(i, t)| match keep.get(i) {
+                // Nothing dropped: keep the table as it is (no copy).
+                Some(k) if k.iter().all(|&b| b) => t,
                 Some(k) => t.retain(k),
                 None => t,
             })

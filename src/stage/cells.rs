@@ -24,7 +24,7 @@ use crate::diagnostics::{codes, Code};
 use crate::plan::{ColumnPlan, Plan};
 use crate::schema::model::{FieldType, SourceDefaults};
 use crate::value::Value;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -135,6 +135,17 @@ impl Interner {
     }
 }
 
+/// What a column's reader keeps between cells.
+#[derive(Default)]
+struct State {
+    intern: Interner,
+    /// Cells read as Excel serial dates: count and first lines.
+    excel_serials: (u64, Vec<u64>),
+    /// The last local day of a datetime and its UTC offset (`None`: the
+    /// day has a DST change).
+    day: Option<(NaiveDate, Option<i32>)>,
+}
+
 /// Why a cell was not read as it stands: its code and a sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -186,9 +197,7 @@ pub struct ColumnReader {
     mark: DecimalMark,
     zone: Zone,
     separator: String,
-    intern: Interner,
-    /// Cells read as Excel serial dates: count and first lines.
-    pub excel_serials: (u64, Vec<u64>),
+    state: State,
 }
 
 fn dedup(list: impl IntoIterator<Item = String>) -> Vec<String> {
@@ -219,8 +228,7 @@ impl ColumnReader {
             mark,
             zone: Zone::parse(&plan.options.timezone).unwrap_or(Zone::Utc),
             separator: plan.options.multi_value_separator.clone(),
-            intern: Interner::default(),
-            excel_serials: (0, Vec::new()),
+            state: State::default(),
         })
     }
 
@@ -244,9 +252,8 @@ impl ColumnReader {
                     part,
                     self.mark,
                     self.zone,
-                    &mut self.intern,
+                    &mut self.state,
                     problems,
-                    &mut self.excel_serials,
                     line,
                 );
                 if !v.is_null() {
@@ -260,11 +267,20 @@ impl ColumnReader {
             t,
             self.mark,
             self.zone,
-            &mut self.intern,
+            &mut self.state,
             problems,
-            &mut self.excel_serials,
             line,
         )
+    }
+
+    /// Cells read as Excel serial dates so far: count and first lines.
+    pub fn excel_serials(&self) -> &(u64, Vec<u64>) {
+        &self.state.excel_serials
+    }
+
+    /// Takes the Excel serial counts (when a part of a file is done).
+    pub fn take_excel_serials(&mut self) -> (u64, Vec<u64>) {
+        std::mem::take(&mut self.state.excel_serials)
     }
 }
 
@@ -349,15 +365,13 @@ fn dates(col: &ColumnPlan, plan: &Plan, conv: &Conventions, time: bool) -> Resul
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn read_one(
     kind: &Kind,
     t: &str,
     mark: DecimalMark,
     zone: Zone,
-    intern: &mut Interner,
+    state: &mut State,
     problems: &mut Vec<Problem>,
-    excel: &mut (u64, Vec<u64>),
     line: u64,
 ) -> Value {
     match kind {
@@ -367,7 +381,7 @@ fn read_one(
                     problems.push(e.into());
                 }
             }
-            Value::Text(intern.get(t))
+            Value::Text(state.intern.get(t))
         }
         Kind::Integer => match parse_integer(t, mark) {
             Ok(n) => Value::Int(n),
@@ -417,23 +431,15 @@ fn read_one(
                     return fail(problems, e);
                 }
                 if p.via == Via::ExcelSerial {
-                    note_line(excel, line);
+                    note_line(&mut state.excel_serials, line);
                 }
                 Value::Date(p.value)
             }
             Err(e) => fail(problems, e),
         },
-        Kind::Datetime(d) => match parse_datetime(t, &d.formats, zone, Overlap::Reject) {
-            Ok(p) => {
-                if let Some(e) = slash_ambiguity(t, d, p.via) {
-                    return fail(problems, e);
-                }
-                if p.via == Via::ExcelSerial {
-                    note_line(excel, line);
-                }
-                Value::DateTime(p.value)
-            }
-            Err(e) => fail(problems, e),
+        Kind::Datetime(d) => match fast_datetime(t, zone, &mut state.day) {
+            Some(v) => Value::DateTime(v),
+            None => datetime(t, d, zone, state, problems, line),
         },
         Kind::Enum(map, arcs) => match map.parse(t) {
             Ok(c) => match map.values().iter().position(|v| v == c) {
@@ -443,7 +449,7 @@ fn read_one(
             Err(e) => fail(problems, e),
         },
         // Nested lists are flattened to text items when the reader is built.
-        Kind::List(_) => Value::Text(intern.get(t)),
+        Kind::List(_) => Value::Text(state.intern.get(t)),
     }
 }
 
@@ -454,6 +460,83 @@ fn maybe_scientific(t: &str) -> bool {
     matches!(b.first(), Some(c) if c.is_ascii_digit() || *c == b'-' || *c == b'+')
         && b.last().is_some_and(u8::is_ascii_digit)
         && b.iter().any(|&c| c == b'e' || c == b'E')
+}
+
+/// A datetime in the column's formats (the general path).
+fn datetime(
+    t: &str,
+    d: &Dates,
+    zone: Zone,
+    state: &mut State,
+    problems: &mut Vec<Problem>,
+    line: u64,
+) -> Value {
+    match parse_datetime(t, &d.formats, zone, Overlap::Reject) {
+        Ok(p) => {
+            if let Some(e) = slash_ambiguity(t, d, p.via) {
+                return fail(problems, e);
+            }
+            if p.via == Via::ExcelSerial {
+                note_line(&mut state.excel_serials, line);
+            }
+            Value::DateTime(p.value)
+        }
+        Err(e) => fail(problems, e),
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (or with `T`), the canonical export timestamp, read
+/// without the general parser; `None` for any other shape and on days with
+/// a DST change, which the general path reads and reports.
+fn fast_datetime(
+    t: &str,
+    zone: Zone,
+    day: &mut Option<(NaiveDate, Option<i32>)>,
+) -> Option<DateTime<Utc>> {
+    let b = t.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b' ' | b'T')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |a, &c| {
+            c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?)?;
+    let naive = date.and_hms_opt(n(11..13)?, n(14..16)?, n(17..19)?)?;
+    let tz = match zone {
+        Zone::Utc => return Some(naive.and_utc()),
+        Zone::Tz(tz) => tz,
+    };
+    let offset = match *day {
+        Some((d, offset)) if d == date => offset,
+        _ => {
+            let offset = uniform_offset(tz, date);
+            *day = Some((date, offset));
+            offset
+        }
+    };
+    Some(naive.and_utc() - chrono::Duration::seconds(i64::from(offset?)))
+}
+
+/// The UTC offset (seconds) of a local day in `tz` when it is the same all
+/// day (no DST change); checked at the start, middle and end of the day.
+fn uniform_offset(tz: chrono_tz::Tz, date: NaiveDate) -> Option<i32> {
+    use chrono::{Offset, TimeZone};
+    let at = |h, m, s| -> Option<i32> {
+        match tz.from_local_datetime(&date.and_hms_opt(h, m, s)?) {
+            chrono::LocalResult::Single(d) => Some(d.offset().fix().local_minus_utc()),
+            _ => None,
+        }
+    };
+    let first = at(0, 0, 0)?;
+    (at(12, 0, 0)? == first && at(23, 59, 59)? == first).then_some(first)
 }
 
 fn fail(problems: &mut Vec<Problem>, e: ValueError) -> Value {

@@ -12,7 +12,6 @@ use crate::diagnostics::codes;
 use crate::plan::Plan;
 use crate::runtime::Dataset;
 use crate::value::{RecRef, Value};
-use std::borrow::Cow;
 
 /// The text a key cell compares by (ids are trimmed text).
 pub(crate) fn key_text<'v>(v: &'v Value, buf: &'v mut String) -> Option<&'v str> {
@@ -83,42 +82,62 @@ pub(crate) fn reject_duplicate_keys(
 }
 
 /// (row, first row with the same key) for every repeated primary key of
-/// `object`. Keys are borrowed from the cells, so a million ids cost no
-/// allocation; only composite keys are joined into new strings.
+/// `object`. A single-column key is found by its 64-bit hash (a small
+/// table for millions of ids) and confirmed by comparing the texts; keys
+/// whose hash collides with a different key go to an exact table.
 fn duplicate_rows(data: &Dataset, object: u32, pk: &[u32]) -> Vec<(u32, u32)> {
+    use std::hash::BuildHasher;
     let mut out = Vec::new();
     let n = data.len(object) as u32;
     let mut buf = String::new();
+    let key_of = |row: u32, buf: &mut String| -> String {
+        let mut key = String::new();
+        for (i, &c) in pk.iter().enumerate() {
+            if i > 0 {
+                key.push('|');
+            }
+            key.push_str(key_text(data.cell(RecRef { object, row }, c), buf).unwrap_or(""));
+        }
+        key
+    };
     match pk {
         [] => {}
         [c] => {
-            let mut seen: foldhash::HashMap<Cow<'_, str>, u32> = foldhash::HashMap::default();
-            seen.reserve(n as usize);
+            // Only for hash hits (duplicates, or rare collisions).
+            let text = |row: u32, buf: &mut String| -> String {
+                key_text(data.cell(RecRef { object, row }, *c), buf)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let hasher = foldhash::fast::FixedState::default();
+            let mut first: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
+            first.reserve(n as usize);
+            let mut exact: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
             for row in 0..n {
-                let key = match data.cell(RecRef { object, row }, *c) {
-                    Value::Text(s) => Cow::Borrowed(s.trim()),
-                    v => Cow::Owned(key_text(v, &mut buf).unwrap_or("").to_string()),
+                let cell = data.cell(RecRef { object, row }, *c);
+                let h = hasher.hash_one(key_text(cell, &mut buf).unwrap_or(""));
+                let Some(&seen) = first.get(&h) else {
+                    first.insert(h, row);
+                    continue;
                 };
-                match seen.get(&key) {
-                    Some(&first) => out.push((row, first)),
+                let key = text(row, &mut buf);
+                if text(seen, &mut buf) == key {
+                    out.push((row, seen));
+                    continue;
+                }
+                // A different key with the same hash: settle it exactly.
+                match exact.get(&key) {
+                    Some(&f) => out.push((row, f)),
                     None => {
-                        seen.insert(key, row);
+                        exact.insert(key, row);
                     }
                 }
             }
         }
-        cols => {
+        _ => {
             let mut seen: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
             for row in 0..n {
-                let mut key = String::new();
-                for (i, &c) in cols.iter().enumerate() {
-                    if i > 0 {
-                        key.push('|');
-                    }
-                    key.push_str(
-                        key_text(data.cell(RecRef { object, row }, c), &mut buf).unwrap_or(""),
-                    );
-                }
+                let key = key_of(row, &mut buf);
                 match seen.get(&key) {
                     Some(&first) => out.push((row, first)),
                     None => {

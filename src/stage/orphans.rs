@@ -16,6 +16,7 @@ use crate::plan::{Plan, RelKind};
 use crate::runtime::Dataset;
 use crate::value::{RecRef, Value};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 const EXAMPLES: usize = 5;
 
@@ -200,6 +201,7 @@ pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport>
             lines: Vec::new(),
             values: Vec::new(),
         };
+        let mut last: Option<(Arc<str>, bool)> = None;
         for row in 0..data.len(child) as u32 {
             let r = RecRef { object: child, row };
             let cell = data.cell(r, ccol);
@@ -208,10 +210,21 @@ pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport>
                 v => std::slice::from_ref(v),
             };
             for v in items {
+                // Sorted exports repeat a reference row after row, and
+                // staging shares the text of repeats: one lookup for them.
+                if let (Value::Text(a), Some((b, true))) = (v, &last) {
+                    if Arc::ptr_eq(a, b) {
+                        continue;
+                    }
+                }
                 let Some(k) = key_text(v, &mut buf) else {
                     continue;
                 };
-                if keys.contains(k) {
+                let found = keys.contains(k);
+                if let Value::Text(a) = v {
+                    last = Some((Arc::clone(a), found));
+                }
+                if found {
                     continue;
                 }
                 rep.count += 1;

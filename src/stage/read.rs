@@ -340,23 +340,30 @@ impl CsvFile {
     }
 
     /// The records in up to `parts` streams of about equal size, in file
-    /// order, so one large file can be staged on several threads. Cuts are
-    /// found by parsing (never by guessing from line breaks), so a quoted
-    /// cell with line breaks is never split; line numbers stay physical.
+    /// order, so one large file can be staged on several threads. A quoted
+    /// cell with line breaks is never split: cuts are at line breaks outside
+    /// quotes, found by following the quotes (cheap), or, when a quote is
+    /// not where RFC 4180 puts quotes, by parsing. Line numbers stay physical.
     pub fn records_split(&self, parts: usize) -> Vec<Records<'_>> {
         let body = &self.text[self.body..];
         let mut cuts = vec![0usize];
         if parts > 1 {
-            let mut rdr = reader(body, self.delimiter);
-            let mut rec = csv::ByteRecord::new();
-            for k in 1..parts {
-                let goal = body.len() / parts * k;
-                while (rdr.position().byte() as usize) < goal {
-                    if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
-                        break;
+            let goals: Vec<usize> = (1..parts).map(|k| body.len() / parts * k).collect();
+            let found = quote_cuts(body, self.delimiter, &goals).unwrap_or_else(|| {
+                let mut rdr = reader(body, self.delimiter);
+                let mut rec = csv::ByteRecord::new();
+                let mut out = Vec::new();
+                for &goal in &goals {
+                    while (rdr.position().byte() as usize) < goal {
+                        if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
+                            break;
+                        }
                     }
+                    out.push((rdr.position().byte() as usize).min(body.len()));
                 }
-                let at = (rdr.position().byte() as usize).min(body.len());
+                out
+            });
+            for at in found {
                 if cuts.last().is_some_and(|&c| at > c) && at < body.len() {
                     cuts.push(at);
                 }
@@ -386,6 +393,49 @@ impl CsvFile {
             })
             .collect()
     }
+}
+
+/// For each goal, the first position after a line break at or past it that
+/// is outside quoted cells, following the quotes from the start; `None`
+/// when a quote is not where RFC 4180 allows one (opening a cell, doubled
+/// inside one, or closing it before a delimiter or line break): the csv
+/// reader reads such a quote literally, and only parsing can tell.
+fn quote_cuts(body: &[u8], delimiter: u8, goals: &[usize]) -> Option<Vec<usize>> {
+    let mut out = Vec::with_capacity(goals.len());
+    let mut goals = goals.iter().copied().peekable();
+    let mut inside = false;
+    let mut skip_next_quote = false;
+    for at in memchr::memchr2_iter(b'"', b'\n', body) {
+        let Some(&goal) = goals.peek() else { break };
+        if body[at] == b'\n' {
+            if !inside && at >= goal {
+                out.push(at + 1);
+                goals.next();
+            }
+            continue;
+        }
+        if skip_next_quote {
+            skip_next_quote = false;
+            continue;
+        }
+        let prev = at.checked_sub(1).map(|i| body[i]);
+        let next = body.get(at + 1).copied();
+        if !inside {
+            if !matches!(prev, None | Some(b'\n')) && prev != Some(delimiter) {
+                return None;
+            }
+            inside = true;
+        } else if next == Some(b'"') {
+            skip_next_quote = true;
+        } else if matches!(next, None | Some(b'\r' | b'\n')) || next == Some(delimiter) {
+            inside = false;
+        } else {
+            return None;
+        }
+    }
+    // Goals past the last line break outside quotes get no cut.
+    out.extend(goals.map(|_| body.len()));
+    Some(out)
 }
 
 /// How a record's field count compares with the header.
@@ -702,13 +752,21 @@ mod tests {
     #[test]
     fn split_streams_read_the_same_records_and_lines() {
         let mut text = b"sep=;\r\nid;note\r\n".to_vec();
+        let quoted_only = text.len();
         for i in 0..40 {
             text.extend_from_slice(format!("{i};\"line one\r\nline two; {i}\"\r\n").as_bytes());
             if i % 7 == 0 {
                 text.extend_from_slice(b"\r\n;\r\n");
             }
         }
-        for crlf in [true, false] {
+        // The same records after a stray quote inside an unquoted cell:
+        // the cuts then come from the parser.
+        let mut stray = text[..quoted_only].to_vec();
+        stray.extend_from_slice(b"99;5\" screen\r\n");
+        stray.extend_from_slice(&text[quoted_only..]);
+        assert!(quote_cuts(&text[quoted_only..], b';', &[text.len() / 2]).is_some());
+        assert!(quote_cuts(&stray[quoted_only..], b';', &[stray.len() / 2]).is_none());
+        for (crlf, text) in [(true, &text), (false, &text), (true, &stray)] {
             let bytes = if crlf {
                 text.clone()
             } else {

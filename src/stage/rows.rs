@@ -202,7 +202,7 @@ impl Job<'_> {
         part.blank = recs.blank_skipped();
         part.serials = readers
             .iter_mut()
-            .map(|r| std::mem::take(&mut r.excel_serials))
+            .map(ColumnReader::take_excel_serials)
             .collect();
         part
     }

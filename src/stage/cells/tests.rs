@@ -197,7 +197,7 @@ fn dates_in_declared_formats_serials_and_ambiguity() {
     assert_eq!(r.read("03/05/2024", 2, &mut probs), d(2024, 5, 3));
     assert!(probs.is_empty());
     assert_eq!(r.read("45356", 9, &mut probs), d(2024, 3, 5));
-    assert_eq!(r.excel_serials, (1, vec![9]));
+    assert_eq!(r.excel_serials(), &(1, vec![9]));
 }
 
 #[test]
@@ -295,4 +295,51 @@ fn interner_shares_repeats_and_gives_up_on_distinct_values() {
     // Repeats of the previous cell are shared even when the table is off.
     let c = j.get("4812001");
     assert!(Arc::ptr_eq(&c, &j.get("4812001")));
+}
+
+#[test]
+fn fast_datetimes_agree_with_the_general_parser() {
+    let formats = DateFormats::new(&["%Y-%m-%d %H:%M:%S"], false).unwrap();
+    for zone in [
+        "Europe/Copenhagen",
+        "Australia/Lord_Howe",
+        "America/St_Johns",
+        "UTC",
+    ] {
+        let zone = Zone::parse(zone).unwrap();
+        let mut day = None;
+        let (mut fast, mut slow) = (0, 0);
+        let start = NaiveDate::from_ymd_opt(2023, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        for step in 0..(2 * 365 * 24 * 60 / 37) {
+            let t = start + chrono::Duration::minutes(37 * step);
+            for sep in [" ", "T"] {
+                let text = t.format(&format!("%Y-%m-%d{sep}%H:%M:%S")).to_string();
+                let want = parse_datetime(&text, &formats, zone, Overlap::Reject).map(|p| p.value);
+                match fast_datetime(&text, zone, &mut day) {
+                    Some(got) => {
+                        assert_eq!(Ok(got), want, "{text}");
+                        fast += 1;
+                    }
+                    None => slow += 1,
+                }
+            }
+        }
+        // Only the days with a DST change take the general path.
+        assert!(fast > 50 * slow, "{zone:?}: {fast} fast, {slow} slow");
+    }
+    assert_eq!(
+        fast_datetime("0000-00-00 00:00:00", Zone::Utc, &mut None),
+        None
+    );
+    assert_eq!(
+        fast_datetime("2024-02-30 10:00:00", Zone::Utc, &mut None),
+        None
+    );
+    assert_eq!(
+        fast_datetime("2024-03-05 09:15", Zone::Utc, &mut None),
+        None
+    );
 }
