@@ -400,11 +400,22 @@ fn exit_codes() {
         !out.join("report.json").exists(),
         "no output presented as complete"
     );
-    // No such input folder, a missing spec, a missing option: 2.
+    // No such input folder, a missing spec, a missing option, an output
+    // folder holding other files: 2, each with its code.
+    let o = run(EXAMPLE, &scratch("exit-none"), &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error[E1001]"));
+    let foreign = scratch("exit-foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+    let o = run(EXAMPLE, clean(), &foreign, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error[E1004]"));
     assert_eq!(
-        run(EXAMPLE, &scratch("exit-none"), &out, &[]).status.code(),
-        Some(2)
+        std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+        "mine"
     );
+    let _ = std::fs::remove_dir_all(&foreign);
     assert_eq!(
         run("no/such.ferry", clean(), &out, &[]).status.code(),
         Some(2)

@@ -21,7 +21,7 @@ pub fn run(args: Args) -> u8 {
         return exit::OK;
     }
     let id = args.code.unwrap_or_default();
-    match codes::lookup(id.trim()) {
+    match codes::lookup(&id.trim().to_ascii_uppercase()) {
         Some(c) => {
             print!("{}", c.page);
             exit::OK

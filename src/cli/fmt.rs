@@ -27,12 +27,10 @@ pub fn run(args: Args) -> u8 {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!(
-                    "error[{}]: cannot read `{}`: {e}",
-                    codes::E1001.id,
-                    path.display()
+                status = super::usage_error(
+                    codes::E1001,
+                    format!("cannot read `{}`: {e}", path.display()),
                 );
-                status = exit::USAGE;
                 continue;
             }
         };
@@ -61,12 +59,10 @@ pub fn run(args: Args) -> u8 {
             super::emit(&[d], Format::Human);
             status = status.max(exit::DIAGNOSTICS);
         } else if let Err(e) = std::fs::write(path, formatted) {
-            eprintln!(
-                "error[{}]: cannot write `{}`: {e}",
-                codes::E1001.id,
-                path.display()
+            status = super::usage_error(
+                codes::E1004,
+                format!("cannot write `{}`: {e}", path.display()),
             );
-            status = exit::USAGE;
         }
     }
     status

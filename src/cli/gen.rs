@@ -1,6 +1,7 @@
 //! `ferry gen --contacts N --seed S --out DIR [--messy]`.
 
 use super::exit;
+use crate::diagnostics::codes;
 use crate::gen::{self, Options, MAX_CONTACTS, MIN_CONTACTS};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -46,12 +47,9 @@ pub fn run(args: Args) -> u8 {
             );
             exit::OK
         }
-        Err(e) => {
-            eprintln!(
-                "error: cannot write the bundle to {}: {e}",
-                args.out.display()
-            );
-            exit::USAGE
-        }
+        Err(e) => super::usage_error(
+            codes::E1004,
+            format!("cannot write the bundle to {}: {e}", args.out.display()),
+        ),
     }
 }

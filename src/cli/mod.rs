@@ -131,6 +131,42 @@ pub(crate) fn emit(diags: &[crate::diagnostics::Diagnostic], format: Format) {
     }
 }
 
+/// Prints one command-line or file problem as a coded diagnostic (so it
+/// has a stable code and `ferry explain` page like any other) and returns
+/// the usage exit status.
+pub(crate) fn usage_error(code: crate::diagnostics::Code, message: impl Into<String>) -> u8 {
+    emit(
+        &[crate::diagnostics::Diagnostic::new(code, message.into())],
+        Format::Human,
+    );
+    exit::USAGE
+}
+
+/// Compiles the spec of a command that goes on to use its plan: prints the
+/// warnings (unless `quiet`) or the errors. `Err` is the exit status.
+pub(crate) fn compile_for(
+    path: &std::path::Path,
+    schemas: Option<&std::path::Path>,
+    quiet: bool,
+) -> Result<crate::check::Checked, u8> {
+    match compile(path, schemas) {
+        Ok((checked, warnings)) => {
+            if !quiet {
+                emit(&warnings.0, Format::Human);
+            }
+            Ok(checked)
+        }
+        Err(Compile::Diagnostics(d)) => {
+            emit(&d.0, Format::Human);
+            Err(exit::DIAGNOSTICS)
+        }
+        Err(Compile::Io(d)) => {
+            emit(&[*d], Format::Human);
+            Err(exit::USAGE)
+        }
+    }
+}
+
 /// Why a spec did not compile.
 pub(crate) enum Compile {
     /// The spec or a descriptor has errors (all findings, warnings included).

@@ -10,6 +10,7 @@
 //! [`crate::emit::outdir`]); no environment value is ever written.
 
 use super::exit;
+use crate::diagnostics::codes;
 use crate::diagnostics::render::Format;
 use crate::emit::outdir::OutDir;
 use crate::emit::{self, Progress};
@@ -45,36 +46,23 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     let started = Instant::now();
-    let checked = match super::compile(&args.spec, args.schemas.as_deref()) {
-        Ok((checked, warnings)) => {
-            if !args.quiet {
-                super::emit(&warnings.0, Format::Human);
-            }
-            checked
-        }
-        Err(super::Compile::Diagnostics(d)) => {
-            super::emit(&d.0, Format::Human);
-            return exit::DIAGNOSTICS;
-        }
-        Err(super::Compile::Io(d)) => {
-            super::emit(&[*d], Format::Human);
-            return exit::USAGE;
-        }
+    let checked = match super::compile_for(&args.spec, args.schemas.as_deref(), args.quiet) {
+        Ok(c) => c,
+        Err(status) => return status,
     };
     let plan = &checked.plan;
     if !args.input.is_dir() {
-        eprintln!(
-            "error: the export folder {} does not exist",
-            args.input.display()
+        return super::usage_error(
+            codes::E1001,
+            format!(
+                "`{}` is not a folder; --input names the export bundle folder",
+                args.input.display()
+            ),
         );
-        return exit::USAGE;
     }
     let out = match OutDir::prepare(&args.out, args.force) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
+        Err(e) => return super::usage_error(codes::E1004, e.to_string()),
     };
     let show = !args.quiet && std::io::stderr().is_terminal();
     let files = bar(show, Some(plan.sources.len() as u64), "files");
@@ -157,8 +145,10 @@ pub fn run(args: Args) -> u8 {
 }
 
 fn io_error(out: &Path, e: &std::io::Error) -> u8 {
-    eprintln!("error: cannot write the run to {}: {e}", out.display());
-    exit::USAGE
+    super::usage_error(
+        codes::E1004,
+        format!("cannot write the run to {}: {e}", out.display()),
+    )
 }
 
 fn write_plan(plan: &crate::plan::Plan, dir: &Path) -> std::io::Result<()> {
@@ -206,12 +196,9 @@ pub struct FloorArgs {
 
 pub fn floor(args: FloorArgs) -> u8 {
     let names: Vec<String> = match &args.spec {
-        Some(spec) => match super::compile(spec, None) {
-            Ok((c, _)) => c.plan.sources.iter().map(|s| s.file.clone()).collect(),
-            Err(_) => {
-                eprintln!("error: {} does not check", spec.display());
-                return exit::DIAGNOSTICS;
-            }
+        Some(spec) => match super::compile_for(spec, None, true) {
+            Ok(c) => c.plan.sources.iter().map(|s| s.file.clone()).collect(),
+            Err(status) => return status,
         },
         None => match std::fs::read_dir(&args.input) {
             Ok(entries) => {

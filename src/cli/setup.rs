@@ -7,7 +7,7 @@
 //! replaced).
 
 use super::exit;
-use crate::diagnostics::render::Format;
+use crate::diagnostics::codes;
 use crate::setup::{Manifest, SUMMARY_FILE};
 use std::path::{Component, Path, PathBuf};
 
@@ -28,24 +28,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let checked = match super::compile(&args.spec, args.schemas.as_deref()) {
-        Ok((checked, warnings)) => {
-            super::emit(&warnings.0, Format::Human);
-            checked
-        }
-        Err(super::Compile::Diagnostics(d)) => {
-            super::emit(&d.0, Format::Human);
-            return exit::DIAGNOSTICS;
-        }
-        Err(super::Compile::Io(d)) => {
-            super::emit(&[*d], Format::Human);
-            return exit::USAGE;
-        }
+    let checked = match super::compile_for(&args.spec, args.schemas.as_deref(), false) {
+        Ok(c) => c,
+        Err(status) => return status,
     };
     let manifest = crate::setup::manifest(&checked);
     if let Err(e) = usable(&args.out, args.force) {
-        eprintln!("error: {e}");
-        return exit::USAGE;
+        return super::usage_error(codes::E1004, e);
     }
     match write(&args.out, &manifest) {
         Ok(n) => {
@@ -56,10 +45,7 @@ pub fn run(args: Args) -> u8 {
             );
             exit::OK
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            exit::USAGE
-        }
+        Err(e) => super::usage_error(codes::E1004, e.to_string()),
     }
 }
 

@@ -7,8 +7,8 @@
 //! spec errors, 2 on usage and I/O problems.
 
 use super::exit;
+use crate::diagnostics::codes;
 use crate::diagnostics::render::Format;
-use crate::diagnostics::{codes, Diagnostic};
 use crate::stage::bundle::{self, coverage_rows, dry_run, FileReport, StageOptions};
 use crate::stage::cells::Conventions;
 use crate::stage::report;
@@ -43,8 +43,7 @@ pub struct Args {
 }
 
 fn io_error(message: String) -> u8 {
-    super::emit(&[Diagnostic::new(codes::E1001, message)], Format::Human);
-    exit::USAGE
+    super::usage_error(codes::E1001, message)
 }
 
 /// Bytes of the plan's files in `dir` (for the progress bar's length).
@@ -62,19 +61,9 @@ fn bundle_bytes(plan: &crate::plan::Plan, dir: &Path) -> u64 {
 }
 
 pub fn run(args: Args) -> u8 {
-    let checked = match super::compile(&args.spec, args.schemas.as_deref()) {
-        Ok((checked, warnings)) => {
-            super::emit(&warnings.0, Format::Human);
-            checked
-        }
-        Err(super::Compile::Diagnostics(d)) => {
-            super::emit(&d.0, Format::Human);
-            return exit::DIAGNOSTICS;
-        }
-        Err(super::Compile::Io(d)) => {
-            super::emit(&[*d], Format::Human);
-            return exit::USAGE;
-        }
+    let checked = match super::compile_for(&args.spec, args.schemas.as_deref(), false) {
+        Ok(c) => c,
+        Err(status) => return status,
     };
     let plan = &checked.plan;
     if !args.input.is_dir() {
@@ -148,15 +137,23 @@ pub fn run(args: Args) -> u8 {
         StageFormat::Text => print!("{}", report::text(r)),
         StageFormat::Json => match serde_json::to_string_pretty(r) {
             Ok(s) => println!("{s}"),
-            Err(e) => return io_error(format!("cannot write the report as JSON: {e}")),
+            Err(e) => {
+                return super::usage_error(
+                    codes::E1004,
+                    format!("cannot write the report as JSON: {e}"),
+                )
+            }
         },
     }
     if let Some(out) = &args.out {
         if let Err(e) = write_reports(out, r) {
-            return io_error(format!(
-                "cannot write the staging report to `{}`: {e}",
-                out.display()
-            ));
+            return super::usage_error(
+                codes::E1004,
+                format!(
+                    "cannot write the staging report to `{}`: {e}",
+                    out.display()
+                ),
+            );
         }
     }
     exit::OK

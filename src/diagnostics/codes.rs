@@ -217,6 +217,7 @@ registry! {
     E1001 "unreadable-file" "a file named on the command line cannot be read";
     E1002 "unknown-code" "`ferry explain` was given a code that is not registered";
     E1003 "not-formatted" "`ferry fmt --check` found a file that is not canonically formatted";
+    E1004 "unwritable-output" "an output file or folder cannot be written";
 }
 
 /// Look a code up by its id (`E0101`), case-insensitively.
@@ -266,6 +267,19 @@ mod tests {
             assert!(
                 c.page.contains("## Example") || c.page.contains("retired"),
                 "docs/errors/{}.md needs an `## Example` section",
+                c.id
+            );
+            // A page is the user's explanation: no placeholders, and some
+            // prose before the example (what is wrong and why it matters).
+            assert!(
+                !c.page.contains("TODO") && !c.page.contains("not yet written"),
+                "docs/errors/{}.md is a placeholder",
+                c.id
+            );
+            let prose = c.page.split("## Example").next().unwrap_or_default();
+            assert!(
+                prose.split_whitespace().count() >= 15,
+                "docs/errors/{}.md explains too little before its example",
                 c.id
             );
         }
