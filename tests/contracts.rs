@@ -28,7 +28,7 @@ mod pipeline;
 use docs::{contracts, contracts_dir, twenty_checker, zoho_checker, Checker, STUBBED};
 use ferry::emit::native::{self, freshsales, pipedrive, salesforce, twenty, zoho};
 use ferry::emit::native::{Call, Index, Refs, Rendered};
-use pipeline::{fnv, index, int_id, payloads, render_all, uuid, zoho_id, Files};
+use pipeline::{hash_of, index, int_id, payloads, render_all, uuid, zoho_id, Files};
 use serde_json::{json, Value};
 
 fn twenty_render(files: &Files, opts: twenty::Options) -> Rendered {
@@ -180,19 +180,34 @@ fn zoho_requests_match_the_published_openapi() {
             "{op} not exercised: {covered:?}"
         );
     }
-    // Every note names its parent's module, taken from the parent's line.
+    // Every note names its parent's module, taken from the parent's line:
+    // messages hang on Contacts, group posts on the custom module.
+    let lines: std::collections::HashMap<&str, &Value> = files
+        .iter()
+        .flat_map(|(_, l)| l.iter())
+        .filter_map(|l| Some((l["id"].as_str()?, l)))
+        .collect();
+    let mut modules = std::collections::BTreeSet::new();
     let notes = out
         .calls
         .iter()
         .filter(|c| c.request.path == "/crm/v8/Notes");
     for c in notes {
-        for n in c.request.body["data"].as_array().expect("data") {
+        let data = c.request.body["data"].as_array().expect("data");
+        assert_eq!(data.len(), c.ids.len());
+        for (n, id) in data.iter().zip(&c.ids) {
             let module = n["Parent_Id"]["module"]["api_name"]
                 .as_str()
                 .expect("module");
-            assert_eq!(module, "Contacts", "{n}");
+            let parent = lines[id.as_str()]["refs"]["Parent_Id"].as_str().unwrap();
+            assert_eq!(module, lines[parent]["target"], "{n}");
+            modules.insert(module.to_string());
         }
     }
+    assert_eq!(
+        modules.into_iter().collect::<Vec<_>>(),
+        ["Actimo_Groups__c", "Contacts"]
+    );
     let sent: usize = out.calls.iter().map(|c| c.ids.len()).sum();
     let lines: usize = files.iter().map(|(_, l)| l.len()).sum();
     assert_eq!(sent, lines);
@@ -333,17 +348,6 @@ fn sample(dest: &'static str, render: &dyn Fn(&[Value], &Index) -> Rendered) -> 
         })
         .collect();
     Value::Array(per_file)
-}
-
-/// A fake 40-hex Pipedrive field hash per (object, name).
-fn hash_of(object: &str, name: &str) -> Option<String> {
-    let both = fnv(&format!("{object}.{name}"));
-    Some(format!(
-        "{:016x}{:016x}{:08x}",
-        fnv(object),
-        fnv(name),
-        both >> 32
-    ))
 }
 
 #[test]

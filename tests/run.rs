@@ -455,3 +455,23 @@ fn the_readme_command_runs_the_bundled_example() {
     check_accounting(EXAMPLE, &bundle, &out);
     let _ = std::fs::remove_dir_all(out);
 }
+
+/// Acceptance item 4 of the standard mappings: every standard spec runs
+/// over the bundled example export with every record accounted for.
+#[test]
+fn every_standard_spec_accounts_for_every_record_of_the_example_bundle() {
+    let bundle = root().join("examples/nordisk-retail/export");
+    let standard: Vec<String> = specs().into_iter().filter(|s| s != EXAMPLE).collect();
+    assert_eq!(standard.len(), 5, "{standard:?}");
+    for (i, spec) in standard.iter().enumerate() {
+        let out = scratch(&format!("example-{i}"));
+        ok(&run(spec, &bundle, &out, &["--threads", "2"]));
+        check_accounting(spec, &bundle, &out);
+        let report = json(&out.join("report.json"));
+        assert!(
+            n(&report["totals"]["payload_lines"]) > 0,
+            "{spec}: no payload line"
+        );
+        let _ = std::fs::remove_dir_all(out);
+    }
+}

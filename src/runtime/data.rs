@@ -416,7 +416,7 @@ impl Dataset {
         if let Some(t) = self.table(via) {
             for row in 0..t.len() as u32 {
                 if let Some((c, v)) = filter {
-                    if !t.cell(row, *c).loose_eq(v) && !bool_like_eq(t.cell(row, *c), v) {
+                    if !link_filter_matches(t.cell(row, *c), v) {
                         continue;
                     }
                 }
@@ -440,6 +440,13 @@ impl Dataset {
         }
         b.finish()
     }
+}
+
+/// Whether a link row's `cell` passes the link's `where` value: equal, or a
+/// boolean filter on a column staged as text. Staging's orphan check uses
+/// the same test, so both agree on which link rows count.
+pub fn link_filter_matches(cell: &Value, want: &Value) -> bool {
+    cell.loose_eq(want) || bool_like_eq(cell, want)
 }
 
 /// A link filter like `is_primary == true` must also accept a boolean column

@@ -6,13 +6,18 @@
 //! target column, with the count, the first five record ids, lines and
 //! values. Invariants: null and blank references are not orphans; list
 //! cells are checked item by item; relations over the same columns are
-//! reported once; order follows `plan.relations`. A reference to a record
+//! reported once; order follows `plan.relations`; the link rows of a
+//! filtered link relation (`where: { parent_type: contact }`) are checked
+//! only when they pass its filter (or the filter of another relation over
+//! the same columns), so a polymorphic parent column is checked against
+//! each parent object for its own rows only. A reference to a record
 //! the source rules removed is told apart from one to a record the bundle
 //! never had ([`Removed`]).
 
 use super::bundle::OrphanReport;
 use super::keys::key_text;
 use crate::plan::{Plan, RelKind};
+use crate::runtime::data::link_filter_matches;
 use crate::runtime::Dataset;
 use crate::value::{RecRef, Value};
 use std::borrow::Cow;
@@ -20,8 +25,9 @@ use std::sync::Arc;
 
 const EXAMPLES: usize = 5;
 
-/// (child object, child column, parent object, parent column, relation name)
-type Check = (u32, u32, u32, u32, String);
+/// (child object, child column, parent object, parent column, relation name,
+/// the child rows checked: all (`None`) or those passing one of the filters)
+type Check = (u32, u32, u32, u32, String, Option<Vec<(u32, Value)>>);
 
 /// Keys of records staging removed (source rules, rejected rows), per
 /// (object, column) that a relation targets.
@@ -61,7 +67,7 @@ impl PreKeys {
     pub fn collect(plan: &Plan, data: &Dataset) -> PreKeys {
         let mut columns: Vec<KeyColumn> = Vec::new();
         let mut buf = String::new();
-        for (_, _, parent, pcol, _) in checks(plan) {
+        for (_, _, parent, pcol, _, _) in checks(plan) {
             let ruled = plan
                 .sources
                 .get(parent as usize)
@@ -108,11 +114,17 @@ impl PreKeys {
 fn checks(plan: &Plan) -> Vec<Check> {
     let mut out: Vec<Check> = Vec::new();
     let mut add = |c: Check| {
-        if !out
-            .iter()
-            .any(|o| (o.0, o.1, o.2, o.3) == (c.0, c.1, c.2, c.3))
+        match out
+            .iter_mut()
+            .find(|o| (o.0, o.1, o.2, o.3) == (c.0, c.1, c.2, c.3))
         {
-            out.push(c);
+            None => out.push(c),
+            // Rows of either relation are references: unfiltered wins.
+            Some(o) => match (&mut o.5, c.5) {
+                (Some(have), Some(more)) => have.extend(more),
+                (have, None) => *have = None,
+                (None, Some(_)) => {}
+            },
         }
     };
     for r in &plan.relations {
@@ -127,9 +139,9 @@ fn checks(plan: &Plan) -> Vec<Check> {
             RelKind::Forward {
                 column,
                 target_column,
-            } => add((r.from, *column, r.to, *target_column, name)),
+            } => add((r.from, *column, r.to, *target_column, name, None)),
             RelKind::Reverse { column, key_column } => {
-                add((r.to, *column, r.from, *key_column, name))
+                add((r.to, *column, r.from, *key_column, name, None))
             }
             RelKind::Link {
                 via,
@@ -137,10 +149,19 @@ fn checks(plan: &Plan) -> Vec<Check> {
                 to_column,
                 key_column,
                 target_column,
+                filter,
                 ..
             } => {
-                add((*via, *from_column, r.from, *key_column, name.clone()));
-                add((*via, *to_column, r.to, *target_column, name));
+                let rows = filter.as_ref().map(|f| vec![f.clone()]);
+                add((
+                    *via,
+                    *from_column,
+                    r.from,
+                    *key_column,
+                    name.clone(),
+                    rows.clone(),
+                ));
+                add((*via, *to_column, r.to, *target_column, name, rows));
             }
         }
     }
@@ -161,7 +182,7 @@ fn column_name(plan: &Plan, object: u32, column: u32) -> String {
 pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport> {
     let mut out = Vec::new();
     let mut buf = String::new();
-    for (child, ccol, parent, pcol, relation) in checks(plan) {
+    for (child, ccol, parent, pcol, relation, rows) in checks(plan) {
         // Keys borrowed from the cells: ids are text, so this allocates nothing per row.
         let mut keys: foldhash::HashSet<Cow<'_, str>> = foldhash::HashSet::default();
         for row in 0..data.len(parent) as u32 {
@@ -204,6 +225,14 @@ pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport>
         let mut last: Option<(Arc<str>, bool)> = None;
         for row in 0..data.len(child) as u32 {
             let r = RecRef { object: child, row };
+            if let Some(filters) = &rows {
+                let checked = filters
+                    .iter()
+                    .any(|(c, v)| link_filter_matches(data.cell(r, *c), v));
+                if !checked {
+                    continue;
+                }
+            }
             let cell = data.cell(r, ccol);
             let items = match cell {
                 Value::List(items) => &items[..],

@@ -111,6 +111,17 @@ pub fn int_id(r: &str) -> Option<String> {
     Some((fnv(r) % 9_000_000 + 1_000_000).to_string())
 }
 
+/// A fake 40-hex Pipedrive field hash per (object, name).
+pub fn hash_of(object: &str, name: &str) -> Option<String> {
+    let both = fnv(&format!("{object}.{name}"));
+    Some(format!(
+        "{:016x}{:016x}{:08x}",
+        fnv(object),
+        fnv(name),
+        both >> 32
+    ))
+}
+
 /// Renders every payload file in slices of 250 lines, as a loader reading
 /// its files would.
 pub fn render_all(files: &Files, render: &dyn Fn(&[Value]) -> Rendered) -> Rendered {
