@@ -4,14 +4,15 @@
 //! `tests/specs/ok/`, `tests/specs/err/`) and generated text. Checked: AST
 //! snapshots of every valid file (which must parse without diagnostics), the
 //! codes and rendered diagnostics of every broken spec (each names its codes
-//! in a `// expect:` header), operator precedence, spans, recovery, and a
-//! property test that no input makes the parser panic or emit a label
-//! outside the text.
+//! in a `// expect:` header), operator precedence, spans, recovery, that
+//! the fast path gives what pest and the builder give (on every file and on
+//! mutations of them), and a property test that no input makes the parser
+//! panic, emit a label outside the text, or take the two paths apart.
 
 use ferry::diagnostics::render::{render, Format, HumanStyle};
 use ferry::diagnostics::{codes, Diagnostics, SourceFile};
 use ferry::syntax::ast::*;
-use ferry::syntax::parse;
+use ferry::syntax::{parse, parse_with_pest_only};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -745,9 +746,120 @@ fn nesting_up_to_the_limit_parses_and_beyond_it_is_refused() {
     }
 }
 
+// ── the fast path against pest ───────────────────────────────────────────
+
+/// What a diagnostic says, for comparing two parses.
+type Said = (
+    &'static str,
+    String,
+    Vec<ferry::diagnostics::Label>,
+    Option<String>,
+);
+
+fn said(diags: &Diagnostics) -> Vec<Said> {
+    diags
+        .iter()
+        .map(|d| {
+            (
+                d.code.id,
+                d.message.clone(),
+                d.labels.clone(),
+                d.help.clone(),
+            )
+        })
+        .collect()
+}
+
+/// `parse` (fast path first) and the pest-only path give the same AST and
+/// the same diagnostics.
+fn paths_agree(name: &str, text: &str) -> Result<(), String> {
+    let file = SourceFile::new(name, text);
+    let (fast, fast_diags) = parse(&file);
+    let (pest, pest_diags) = parse_with_pest_only(&file);
+    if fast != pest {
+        return Err(format!("{name}: the ASTs differ"));
+    }
+    if said(&fast_diags) != said(&pest_diags) {
+        return Err(format!(
+            "{name}: the diagnostics differ\nfast: {}\npest: {}",
+            rendered(&fast_diags),
+            rendered(&pest_diags)
+        ));
+    }
+    Ok(())
+}
+
+/// Every `.ferry` file and error-page example of the repository, and
+/// mutations of the small ones (a character deleted, a token inserted).
+#[test]
+fn fast_path_matches_pest() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["specs", "examples", "tests/specs"] {
+        ferry_files(&root.join(dir), &mut files);
+    }
+    let mut texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f).expect("readable spec");
+            (f.display().to_string(), text)
+        })
+        .collect();
+    for code in codes::ALL.iter().filter(|c| c.id.starts_with("E01")) {
+        for section in ["## Example", "## Fix"] {
+            for block in ferry_blocks(code.page, section) {
+                texts.push((format!("{} {section}", code.id), block.to_string()));
+            }
+        }
+    }
+    assert!(texts.len() > 100);
+    let mut checked = 0;
+    for (name, text) in &texts {
+        paths_agree(name, text).unwrap_or_else(|e| panic!("{e}"));
+        if text.len() > 4000 {
+            continue;
+        }
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for (k, &i) in cuts.iter().enumerate().step_by(cuts.len() / 24 + 1) {
+            let next = cuts.get(k + 1).copied().unwrap_or(text.len());
+            let deleted = format!("{}{}", &text[..i], &text[next..]);
+            let token = TOKENS[k % TOKENS.len()];
+            let inserted = format!("{}{token}{}", &text[..i], &text[i..]);
+            for mutant in [deleted, inserted] {
+                paths_agree(&format!("{name}@{i}"), &mutant).unwrap_or_else(|e| panic!("{e}"));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} mutants");
+}
+
+/// A line comment keeps the blanks and `\r` before its line break; a node
+/// before it still ends at its last token (the pest path used to stop
+/// inside such a comment).
+#[test]
+fn spans_end_before_comments_with_trailing_blanks() {
+    for eol in ["\n", "\r\n"] {
+        let text = format!(
+            "migration a -> b{eol}route s -> T {{{eol}  x = a // c \t{eol}  y = b{eol}}}{eol}"
+        );
+        for spec in [
+            parse_ok(&text),
+            parse_with_pest_only(&SourceFile::new("c.ferry", text.as_str())).0,
+        ] {
+            let ItemKind::Route(r) = &spec.items[1].kind else {
+                panic!("a route");
+            };
+            let x = &r.targets[0].body[0];
+            assert_eq!(&text[x.span.start..x.span.end], "x = a");
+        }
+    }
+}
+
 // ── robustness properties ────────────────────────────────────────────────
 
-/// Never panics; labels lie within the text on char boundaries; AST spans too.
+/// Never panics; labels lie within the text on char boundaries; AST spans
+/// too; the fast path and the pest path agree.
 fn check_robust(text: &str) -> Result<(), TestCaseError> {
     let (spec, diags) = parse_text("p.ferry", text);
     for d in diags.iter() {
@@ -762,7 +874,7 @@ fn check_robust(text: &str) -> Result<(), TestCaseError> {
     }
     prop_assert!(spec.items.iter().all(|i| i.span.end <= text.len()));
     let _ = rendered(&diags);
-    Ok(())
+    paths_agree("p.ferry", text).map_err(TestCaseError::fail)
 }
 
 /// Tokens valid specs are made of, for mutations.

@@ -2,7 +2,8 @@
 //!
 //! Input: bytes from libFuzzer. Checked: the parser never panics, never
 //! overflows its stack, and every diagnostic label lies within the text on
-//! char boundaries; rendering the diagnostics never panics either.
+//! char boundaries; rendering the diagnostics never panics either; the fast
+//! path gives exactly what the pest path gives.
 #![no_main]
 
 use ferry::diagnostics::render::{render, Format, HumanStyle};
@@ -23,4 +24,15 @@ fuzz_target!(|data: &[u8]| {
     }
     assert!(spec.items.iter().all(|i| i.span.end <= text.len()));
     let _ = render(&diags.0, Format::Human, HumanStyle::PLAIN);
+    let (pest_spec, pest_diags) = ferry::syntax::parse_with_pest_only(&file);
+    assert_eq!(spec, pest_spec);
+    let said = |d: &ferry::diagnostics::Diagnostic| {
+        (
+            d.code.id,
+            d.message.clone(),
+            d.labels.clone(),
+            d.help.clone(),
+        )
+    };
+    assert!(diags.iter().map(said).eq(pest_diags.iter().map(said)));
 });

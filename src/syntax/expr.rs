@@ -332,7 +332,7 @@ pub(crate) fn int_value(ctx: &Ctx, text: &str, span: Span) -> i64 {
     })
 }
 
-fn is_reason_code(code: &str) -> bool {
+pub(crate) fn is_reason_code(code: &str) -> bool {
     let mut bytes = code.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_lowercase())
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')

@@ -7,16 +7,21 @@
 //!
 //! How it works: a lexical pre-scan ([`scan`]) finds where items may start
 //! and the problems pest describes badly (unterminated strings and comments,
-//! stray characters, absurd nesting). Then the pest grammar
-//! (`grammar/ferry.pest`, rule `item`) is applied item by item; a successful
-//! item is built into the AST ([`build`], [`flow`], [`expr`]); a failed one is turned
-//! into plain-word diagnostics ([`errors`]) and parsing resumes at the next
-//! line that starts with an item keyword.
+//! stray characters, absurd nesting). Then each item is parsed in turn:
+//! first by the fast path ([`fast`]), a hand-written parser that takes clean
+//! items straight to the AST and gives up on anything else; an item it gives
+//! up on goes to the pest grammar (`grammar/ferry.pest`, rule `item`), which
+//! stays the definition of the language and the source of every syntax
+//! error. A pest success is built into the AST ([`build`], [`flow`],
+//! [`expr`]); a failure is turned into plain-word diagnostics ([`errors`])
+//! and parsing resumes at the next line that starts with an item keyword.
+//! Both paths give the same AST (`tests/syntax.rs` holds them to it).
 
 pub mod ast;
 mod build;
 mod errors;
 mod expr;
+mod fast;
 mod flow;
 mod parser;
 mod scan;
@@ -32,11 +37,22 @@ use std::sync::Arc;
 /// Parses a whole file. Items that fail to parse are left out of the spec and
 /// reported; the rest are returned so later stages can still run.
 pub fn parse(file: &Arc<SourceFile>) -> (ast::Spec, Diagnostics) {
+    parse_with(file, true)
+}
+
+/// [`parse`] without the fast path: every item through pest and the
+/// builder. For tests that hold the fast path to the same results.
+#[doc(hidden)]
+pub fn parse_with_pest_only(file: &Arc<SourceFile>) -> (ast::Spec, Diagnostics) {
+    parse_with(file, false)
+}
+
+fn parse_with(file: &Arc<SourceFile>, fast_path: bool) -> (ast::Spec, Diagnostics) {
     let text = file.text.as_str();
     let scan = scan::scan(text);
     let mut reported = vec![false; scan.issues.len()];
     let mut diags = Diagnostics::new();
-    let mut items: Vec<Item> = Vec::new();
+    let mut items: Vec<Item> = Vec::with_capacity(scan.item_starts.len() + 1);
     let mut prev = errors::Previous::default();
     // The first item attempted: (start, parsed?), for E0110.
     let mut first: Option<(usize, bool)> = None;
@@ -60,6 +76,18 @@ pub fn parse(file: &Arc<SourceFile>) -> (ast::Spec, Diagnostics) {
             first.get_or_insert((pos, false));
             prev = errors::Previous::default();
             pos = skip_trivia(text, region_end);
+            continue;
+        }
+        // Clean items (nearly all) take the fast path; the others, and any
+        // the fast path is unsure of, go through pest, which also explains
+        // the errors.
+        if let Some((item, end)) = fast_path.then(|| fast::item(text, pos)).flatten() {
+            first.get_or_insert((pos, true));
+            prev = errors::Previous {
+                single_route: matches!(&item.kind, ItemKind::Route(r) if !r.fan_out),
+            };
+            items.push(item);
+            pos = skip_trivia(text, end.max(pos + 1));
             continue;
         }
         match FerryParser::parse(Rule::item, &text[pos..]) {

@@ -80,9 +80,12 @@ impl Scan {
             while end > start && matches!(text.get(end - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
                 end -= 1;
             }
+            // A comment that ends here, or that the blanks just removed
+            // ended (a line comment keeps the blanks and `\r` before its
+            // `\n`): `end` never lies inside a comment otherwise.
             let i = self.comments.partition_point(|c| c.end < end);
             match self.comments.get(i) {
-                Some(c) if c.end == end && c.start >= start => end = c.start,
+                Some(c) if c.start < end && c.start >= start => end = c.start,
                 _ => return end,
             }
         }
@@ -103,19 +106,32 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 
-fn is_ident_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+/// ASCII letters, digits and `_`: one lookup, as every byte of every name
+/// goes through it.
+const IDENT_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
+pub(crate) fn is_ident_char(b: u8) -> bool {
+    IDENT_CHARS[usize::from(b)]
 }
 
 /// End of the string token starting at `start` (a `"`), or `Err(end of
 /// line)` when it is not closed on its line.
 pub(crate) fn string_end(bytes: &[u8], start: usize) -> Result<usize, usize> {
     let mut i = start + 1;
-    while i < bytes.len() {
+    while let Some(n) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[i.min(bytes.len())..]) {
+        i += n;
         match bytes[i] {
             b'"' => return Ok(i + 1),
             b'\n' => return Err(i),
-            b'\\' if i + 1 < bytes.len() && bytes[i + 1] != b'\n' => i += 2,
+            b'\\' if bytes.get(i + 1).is_some_and(|&b| b != b'\n') => i += 2,
             _ => i += 1,
         }
     }
@@ -136,22 +152,22 @@ fn comment_end(text: &str, start: usize) -> Result<usize, ()> {
 /// Does the line starting at `i` (first non-blank byte) look like an item
 /// start: an item keyword, then a name, a string or `{`?
 fn looks_like_item(bytes: &[u8], i: usize) -> bool {
-    ITEM_KEYWORDS.iter().any(|kw| {
-        let kb = kw.as_bytes();
-        if !bytes[i..].starts_with(kb) {
-            return false;
-        }
-        let mut j = i + kb.len();
-        if bytes.get(j).is_some_and(|&b| is_ident_char(b)) {
-            return false;
-        }
-        while bytes.get(j).is_some_and(|&b| b == b' ' || b == b'\t') {
-            j += 1;
-        }
-        bytes
-            .get(j)
-            .is_some_and(|&b| is_ident_start(b) || b == b'"' || b == b'{')
-    })
+    let word = &bytes[i..i + ident_len(bytes, i)];
+    if !ITEM_KEYWORDS.iter().any(|kw| kw.as_bytes() == word) {
+        return false;
+    }
+    let mut j = i + word.len();
+    while bytes.get(j).is_some_and(|&b| b == b' ' || b == b'\t') {
+        j += 1;
+    }
+    bytes
+        .get(j)
+        .is_some_and(|&b| is_ident_start(b) || b == b'"' || b == b'{')
+}
+
+/// Length of the run of name characters at `i`.
+fn ident_len(bytes: &[u8], i: usize) -> usize {
+    bytes[i..].iter().take_while(|&&b| is_ident_char(b)).count()
 }
 
 /// Scans the whole file once.
@@ -212,11 +228,13 @@ pub(crate) fn scan(text: &str) -> Scan {
                 }
             },
             _ if is_ident_start(b) => {
-                let mut j = i + 1;
-                while j < bytes.len() && is_ident_char(bytes[j]) {
-                    j += 1;
-                }
-                if matches!(&text[i..j], "and" | "or" | "not" | "in" | "if" | "where") {
+                let j = i + ident_len(bytes, i);
+                if j - i <= 5
+                    && matches!(
+                        &bytes[i..j],
+                        b"and" | b"or" | b"not" | b"in" | b"if" | b"where"
+                    )
+                {
                     bump = 1;
                 }
                 j
