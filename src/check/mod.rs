@@ -160,8 +160,8 @@ pub(crate) struct Checker<'d> {
     pub(crate) aliases: Vec<String>,
     /// The aliases of the route being checked.
     pub(crate) route_aliases: Vec<String>,
-    /// (object, key field, key expression, span, unit index) per target.
-    pub(crate) keys: Vec<(String, String, TExpr, Span, usize)>,
+    /// (object, key field, literal prefix of the key, span, unit index) per target.
+    pub(crate) keys: Vec<(String, String, Option<String>, Span, usize)>,
     pub(crate) unit_index: usize,
     /// "A before B" edges between destination objects.
     pub(crate) edges: Vec<(String, String)>,
@@ -175,10 +175,6 @@ pub(crate) struct Checker<'d> {
     /// Typed `where` rules and `dedupe` per source object index.
     pub(crate) source_filters: IndexMap<u32, (Vec<TExpr>, Option<crate::plan::DedupePlan>)>,
     pub(crate) placeholder_plans: Vec<crate::plan::PlaceholderPlan>,
-    /// Where each custom field was declared: (object, field) → span.
-    pub(crate) declared_spans: HashMap<(String, String), Span>,
-    /// Objects declared with `custom object`.
-    pub(crate) new_objects: Vec<String>,
     /// Lookup targets named in `custom` blocks, checked after all declarations.
     pub(crate) pending_lookups: Vec<(String, Span, Arc<SourceFile>)>,
 }
@@ -219,9 +215,7 @@ impl<'d> Checker<'d> {
             source_rules: Vec::new(),
             source_filters: IndexMap::new(),
             placeholder_plans: Vec::new(),
-            declared_spans: HashMap::new(),
             pending_lookups: Vec::new(),
-            new_objects: Vec::new(),
         }
     }
 
@@ -347,18 +341,17 @@ impl<'d> Checker<'d> {
         let tests = std::mem::take(&mut self.tests);
         self.diags
             .extend(tests::run_tests(&plan, &tests, &self.file));
-        let custom = self
-            .dest
-            .values()
-            .filter(|o| !o.declared.is_empty() || self.new_objects.contains(&o.name))
-            .map(|o| CustomDecl {
-                object: o.name.clone(),
-                new_object: self.new_objects.contains(&o.name),
-                fields: o
-                    .declared
-                    .iter()
-                    .filter_map(|f| o.fields.get(f).cloned())
-                    .collect(),
+        // The checker is done with its objects: move the declared fields out.
+        let custom = std::mem::take(&mut self.dest)
+            .into_values()
+            .filter(|o| o.has_declared() || o.new_object)
+            .map(|o| {
+                let o = Arc::try_unwrap(o).unwrap_or_else(|shared| (*shared).clone());
+                CustomDecl {
+                    object: o.name.clone(),
+                    new_object: o.new_object,
+                    fields: o.into_declared(),
+                }
             })
             .collect();
         if self.options.strict {
