@@ -312,7 +312,6 @@ impl DestObj {
     pub fn reserve_declared(&mut self, n: usize) {
         self.declared.fields.reserve(n);
         self.declared.spans.reserve(n);
-        self.declared.by_name.reserve(n);
     }
 
     /// Moves the declared fields out, in declaration order.
@@ -343,37 +342,79 @@ pub enum FieldLookup {
     TooDeep,
 }
 
-/// The fields a spec declares on one object, in declaration order, with an
-/// index sorted by name: no key strings to allocate, and lookups stay
-/// logarithmic however many fields a `custom` block declares.
+/// The fields a spec declares on one object, in declaration order. Found by
+/// a linear search while there are few (no key strings to allocate), through
+/// an index sorted by name once there are many.
 #[derive(Clone, Default)]
 struct DeclaredFields {
     fields: Vec<Field>,
     /// Where each field's name is written.
     spans: Vec<Span>,
-    /// Indices into `fields`, ordered by field name.
+    /// Indices into `fields` ordered by field name; empty until `fields`
+    /// outgrows [`DeclaredFields::LINEAR`].
     by_name: Vec<u32>,
 }
 
 impl DeclaredFields {
+    const LINEAR: usize = 16;
+
+    fn get(&self, name: &str) -> Option<&Field> {
+        if self.by_name.is_empty() {
+            return self.fields.iter().find(|f| f.name == name);
+        }
+        let at = self.sorted_position(name).ok()?;
+        Some(&self.fields[self.by_name[at] as usize])
+    }
+
     /// Where `name` is (`Ok`) or would go (`Err`) in `by_name`.
-    fn find(&self, name: &str) -> Result<usize, usize> {
+    fn sorted_position(&self, name: &str) -> Result<usize, usize> {
         self.by_name
             .binary_search_by(|&i| self.fields[i as usize].name.as_str().cmp(name))
     }
 
-    fn get(&self, name: &str) -> Option<&Field> {
-        let at = self.find(name).ok()?;
-        Some(&self.fields[self.by_name[at] as usize])
-    }
-
+    /// Adds a field whose name is not declared yet.
     fn push(&mut self, field: Field, span: Span) {
-        let at = match self.find(&field.name) {
-            Ok(_) => return,
-            Err(at) => at,
-        };
-        self.by_name.insert(at, self.fields.len() as u32);
+        let i = self.fields.len() as u32;
         self.fields.push(field);
         self.spans.push(span);
+        if !self.by_name.is_empty() {
+            let name = &self.fields[i as usize].name;
+            let at = self.sorted_position(name).unwrap_or_else(|at| at);
+            self.by_name.insert(at, i);
+        } else if self.fields.len() > Self::LINEAR {
+            self.by_name = (0..self.fields.len() as u32).collect();
+            let fields = &self.fields;
+            self.by_name
+                .sort_by(|&a, &b| fields[a as usize].name.cmp(&fields[b as usize].name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_fields_are_found_before_and_after_the_index_is_built() {
+        let mut obj = DestObj::new_custom("Thing__c");
+        let names: Vec<String> = (0..40).rev().map(|i| format!("F{i}__c")).collect();
+        for (n, name) in names.iter().enumerate() {
+            obj.declare(
+                Field::new(name.as_str(), FieldType::Date),
+                Span::new(n, n + 1),
+            );
+            // Every field declared so far is found, and only those.
+            for earlier in &names[..=n] {
+                assert_eq!(obj.field(earlier).map(|f| &f.name), Some(earlier));
+            }
+            assert!(obj.field("Missing__c").is_none());
+        }
+        // Declaration order is kept for iteration, spans and the manifest.
+        let order: Vec<&str> = obj.fields().map(|(n, _)| n).collect();
+        assert_eq!(order, names.iter().map(String::as_str).collect::<Vec<_>>());
+        let spans: Vec<usize> = obj.declared_names().map(|(_, s)| s.start).collect();
+        assert_eq!(spans, (0..40).collect::<Vec<_>>());
+        let moved: Vec<String> = obj.into_declared().into_iter().map(|f| f.name).collect();
+        assert_eq!(moved, names);
     }
 }

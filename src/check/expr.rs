@@ -32,6 +32,8 @@ pub struct Infer<'a, 'd> {
     pub diags: &'a mut Diagnostics,
     pub file: &'a Arc<SourceFile>,
     pub lineage: Lineage,
+    /// Lineage texts shared across fields.
+    pub texts: &'a mut Texts,
     /// Names of aliases in other routes, to explain an unknown name.
     pub foreign_aliases: &'a [String],
     /// Aliases of the route being checked (a later one used early is E0204,
@@ -122,7 +124,7 @@ impl Infer<'_, '_> {
     }
 
     fn func_note(&mut self, f: &str) {
-        note(&mut self.lineage.functions, f, "", "");
+        note(&mut self.lineage.functions, self.texts, f, "", "");
     }
 
     /// Infers `e` in `scope`.
@@ -292,7 +294,7 @@ impl Infer<'_, '_> {
         let first = &segs[0];
         if let Some((_, target, object)) = scope.aliases.iter().find(|(a, _, _)| *a == first.name) {
             if segs.len() == 1 {
-                note(&mut self.lineage.columns, "→ ", object, "");
+                note(&mut self.lineage.columns, self.texts, "→ ", object, "");
                 return texpr(
                     TExprKind::Produced(*target),
                     Ty::Produced { target: *target },
@@ -303,7 +305,13 @@ impl Infer<'_, '_> {
             }
         }
         if first.name == "export" && segs.len() == 2 && segs[1].name == "taken_at" {
-            note(&mut self.lineage.columns, "export.taken_at", "", "");
+            note(
+                &mut self.lineage.columns,
+                self.texts,
+                "export.taken_at",
+                "",
+                "",
+            );
             return texpr(TExprKind::TakenAt, Ty::DateTime, false, false, span);
         }
         if let Some(keys) = &scope.group {
@@ -311,7 +319,13 @@ impl Infer<'_, '_> {
                 let key = &keys[k].1;
                 if segs.len() == 1 {
                     let object = &self.env.obj(scope.object).name;
-                    note(&mut self.lineage.columns, object, ".", &first.name);
+                    note(
+                        &mut self.lineage.columns,
+                        self.texts,
+                        object,
+                        ".",
+                        &first.name,
+                    );
                     return texpr(
                         TExprKind::GroupKey(k as u32),
                         key.ty.clone(),
@@ -398,13 +412,25 @@ impl Infer<'_, '_> {
                 obj.columns[c as usize].nullable,
             );
             let prefix = prefix.unwrap_or(&obj.name);
-            note(&mut self.lineage.columns, prefix, ".", &first.name);
+            note(
+                &mut self.lineage.columns,
+                self.texts,
+                prefix,
+                ".",
+                &first.name,
+            );
             return texpr(TExprKind::Column(c), ty, nullable, false, span);
         }
         if let Some((rel, to, many, nullable)) = self.env.relation(object, &first.name) {
             let prefix = prefix.unwrap_or(&self.env.obj(object).name);
             if segs.len() == 1 {
-                note(&mut self.lineage.columns, prefix, ".", &first.name);
+                note(
+                    &mut self.lineage.columns,
+                    self.texts,
+                    prefix,
+                    ".",
+                    &first.name,
+                );
                 let rec = Ty::Record { object: to };
                 let ty = if many { Ty::list(rec) } else { rec };
                 return texpr(
@@ -560,7 +586,13 @@ impl Infer<'_, '_> {
                 );
                 self.report(d);
             }
-            note(&mut self.lineage.functions, "values ", &name.name, "");
+            note(
+                &mut self.lineage.functions,
+                self.texts,
+                "values ",
+                &name.name,
+                "",
+            );
             let info = &self.symbols.maps[map as usize];
             // A list key maps element by element.
             let (key_item, list_key) = match &key.ty {
@@ -599,7 +631,13 @@ impl Infer<'_, '_> {
             );
         }
         if let Some(table) = self.symbols.table_use(&name.name) {
-            note(&mut self.lineage.functions, "table ", &name.name, "");
+            note(
+                &mut self.lineage.functions,
+                self.texts,
+                "table ",
+                &name.name,
+                "",
+            );
             let Some(m) = member else {
                 return texpr(
                     TExprKind::Table {
@@ -1079,14 +1117,37 @@ fn concat3(a: &str, b: &str, c: &str) -> String {
     s
 }
 
-/// Adds the lineage entry `a` `b` `c` to `list` unless it is there; the text
-/// is only built when it is new (most entries repeat within an expression).
-fn note(list: &mut Vec<String>, a: &str, b: &str, c: &str) {
+/// Adds the lineage entry `a` `b` `c` to `list` unless it is there.
+fn note(list: &mut Vec<Arc<str>>, texts: &mut Texts, a: &str, b: &str, c: &str) {
     let len = a.len() + b.len() + c.len();
     let present = list.iter().any(|x| {
         x.len() == len && x.starts_with(a) && x[a.len()..].starts_with(b) && x.ends_with(c)
     });
     if !present {
-        list.push(concat3(a, b, c));
+        list.push(texts.get(a, b, c));
+    }
+}
+
+/// Lineage texts of one check, each allocated once: every field that reads
+/// `contacts.email` shares one `Arc`.
+#[derive(Default)]
+pub struct Texts {
+    set: foldhash::HashSet<Arc<str>>,
+    scratch: String,
+}
+
+impl Texts {
+    /// The text `a` `b` `c`.
+    pub fn get(&mut self, a: &str, b: &str, c: &str) -> Arc<str> {
+        self.scratch.clear();
+        self.scratch.push_str(a);
+        self.scratch.push_str(b);
+        self.scratch.push_str(c);
+        if let Some(t) = self.set.get(self.scratch.as_str()) {
+            return Arc::clone(t);
+        }
+        let t: Arc<str> = Arc::from(self.scratch.as_str());
+        self.set.insert(Arc::clone(&t));
+        t
     }
 }

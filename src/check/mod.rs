@@ -168,6 +168,8 @@ pub(crate) struct Checker<'d> {
     /// Target objects in spec order.
     pub(crate) targets_seen: Vec<String>,
     pub(crate) options: crate::plan::PlanOptions,
+    /// Lineage texts, shared by the fields that name the same column.
+    pub(crate) texts: expr::Texts,
     units: Vec<Unit>,
     references: Vec<crate::plan::ReferencePlan>,
     tests: Vec<ast::TestBlock>,
@@ -209,6 +211,7 @@ impl<'d> Checker<'d> {
                 multi_value_separator: defaults
                     .map_or(";".into(), |d| d.multi_value_separator.clone()),
             },
+            texts: expr::Texts::default(),
             units: Vec::new(),
             references: Vec::new(),
             tests: Vec::new(),
@@ -256,6 +259,7 @@ impl<'d> Checker<'d> {
         self.env = SourceEnv::new(self.env.desc, self.declared_columns(&items));
         self.validate_lookups();
         self.collect_routing(&items);
+        self.units.reserve(items.len());
         for (file, item) in &items {
             if Arc::ptr_eq(file, &project.main.file) {
                 self.with_file(file, |c| c.unit_item(item));

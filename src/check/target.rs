@@ -103,9 +103,9 @@ impl<'d> Checker<'d> {
             return None;
         };
         let mut key: Option<(FieldPlan, Span)> = None;
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(t.body.len());
         let mut lookups = Vec::new();
-        let mut assigned: Vec<Cow<'_, str>> = Vec::new();
+        let mut assigned: Vec<Cow<'_, str>> = Vec::with_capacity(t.body.len());
         let mut unresolved = false;
         for stmt in &t.body {
             let path = stmt.kind.field();
@@ -492,6 +492,7 @@ impl<'d> Checker<'d> {
             diags: &mut self.diags,
             file: &self.file,
             lineage: Lineage::default(),
+            texts: &mut self.texts,
             foreign_aliases: &self.aliases,
             route_aliases: &self.route_aliases,
         }
