@@ -20,7 +20,7 @@ mod tests;
 pub mod types;
 mod units;
 
-pub use project::{load_project, reader_beside, Parsed, Project};
+pub use project::{load_project, reader_beside, standard_registry, Parsed, Project};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
 use crate::plan::{Plan, TExpr, Unit};
@@ -59,7 +59,7 @@ pub type ReadFile<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 /// Parses and checks one file from disk with the standard descriptors.
 pub fn check_file(file: &Arc<SourceFile>) -> Diagnostics {
     let (project, mut diags) = project::from_source(file);
-    match Registry::standard() {
+    match standard_registry(&project) {
         Ok(reg) => {
             let read = project::reader_beside(&file.name);
             let (_, more) = check(&project, &reg, &read);
