@@ -4,7 +4,7 @@
 use super::env::{Declared, DestObj};
 use super::expr::{literal, Scope};
 use super::symbols::{literal_value, TableInfo};
-use super::types::{assign, field_type, TYPE_NAMES};
+use super::types::{assign, field_type};
 use super::{Checker, ReadFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, SourceFile};
 use crate::plan::{
@@ -132,7 +132,10 @@ impl Checker<'_> {
                 let d = Diagnostic::new(codes::E0315, msg)
                     .in_file(&self.file)
                     .label(t.span, "invalid type")
-                    .maybe_help(did_you_mean(&t.name.name, TYPE_NAMES.iter().copied()));
+                    .maybe_help(did_you_mean(
+                        &t.name.name,
+                        crate::schema::types::spec_type_names(),
+                    ));
                 self.diags.push(d);
                 None
             }

@@ -17,6 +17,7 @@ mod embedded;
 mod field;
 pub mod model;
 mod spans;
+mod type_string;
 pub mod types;
 mod validate;
 mod yaml;
