@@ -646,3 +646,149 @@ fn a_broken_override_is_reported_in_its_file() {
     let missing = Registry::with_overrides(Path::new("/nonexistent/ferry-schemas")).unwrap_err();
     assert_eq!(missing.0[0].code.id, "E1001");
 }
+
+// ── type notations ──────────────────────────────────────────────────────
+
+/// What both notations of a type make of the same texts: a spec's `custom`
+/// field types (lenient about arguments a type does not use) and a
+/// descriptor's type strings (strict, with positions and hints). One table so
+/// a change to the shared vocabulary shows in both columns.
+#[test]
+fn type_notations_snapshot() {
+    use ferry::syntax::ast::ItemKind;
+    let texts = [
+        "text",
+        "text(80)",
+        "text(0)",
+        "text(131072)",
+        "text(131073)",
+        "text(4294967295)",
+        "text(4294967296)",
+        "text(\"a\")",
+        "text(1, 2)",
+        "text()",
+        "Text(5)",
+        "string(10)",
+        "string",
+        "str",
+        "textarea",
+        "textarea(5)",
+        "textarea(0)",
+        "int",
+        "integer",
+        "integer(3)",
+        "decimal",
+        "number",
+        "number(18, 2)",
+        "number(18)",
+        "number(5, 7)",
+        "number(39)",
+        "number(0)",
+        "number(38, 38)",
+        "number(1, 2, 3)",
+        "number(\"x\")",
+        "number(5, 300)",
+        "decimal(10, 2)",
+        "percent",
+        "percent(2)",
+        "currency",
+        "boolean",
+        "bool",
+        "bool(1)",
+        "date",
+        "date(3)",
+        "datetime",
+        "email",
+        "phone",
+        "url",
+        "picklist",
+        "picklist(\"a\", \"b\")",
+        "picklist(1)",
+        "picklist(\"a\", 2)",
+        "picklist(A)",
+        "enum(\"x\")",
+        "Enum(\"x\")",
+        "multipicklist(\"a\")",
+        "multipicklist",
+        "list<text>",
+        "list<text(20)>",
+        "list<list<text>>",
+        "list<txt>",
+        "list",
+        "list(text)",
+        "list<>",
+        "lookup",
+        "lookup(Account)",
+        "lookup(Account, Contact)",
+        "lookup(Account|Contact)",
+        "lookup(1)",
+        "lookup(\"A\")",
+        "lookup(Account(3))",
+        "owner",
+        "owner(1)",
+        "id",
+        "id(1)",
+        "composite",
+        "txt",
+        "varchar(9)",
+        "timestamp",
+        "texts",
+        "picklst(\"a\")",
+        "",
+        "text(80",
+        "list<text",
+        " list< text > ",
+        "picklist(\"a",
+        "text(80) x",
+        "number(99999999999999999999)",
+        "TEXT(80)",
+        "Integer(2)",
+        "DATE",
+        "Composite(1)",
+        "number(5, \"x\")",
+        "number(\"x\", 5)",
+        "text(\"a\", 0)",
+        "list<list<txt>>",
+        "list<text, date>",
+        "list<\"a\">",
+        "lookup(A, 1)",
+        "lookup(\"A\", B)",
+        "lookup(A|1)",
+        "picklist(\"a\", B)",
+        "picklist(\"a\", \"a\")",
+        "enum(1, \"b\")",
+        "multipicklist(M)",
+        "decimal(0, 0)",
+        "number(38, 0)",
+        "number(10, 11)",
+        "textarea(131073)",
+    ];
+    let mut out = String::new();
+    for t in texts {
+        let spec_text =
+            format!("migration actimo -> salesforce\ncustom object T__c {{\n  F__c : {t}\n}}\n");
+        let file = SourceFile::new("t.ferry", spec_text);
+        let (spec, d) = ferry::syntax::parse(&file);
+        let in_spec = if d.has_errors() {
+            "(does not parse)".to_string()
+        } else {
+            let ty = spec.items.iter().find_map(|i| match &i.kind {
+                ItemKind::Custom(c) => c.fields.first().map(|f| f.ty.clone()),
+                _ => None,
+            });
+            match ty.map(|ty| ferry::check::types::field_type(&ty)) {
+                Some(Ok(ft)) => format!("{ft:?}"),
+                Some(Err(msg)) => format!("error: {msg}"),
+                None => "(no field)".to_string(),
+            }
+        };
+        let in_descriptor = match ferry::schema::types::parse_type_detailed(t) {
+            Ok(ft) => format!("{ft:?}"),
+            Err(e) => format!("error at {:?}: {} (help: {:?})", e.at, e.message, e.help),
+        };
+        out.push_str(&format!(
+            "{t:?}\n  spec:       {in_spec}\n  descriptor: {in_descriptor}\n"
+        ));
+    }
+    insta::assert_snapshot!(out);
+}

@@ -8,7 +8,6 @@
 
 use super::env::SourceEnv;
 use super::symbols::Symbols;
-use super::types::column_ty;
 use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic, Diagnostics, SourceFile};
 use crate::plan::{Agg, BinOp, Func, Lineage, TExpr, TExprKind, Ty};
 use crate::span::Span;
@@ -33,6 +32,8 @@ pub struct Infer<'a, 'd> {
     pub diags: &'a mut Diagnostics,
     pub file: &'a Arc<SourceFile>,
     pub lineage: Lineage,
+    /// Lineage texts shared across fields.
+    pub texts: &'a mut Texts,
     /// Names of aliases in other routes, to explain an unknown name.
     pub foreign_aliases: &'a [String],
     /// Aliases of the route being checked (a later one used early is E0204,
@@ -123,15 +124,7 @@ impl Infer<'_, '_> {
     }
 
     fn func_note(&mut self, f: &str) {
-        if !self.lineage.functions.iter().any(|x| x == f) {
-            self.lineage.functions.push(f.to_string());
-        }
-    }
-
-    fn column_note(&mut self, c: String) {
-        if !self.lineage.columns.contains(&c) {
-            self.lineage.columns.push(c);
-        }
+        note(&mut self.lineage.functions, self.texts, f, "", "");
     }
 
     /// Infers `e` in `scope`.
@@ -301,7 +294,7 @@ impl Infer<'_, '_> {
         let first = &segs[0];
         if let Some((_, target, object)) = scope.aliases.iter().find(|(a, _, _)| *a == first.name) {
             if segs.len() == 1 {
-                self.column_note(format!("→ {object}"));
+                note(&mut self.lineage.columns, self.texts, "→ ", object, "");
                 return texpr(
                     TExprKind::Produced(*target),
                     Ty::Produced { target: *target },
@@ -312,18 +305,27 @@ impl Infer<'_, '_> {
             }
         }
         if first.name == "export" && segs.len() == 2 && segs[1].name == "taken_at" {
-            self.column_note("export.taken_at".into());
+            note(
+                &mut self.lineage.columns,
+                self.texts,
+                "export.taken_at",
+                "",
+                "",
+            );
             return texpr(TExprKind::TakenAt, Ty::DateTime, false, false, span);
         }
         if let Some(keys) = &scope.group {
             if let Some(k) = keys.iter().position(|(n, _)| *n == first.name) {
                 let key = &keys[k].1;
                 if segs.len() == 1 {
-                    self.column_note(format!(
-                        "{}.{}",
-                        self.env.obj(scope.object).name,
-                        first.name
-                    ));
+                    let object = &self.env.obj(scope.object).name;
+                    note(
+                        &mut self.lineage.columns,
+                        self.texts,
+                        object,
+                        ".",
+                        &first.name,
+                    );
                     return texpr(
                         TExprKind::GroupKey(k as u32),
                         key.ty.clone(),
@@ -373,22 +375,30 @@ impl Infer<'_, '_> {
     }
 
     fn path_in_record(&mut self, segs: &[Ident], object: u32, span: Span) -> TExpr {
-        let root = self.env.obj(object).name.clone();
-        self.path_from(segs, object, span, &root)
+        self.path_from(segs, object, span, None)
     }
 
-    /// `prefix` is the path so far, for lineage: `contacts.creator`.
-    fn path_from(&mut self, segs: &[Ident], object: u32, span: Span, prefix: &str) -> TExpr {
+    /// `prefix` is the path so far, for lineage (`contacts.creator`); `None`
+    /// stands for the name of `object` itself.
+    fn path_from(
+        &mut self,
+        segs: &[Ident],
+        object: u32,
+        span: Span,
+        prefix: Option<&str>,
+    ) -> TExpr {
         let first = &segs[0];
-        let obj_name = self.env.obj(object).name.clone();
-        if let Some(c) = self.env.obj(object).column(&first.name) {
+        let obj = self.env.obj(object);
+        if let Some(c) = obj.column(&first.name) {
             if segs.len() > 1 {
                 let d = self
                     .err(
                         codes::E0223,
                         format!(
-                            "`{}` is a column of `{obj_name}`, it has no `.{}`",
-                            first.name, segs[1].name
+                            "`{}` is a column of `{}`, it has no `.{}`",
+                            first.name,
+                            self.env.obj(object).name,
+                            segs[1].name
                         ),
                         segs[1].span,
                         "no such part",
@@ -397,14 +407,30 @@ impl Infer<'_, '_> {
                 self.report(d);
                 return poisoned(span);
             }
-            let col = &self.env.obj(object).columns[c as usize];
-            let (ty, nullable) = (column_ty(&col.ty), col.nullable);
-            self.column_note(format!("{prefix}.{}", first.name));
+            let (ty, nullable) = (
+                obj.tys[c as usize].clone(),
+                obj.columns[c as usize].nullable,
+            );
+            let prefix = prefix.unwrap_or(&obj.name);
+            note(
+                &mut self.lineage.columns,
+                self.texts,
+                prefix,
+                ".",
+                &first.name,
+            );
             return texpr(TExprKind::Column(c), ty, nullable, false, span);
         }
         if let Some((rel, to, many, nullable)) = self.env.relation(object, &first.name) {
+            let prefix = prefix.unwrap_or(&self.env.obj(object).name);
             if segs.len() == 1 {
-                self.column_note(format!("{prefix}.{}", first.name));
+                note(
+                    &mut self.lineage.columns,
+                    self.texts,
+                    prefix,
+                    ".",
+                    &first.name,
+                );
                 let rec = Ty::Record { object: to };
                 let ty = if many { Ty::list(rec) } else { rec };
                 return texpr(
@@ -415,7 +441,8 @@ impl Infer<'_, '_> {
                     span,
                 );
             }
-            let inner = self.path_from(&segs[1..], to, span, &format!("{prefix}.{}", first.name));
+            let nested = concat3(prefix, ".", &first.name);
+            let inner = self.path_from(&segs[1..], to, span, Some(&nested));
             if inner.ty == Ty::Never {
                 return inner;
             }
@@ -440,6 +467,7 @@ impl Infer<'_, '_> {
                 span,
             );
         }
+        let obj_name = self.env.obj(object).name.clone();
         let mut names: Vec<String> = self
             .env
             .obj(object)
@@ -502,8 +530,7 @@ impl Infer<'_, '_> {
             self.report(d);
             return poisoned(span);
         };
-        let prefix = self.env.obj(object).name.clone();
-        let inner = self.path_from(std::slice::from_ref(name), object, name.span, &prefix);
+        let inner = self.path_from(std::slice::from_ref(name), object, name.span, None);
         if inner.ty == Ty::Never {
             return inner;
         }
@@ -559,34 +586,36 @@ impl Infer<'_, '_> {
                 );
                 self.report(d);
             }
-            self.func_note(&format!("values {}", name.name));
+            note(
+                &mut self.lineage.functions,
+                self.texts,
+                "values ",
+                &name.name,
+                "",
+            );
             let info = &self.symbols.maps[map as usize];
             // A list key maps element by element.
             let (key_item, list_key) = match &key.ty {
-                Ty::List { item } => ((**item).clone(), true),
-                t => (t.clone(), false),
+                Ty::List { item } => (&**item, true),
+                t => (t, false),
             };
             let mut ty = if info.all_bool && !info.keeps {
                 Ty::Bool
             } else {
                 Ty::Enum {
-                    values: info.outputs.clone().into(),
+                    values: Arc::clone(&info.outputs),
                 }
             };
             if info.keeps {
-                ty = join(&ty, &key_item);
+                ty = join(&ty, key_item);
             }
             let nullable = !list_key
                 && (key.nullable
                     || info.gives_null
-                    || (!info.has_else && !self.symbols.covers(map, &key_item)));
+                    || (!info.has_else && !self.symbols.covers(map, key_item)));
             let fallible = key.fallible;
-            let probe = TExpr {
-                ty: key_item,
-                ..key.clone()
-            };
             self.symbols
-                .check_coverage(map, &probe, self.file, self.diags);
+                .check_coverage(map, key_item, key.span, self.file, self.diags);
             if list_key {
                 ty = Ty::list(ty);
             }
@@ -602,7 +631,13 @@ impl Infer<'_, '_> {
             );
         }
         if let Some(table) = self.symbols.table_use(&name.name) {
-            self.func_note(&format!("table {}", name.name));
+            note(
+                &mut self.lineage.functions,
+                self.texts,
+                "table ",
+                &name.name,
+                "",
+            );
             let Some(m) = member else {
                 return texpr(
                     TExprKind::Table {
@@ -1071,4 +1106,48 @@ pub fn literal(l: &Literal, span: Span) -> TExpr {
         Literal::Null => (Value::Null, Ty::Null, true),
     };
     texpr(TExprKind::Lit(v), ty, nullable, false, span)
+}
+
+/// `a`, `b` and `c` joined into one string of exactly their length.
+fn concat3(a: &str, b: &str, c: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len() + c.len());
+    s.push_str(a);
+    s.push_str(b);
+    s.push_str(c);
+    s
+}
+
+/// Adds the lineage entry `a` `b` `c` to `list` unless it is there.
+fn note(list: &mut Vec<Arc<str>>, texts: &mut Texts, a: &str, b: &str, c: &str) {
+    let len = a.len() + b.len() + c.len();
+    let present = list.iter().any(|x| {
+        x.len() == len && x.starts_with(a) && x[a.len()..].starts_with(b) && x.ends_with(c)
+    });
+    if !present {
+        list.push(texts.get(a, b, c));
+    }
+}
+
+/// Lineage texts of one check, each allocated once: every field that reads
+/// `contacts.email` shares one `Arc`.
+#[derive(Default)]
+pub struct Texts {
+    set: foldhash::HashSet<Arc<str>>,
+    scratch: String,
+}
+
+impl Texts {
+    /// The text `a` `b` `c`.
+    pub fn get(&mut self, a: &str, b: &str, c: &str) -> Arc<str> {
+        self.scratch.clear();
+        self.scratch.push_str(a);
+        self.scratch.push_str(b);
+        self.scratch.push_str(c);
+        if let Some(t) = self.set.get(self.scratch.as_str()) {
+            return Arc::clone(t);
+        }
+        let t: Arc<str> = Arc::from(self.scratch.as_str());
+        self.set.insert(Arc::clone(&t));
+        t
+    }
 }

@@ -20,7 +20,7 @@ mod tests;
 pub mod types;
 mod units;
 
-pub use project::{load_project, reader_beside, Parsed, Project};
+pub use project::{load_project, reader_beside, standard_registry, Parsed, Project};
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
 use crate::plan::{Plan, TExpr, Unit};
@@ -59,7 +59,7 @@ pub type ReadFile<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 /// Parses and checks one file from disk with the standard descriptors.
 pub fn check_file(file: &Arc<SourceFile>) -> Diagnostics {
     let (project, mut diags) = project::from_source(file);
-    match Registry::standard() {
+    match standard_registry(&project) {
         Ok(reg) => {
             let read = project::reader_beside(&file.name);
             let (_, more) = check(&project, &reg, &read);
@@ -160,14 +160,16 @@ pub(crate) struct Checker<'d> {
     pub(crate) aliases: Vec<String>,
     /// The aliases of the route being checked.
     pub(crate) route_aliases: Vec<String>,
-    /// (object, key field, key expression, span, unit index) per target.
-    pub(crate) keys: Vec<(String, String, TExpr, Span, usize)>,
+    /// (object, key field, literal prefix of the key, span, unit index) per target.
+    pub(crate) keys: Vec<(String, String, Option<String>, Span, usize)>,
     pub(crate) unit_index: usize,
     /// "A before B" edges between destination objects.
     pub(crate) edges: Vec<(String, String)>,
     /// Target objects in spec order.
     pub(crate) targets_seen: Vec<String>,
     pub(crate) options: crate::plan::PlanOptions,
+    /// Lineage texts, shared by the fields that name the same column.
+    pub(crate) texts: expr::Texts,
     units: Vec<Unit>,
     references: Vec<crate::plan::ReferencePlan>,
     tests: Vec<ast::TestBlock>,
@@ -175,10 +177,6 @@ pub(crate) struct Checker<'d> {
     /// Typed `where` rules and `dedupe` per source object index.
     pub(crate) source_filters: IndexMap<u32, (Vec<TExpr>, Option<crate::plan::DedupePlan>)>,
     pub(crate) placeholder_plans: Vec<crate::plan::PlaceholderPlan>,
-    /// Where each custom field was declared: (object, field) → span.
-    pub(crate) declared_spans: HashMap<(String, String), Span>,
-    /// Objects declared with `custom object`.
-    pub(crate) new_objects: Vec<String>,
     /// Lookup targets named in `custom` blocks, checked after all declarations.
     pub(crate) pending_lookups: Vec<(String, Span, Arc<SourceFile>)>,
 }
@@ -213,15 +211,14 @@ impl<'d> Checker<'d> {
                 multi_value_separator: defaults
                     .map_or(";".into(), |d| d.multi_value_separator.clone()),
             },
+            texts: expr::Texts::default(),
             units: Vec::new(),
             references: Vec::new(),
             tests: Vec::new(),
             source_rules: Vec::new(),
             source_filters: IndexMap::new(),
             placeholder_plans: Vec::new(),
-            declared_spans: HashMap::new(),
             pending_lookups: Vec::new(),
-            new_objects: Vec::new(),
         }
     }
 
@@ -262,6 +259,7 @@ impl<'d> Checker<'d> {
         self.env = SourceEnv::new(self.env.desc, self.declared_columns(&items));
         self.validate_lookups();
         self.collect_routing(&items);
+        self.units.reserve(items.len());
         for (file, item) in &items {
             if Arc::ptr_eq(file, &project.main.file) {
                 self.with_file(file, |c| c.unit_item(item));
@@ -347,18 +345,17 @@ impl<'d> Checker<'d> {
         let tests = std::mem::take(&mut self.tests);
         self.diags
             .extend(tests::run_tests(&plan, &tests, &self.file));
-        let custom = self
-            .dest
-            .values()
-            .filter(|o| !o.declared.is_empty() || self.new_objects.contains(&o.name))
-            .map(|o| CustomDecl {
-                object: o.name.clone(),
-                new_object: self.new_objects.contains(&o.name),
-                fields: o
-                    .declared
-                    .iter()
-                    .filter_map(|f| o.fields.get(f).cloned())
-                    .collect(),
+        // The checker is done with its objects: move the declared fields out.
+        let custom = std::mem::take(&mut self.dest)
+            .into_values()
+            .filter(|o| o.has_declared() || o.new_object)
+            .map(|o| {
+                let o = Arc::try_unwrap(o).unwrap_or_else(|shared| (*shared).clone());
+                CustomDecl {
+                    object: o.name.clone(),
+                    new_object: o.new_object,
+                    fields: o.into_declared(),
+                }
             })
             .collect();
         if self.options.strict {

@@ -298,13 +298,13 @@ impl ExprVisitor<'_, '_> {
     }
 
     fn body(&mut self, stmts: &[Stmt]) {
-        let mut seen: HashMap<String, (Span, bool)> = HashMap::new();
+        let mut seen: HashMap<PathKey<'_>, (Span, bool)> = HashMap::with_capacity(stmts.len());
         for s in stmts {
             let field = s.kind.field();
             let is_key = matches!(s.kind, StmtKind::Key { .. });
             // Two `key` statements are E0505, reported by the type checker.
             if let Some((first, first_key)) = seen
-                .insert(field.dotted(), (field.span, is_key))
+                .insert(PathKey(&field.segments), (field.span, is_key))
                 .filter(|(_, k)| !(*k && is_key))
             {
                 let _ = first_key;
@@ -399,6 +399,26 @@ impl ExprVisitor<'_, '_> {
             }
             ExprKind::Placeholder { fields, .. } => fields.iter().for_each(|f| self.expr(&f.value)),
             ExprKind::Literal(_) | ExprKind::Clear | ExprKind::Skip(_) | ExprKind::Flag(_) => {}
+        }
+    }
+}
+
+/// A field path compared by its names (`a.b` is the same field wherever it
+/// is written), without joining them into a string.
+struct PathKey<'a>(&'a [Ident]);
+
+impl PartialEq for PathKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(other.0).all(|(a, b)| a.name == b.name)
+    }
+}
+
+impl Eq for PathKey<'_> {}
+
+impl std::hash::Hash for PathKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for seg in self.0 {
+            seg.name.hash(state);
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::env::{Declared, DestObj};
 use super::expr::{literal, Scope};
 use super::symbols::{literal_value, TableInfo};
-use super::types::{assign, field_type, TYPE_NAMES};
+use super::types::{assign, field_type};
 use super::{Checker, ReadFile};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, SourceFile};
 use crate::plan::{
@@ -132,7 +132,10 @@ impl Checker<'_> {
                 let d = Diagnostic::new(codes::E0315, msg)
                     .in_file(&self.file)
                     .label(t.span, "invalid type")
-                    .maybe_help(did_you_mean(&t.name.name, TYPE_NAMES.iter().copied()));
+                    .maybe_help(did_you_mean(
+                        &t.name.name,
+                        crate::schema::types::spec_type_names(),
+                    ));
                 self.diags.push(d);
                 None
             }
@@ -141,7 +144,7 @@ impl Checker<'_> {
 
     fn custom(&mut self, c: &ast::Custom) {
         let name = &c.object.name;
-        if c.new_object {
+        let index = if c.new_object {
             if self.dest.contains_key(name) {
                 let d = Diagnostic::new(
                     codes::E0216,
@@ -155,44 +158,43 @@ impl Checker<'_> {
                 self.diags.push(d);
                 return;
             }
-            self.new_objects.push(name.clone());
-            self.dest.insert(
-                name.clone(),
-                Arc::new(DestObj {
-                    name: name.clone(),
-                    custom: true,
-                    fields: IndexMap::new(),
-                    declared: Vec::new(),
-                }),
-            );
-        } else if !self.dest.contains_key(name) {
-            let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
-            let d = Diagnostic::new(
-                codes::E0212,
-                format!("`{}` has no object `{name}`", self.dest_system),
-            )
-            .in_file(&self.file)
-            .label(c.object.span, "unknown destination object")
-            .maybe_help(did_you_mean(name, names))
-            .help(format!(
-                "to create a new object write `custom object {name} {{ … }}`"
-            ));
-            self.diags.push(d);
-            return;
-        }
-        let naming = self
+            self.dest
+                .insert_full(name.clone(), Arc::new(DestObj::new_custom(name)))
+                .0
+        } else {
+            match self.dest.get_index_of(name) {
+                Some(i) => i,
+                None => {
+                    let names: Vec<&str> = self.dest.keys().map(String::as_str).collect();
+                    let d = Diagnostic::new(
+                        codes::E0212,
+                        format!("`{}` has no object `{name}`", self.dest_system),
+                    )
+                    .in_file(&self.file)
+                    .label(c.object.span, "unknown destination object")
+                    .maybe_help(did_you_mean(name, names))
+                    .help(format!(
+                        "to create a new object write `custom object {name} {{ … }}`"
+                    ));
+                    self.diags.push(d);
+                    return;
+                }
+            }
+        };
+        let naming: &str = self
             .dest_desc
             .api
             .as_ref()
-            .map(|a| a.custom_field_naming.clone())
-            .unwrap_or_default();
+            .map_or("", |a| a.custom_field_naming.as_str());
+        Arc::make_mut(&mut self.dest[index]).reserve_declared(c.fields.len());
         for f in &c.fields {
             let Some(ty) = self.type_of(&f.ty) else {
                 continue;
             };
-            let obj = &self.dest[name];
-            if let Some(existing) = obj.fields.get(&f.name.name) {
-                if !existing.custom || !obj.declared.contains(&f.name.name) {
+            let obj = &self.dest[index];
+            if let Some(existing) = obj.field(&f.name.name) {
+                // Declaring a field again is allowed; a descriptor field is not.
+                if !existing.custom || obj.is_standard(&f.name.name) {
                     let d = Diagnostic::new(
                         codes::E0215,
                         format!("`{name}.{}` is a standard field", f.name.name),
@@ -206,7 +208,8 @@ impl Checker<'_> {
                 }
                 continue;
             }
-            self.naming_convention(&naming, obj.custom, &f.name);
+            let custom_object = obj.custom;
+            self.naming_convention(naming, custom_object, &f.name);
             let m = |n: &str| f.modifiers.iter().any(|x| x.name == n);
             let field = Field {
                 name: f.name.name.clone(),
@@ -225,11 +228,7 @@ impl Checker<'_> {
                 unverified: false,
                 description: String::new(),
             };
-            let obj = Arc::make_mut(self.dest.get_mut(name).expect("checked above"));
-            obj.fields.insert(f.name.name.clone(), field);
-            obj.declared.push(f.name.name.clone());
-            self.declared_spans
-                .insert((name.clone(), f.name.name.clone()), f.name.span);
+            Arc::make_mut(&mut self.dest[index]).declare(field, f.name.span);
         }
     }
 
@@ -490,7 +489,7 @@ impl Checker<'_> {
                     }
                     fields.push((f.field.dotted(), literal_value(l)));
                 }
-                for (name, field) in &obj.fields {
+                for (name, field) in obj.fields() {
                     if field.required && field.createable && !fields.iter().any(|(n, _)| n == name)
                     {
                         let d = Diagnostic::new(
@@ -544,7 +543,7 @@ impl Checker<'_> {
             .flat_map(|u| unit_targets(&u.kind))
             .collect();
         // (object, top-level field) of every assignment, once.
-        let set: std::collections::HashSet<(&str, &str)> = targets
+        let set: foldhash::HashSet<(&str, &str)> = targets
             .iter()
             .flat_map(|t| {
                 std::iter::once(&t.key)
@@ -560,11 +559,11 @@ impl Checker<'_> {
             .collect();
         let assigned = |obj: &str, field: &str| set.contains(&(obj, field));
         let mut warnings = Vec::new();
-        let used_objects: std::collections::HashSet<&str> =
+        let used_objects: foldhash::HashSet<&str> =
             targets.iter().map(|t| t.object.as_str()).collect();
         for obj in self.dest.values() {
             let used = used_objects.contains(obj.name.as_str());
-            for name in &obj.declared {
+            for (name, span) in obj.declared_names() {
                 if !assigned(&obj.name, name) {
                     warnings.push(
                         Diagnostic::new(
@@ -575,13 +574,13 @@ impl Checker<'_> {
                             ),
                         )
                         .in_file(&self.file)
-                        .label(self.declared_span(&obj.name, name), "declared here")
+                        .label(span, "declared here")
                         .help("assign it in a route, or remove the declaration"),
                     );
                 }
             }
             if used {
-                for (name, f) in &obj.fields {
+                for (name, f) in obj.fields() {
                     if f.commonly_wanted && !assigned(&obj.name, name) {
                         let span = targets
                             .iter()
@@ -607,13 +606,6 @@ impl Checker<'_> {
             }
         }
         self.diags.extend(warnings);
-    }
-
-    fn declared_span(&self, object: &str, field: &str) -> crate::span::Span {
-        self.declared_spans
-            .get(&(object.to_string(), field.to_string()))
-            .copied()
-            .unwrap_or_default()
     }
 
     /// Assembles the plan: sources, load order, deferred passes.

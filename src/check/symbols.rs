@@ -2,11 +2,10 @@
 //! and placeholders; with use tracking for the strict-mode warnings.
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
-use crate::plan::{MapPlan, Outcome, OwnerFallback, OwnersPlan, TExpr, TablePlan, Ty};
+use crate::plan::{MapPlan, Outcome, OwnerFallback, OwnersPlan, TablePlan, Ty};
 use crate::span::Span;
 use crate::syntax::ast::{self, FieldInit, Ident, Literal, MapOutcome};
 use crate::value::Value;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 pub struct MapInfo {
@@ -15,8 +14,8 @@ pub struct MapInfo {
     pub file: Arc<SourceFile>,
     /// Keys as written (texts of the literals), per arm.
     pub arm_keys: Vec<(Vec<String>, Span)>,
-    /// Values the map can produce.
-    pub outputs: Vec<String>,
+    /// Values the map can produce (shared by the enum types of its uses).
+    pub outputs: Arc<[String]>,
     pub keeps: bool,
     /// Some arm gives `null`.
     pub gives_null: bool,
@@ -52,8 +51,9 @@ pub struct Symbols {
     /// `owner(null)` is null only when there is no fallback.
     pub owner_fallback_nullable: bool,
     pub placeholders: Vec<PendingPlaceholder>,
-    /// (map, key type) combinations already reported for coverage.
-    reported: HashSet<(u32, String)>,
+    /// (map, key type) combinations already checked for coverage (few per
+    /// map: a linear search beats hashing the type).
+    reported: Vec<(u32, Ty)>,
     pub current_file: Option<Arc<SourceFile>>,
 }
 
@@ -135,7 +135,7 @@ impl Symbols {
                 .map(|a| (a.keys.iter().map(literal_text).collect(), a.span))
                 .collect(),
             all_bool: !non_bool && !outputs.is_empty(),
-            outputs,
+            outputs: outputs.into(),
             keeps,
             gives_null,
             has_else: v.else_arm.is_some(),
@@ -187,17 +187,18 @@ impl Symbols {
     pub fn check_coverage(
         &mut self,
         m: u32,
-        key: &TExpr,
+        key: &Ty,
+        key_span: Span,
         file: &Arc<SourceFile>,
         diags: &mut Diagnostics,
     ) {
-        let info = &self.maps[m as usize];
-        let tag = format!("{:?}", key.ty);
-        if !self.reported.insert((m, tag)) {
+        if self.reported.iter().any(|(rm, t)| *rm == m && t == key) {
             return;
         }
+        self.reported.push((m, key.clone()));
+        let info = &self.maps[m as usize];
         let info_file = Arc::clone(&info.file);
-        match &key.ty {
+        match key {
             Ty::Enum { values } => {
                 if !info.has_else {
                     let missing: Vec<&String> = values
@@ -212,7 +213,7 @@ impl Symbols {
                                 format!("value map `{}` does not cover {}", info.name, list.join(", ")),
                             )
                             .in_file(file)
-                            .label(key.span, "this key can take those values")
+                            .label(key_span, "this key can take those values")
                             .help(format!(
                                 "add arms for them, or `else => keep` / `else => \"…\"` / `else => skip(\"reason\")` to `{}`",
                                 info.name
@@ -249,7 +250,7 @@ impl Symbols {
                         format!("cannot prove value map `{}` covers every value of this key", info.name),
                     )
                     .in_file(file)
-                    .label(key.span, "free text key")
+                    .label(key_span, "free text key")
                     .help("add an `else` arm; values it misses are left empty and listed by `ferry stage`"),
                 );
             }

@@ -11,6 +11,7 @@ use crate::plan::{FieldPlan, Lineage, TExpr, TExprKind, TargetPlan, Ty};
 use crate::schema::model::{Field, FieldType};
 use crate::span::Span;
 use crate::syntax::ast::{self, StmtKind};
+use std::borrow::Cow;
 
 /// A reference a target's lookup makes, for load order and deferral.
 pub struct LookupRef {
@@ -35,15 +36,14 @@ impl<'d> Checker<'d> {
         obj: &'o DestObj,
         path: &ast::FieldPath,
     ) -> Option<&'o Field> {
-        let segs: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
-        match obj.resolve(&segs) {
+        match obj.resolve(&path.segments) {
             Ok(f) => Some(f),
             Err(FieldLookup::Unknown(i)) => {
                 let seg = &path.segments[i];
                 let names: Vec<String> = if i == 0 {
-                    obj.fields.keys().cloned().collect()
+                    obj.fields().map(|(n, _)| n.to_string()).collect()
                 } else {
-                    match obj.fields.get(segs[0]).map(|f| &f.ty) {
+                    match obj.field(&path.segments[0].name).map(|f| &f.ty) {
                         Some(FieldType::Composite { fields }) => fields.keys().cloned().collect(),
                         _ => Vec::new(),
                     }
@@ -51,7 +51,7 @@ impl<'d> Checker<'d> {
                 let what = if i == 0 {
                     obj.name.clone()
                 } else {
-                    format!("{}.{}", obj.name, segs[0])
+                    format!("{}.{}", obj.name, path.segments[0].name)
                 };
                 let d = Diagnostic::new(codes::E0213, format!("`{what}` has no field `{}`", seg.name))
                     .in_file(&self.file)
@@ -65,9 +65,12 @@ impl<'d> Checker<'d> {
                 None
             }
             Err(FieldLookup::NotComposite) => {
-                let d = Diagnostic::new(codes::E0213, format!("`{}` has no sub-fields", segs[0]))
-                    .in_file(&self.file)
-                    .label(path.span, "not a composite field");
+                let d = Diagnostic::new(
+                    codes::E0213,
+                    format!("`{}` has no sub-fields", path.segments[0].name),
+                )
+                .in_file(&self.file)
+                .label(path.span, "not a composite field");
                 self.diags.push(d);
                 None
             }
@@ -100,9 +103,9 @@ impl<'d> Checker<'d> {
             return None;
         };
         let mut key: Option<(FieldPlan, Span)> = None;
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(t.body.len());
         let mut lookups = Vec::new();
-        let mut assigned: Vec<String> = Vec::new();
+        let mut assigned: Vec<Cow<'_, str>> = Vec::with_capacity(t.body.len());
         let mut unresolved = false;
         for stmt in &t.body {
             let path = stmt.kind.field();
@@ -113,27 +116,24 @@ impl<'d> Checker<'d> {
             let texpr = inf.expr(stmt.kind.value(), scope);
             let lineage = std::mem::take(&mut inf.lineage);
             let Some(field) = field else { continue };
-            assigned.push(path.dotted());
+            let dotted = dotted(path);
             if !field.createable && !is_key {
                 let d = Diagnostic::new(
                     codes::E0310,
-                    format!(
-                        "`{}.{}` cannot be set through the API",
-                        obj.name,
-                        path.dotted()
-                    ),
+                    format!("`{}.{dotted}` cannot be set through the API", obj.name),
                 )
                 .in_file(&self.file)
                 .label(path.span, "read-only field");
                 self.diags.push(d);
             }
-            self.check_assignment(&obj, field, path, &texpr, &mut lookups);
+            self.check_assignment(&obj, field, path, &dotted, &texpr, &mut lookups);
             let plan = FieldPlan {
-                field: path.dotted(),
+                field: dotted.to_string(),
                 expr: texpr,
                 dest: field.ty.clone(),
                 lineage,
             };
+            assigned.push(dotted);
             if is_key {
                 self.check_key(&obj, field, path, &plan.expr, key.as_ref().map(|k| k.1));
                 if key.is_none() {
@@ -208,8 +208,8 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn required_fields(&mut self, obj: &DestObj, t: &ast::Target, assigned: &[String]) {
-        for (name, f) in &obj.fields {
+    fn required_fields(&mut self, obj: &DestObj, t: &ast::Target, assigned: &[Cow<'_, str>]) {
+        for (name, f) in obj.fields() {
             if f.required && f.createable && !assigned.iter().any(|a| a == name) {
                 // A composite is satisfied by its required sub-fields.
                 if let FieldType::Composite { fields } = &f.ty {
@@ -240,17 +240,14 @@ impl<'d> Checker<'d> {
         obj: &DestObj,
         field: &Field,
         path: &ast::FieldPath,
+        dotted: &str,
         e: &TExpr,
         lookups: &mut Vec<LookupRef>,
     ) {
         if field.required && e.nullable {
             let d = Diagnostic::new(
                 codes::E0303,
-                format!(
-                    "`{}.{}` is required, but this may be empty",
-                    obj.name,
-                    path.dotted()
-                ),
+                format!("`{}.{dotted}` is required, but this may be empty", obj.name),
             )
             .in_file(&self.file)
             .label(e.span, "may be empty")
@@ -268,10 +265,17 @@ impl<'d> Checker<'d> {
             .help("handle the failure with `?? …`, e.g. `number(x) ?? skip(\"bad_number\")`");
             self.diags.push(d);
         }
-        let mut leaves = Vec::new();
-        leaves_of(e, &mut leaves);
+        // Most values have one leaf: collect only through `??` and `if`.
+        let mut branches = Vec::new();
+        let leaves: &[&TExpr] = match e.kind {
+            TExprKind::Coalesce(..) | TExprKind::If { .. } => {
+                leaves_of(e, &mut branches);
+                &branches
+            }
+            _ => std::slice::from_ref(&e),
+        };
         let mut risks = Vec::new();
-        for leaf in leaves {
+        for &leaf in leaves {
             if matches!(leaf.kind, TExprKind::Members(_))
                 && !matches!(
                     field.ty,
@@ -291,7 +295,7 @@ impl<'d> Checker<'d> {
                 continue;
             }
             if let FieldType::Lookup { objects } = &field.ty {
-                self.check_lookup(objects, leaf, lookups, &path.dotted());
+                self.check_lookup(objects, leaf, lookups, dotted);
             }
             if let Err(m) = assign(&leaf.ty, &field.ty, &mut risks) {
                 self.mismatch(obj, field, path, leaf, m);
@@ -301,17 +305,11 @@ impl<'d> Checker<'d> {
             let (code, msg) = match r {
                 Risk::Truncation { from, to } => (
                     codes::W0301,
-                    format!(
-                        "values up to {from} characters may be cut to {to} in `{}`",
-                        path.dotted()
-                    ),
+                    format!("values up to {from} characters may be cut to {to} in `{dotted}`"),
                 ),
                 Risk::Precision { from, to } => (
                     codes::W0302,
-                    format!(
-                        "{from} decimals may be rounded to {to} in `{}`",
-                        path.dotted()
-                    ),
+                    format!("{from} decimals may be rounded to {to} in `{dotted}`"),
                 ),
             };
             let help = match code.id {
@@ -494,6 +492,7 @@ impl<'d> Checker<'d> {
             diags: &mut self.diags,
             file: &self.file,
             lineage: Lineage::default(),
+            texts: &mut self.texts,
             foreign_aliases: &self.aliases,
             route_aliases: &self.route_aliases,
         }
@@ -521,5 +520,14 @@ pub fn leaves_of<'e>(e: &'e TExpr, out: &mut Vec<&'e TExpr>) {
             leaves_of(otherwise, out);
         }
         _ => out.push(e),
+    }
+}
+
+/// A destination field path as written (`name.firstName`), borrowed when it
+/// has one part.
+fn dotted(path: &ast::FieldPath) -> Cow<'_, str> {
+    match path.segments.as_slice() {
+        [one] => Cow::Borrowed(one.name.as_str()),
+        _ => Cow::Owned(path.dotted()),
     }
 }

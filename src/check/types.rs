@@ -1,136 +1,38 @@
-//! Types written in specs (`text(40)`, `picklist("a", "b")`, `lookup(Contact)`)
-//! and the assignability of expression types to destination field types.
+//! Types written in specs (`text(40)`, `picklist("a", "b")`, `lookup(Contact)`;
+//! built by the vocabulary descriptors share, [`crate::schema::types`]) and
+//! the assignability of expression types to destination field types.
 //!
 //! The assignability table is documented in docs/language.md ("Type
 //! assignability"); `assign` below is its single implementation.
 
 use crate::plan::Ty;
 use crate::schema::model::{EnumValue, FieldType};
+use crate::schema::types::{self, Arg, Notation, Term};
+use crate::span::Span;
 use crate::syntax::ast::{TypeArg, TypeExpr};
 
-/// Type names a spec may write, for "did you mean".
-pub const TYPE_NAMES: &[&str] = &[
-    "text",
-    "textarea",
-    "integer",
-    "decimal",
-    "number",
-    "percent",
-    "currency",
-    "boolean",
-    "date",
-    "datetime",
-    "email",
-    "phone",
-    "url",
-    "picklist",
-    "enum",
-    "multipicklist",
-    "list",
-    "lookup",
-    "owner",
-    "id",
-];
-
-/// Converts a written type. `Err` is a message for E0315.
+/// Converts a written type (the shared vocabulary, spec rules). `Err` is a
+/// message for E0315.
 pub fn field_type(t: &TypeExpr) -> Result<FieldType, String> {
-    let ints: Vec<i64> = t
-        .args
-        .iter()
-        .filter_map(|a| match a {
-            TypeArg::Int { value, .. } => Some(*value),
-            _ => None,
-        })
-        .collect();
-    let strs: Vec<EnumValue> = t
-        .args
-        .iter()
-        .filter_map(|a| match a {
-            TypeArg::Str(s) => Some(EnumValue {
-                value: s.value.clone(),
-                aliases: Vec::new(),
-            }),
-            _ => None,
-        })
-        .collect();
-    let names: Vec<&TypeExpr> = t
-        .args
-        .iter()
-        .filter_map(|a| match a {
-            TypeArg::Type(t) => Some(t),
-            _ => None,
-        })
-        .collect();
-    let small = |i: usize, max: i64| -> Result<Option<u32>, String> {
-        match ints.get(i) {
-            None => Ok(None),
-            Some(&n) if (1..=max).contains(&n) => Ok(Some(n as u32)),
-            Some(n) => Err(format!(
-                "`{n}` is out of range for `{}` (1 to {max})",
-                t.name.name
-            )),
-        }
-    };
-    let ty = match t.name.name.as_str() {
-        "text" | "string" => FieldType::Text {
-            max: small(0, 131_072)?,
-        },
-        "textarea" => FieldType::Textarea {
-            max: small(0, 131_072)?,
-        },
-        "integer" | "int" => FieldType::Integer,
-        "decimal" | "number" => {
-            let p = small(0, 38)?.map(|n| n as u8);
-            let s = match ints.get(1) {
-                Some(&s) if (0..=i64::from(p.unwrap_or(38))).contains(&s) => Some(s as u8),
-                Some(s) => return Err(format!("scale `{s}` must be between 0 and the precision")),
-                None => p.map(|_| 0),
-            };
-            FieldType::Number {
-                precision: p,
-                scale: s,
-            }
-        }
-        "percent" => FieldType::Percent,
-        "currency" => FieldType::Currency,
-        "boolean" | "bool" => FieldType::Boolean,
-        "date" => FieldType::Date,
-        "datetime" => FieldType::Datetime,
-        "email" => FieldType::Email,
-        "phone" => FieldType::Phone,
-        "url" => FieldType::Url,
-        "picklist" | "enum" | "multipicklist" => {
-            if strs.is_empty() {
-                return Err(format!(
-                    "`{}` needs its values: `{}(\"a\", \"b\")`",
-                    t.name.name, t.name.name
-                ));
-            }
-            if t.name.name == "multipicklist" {
-                FieldType::Multipicklist { values: strs }
-            } else {
-                FieldType::Picklist { values: strs }
-            }
-        }
-        "list" => match names.first() {
-            Some(inner) => FieldType::List {
-                item: Box::new(field_type(inner)?),
-            },
-            None => return Err("`list` needs an item type: `list<text>`".into()),
-        },
-        "lookup" => {
-            if names.is_empty() {
-                return Err("`lookup` needs the object it points to: `lookup(Account)`".into());
-            }
-            FieldType::Lookup {
-                objects: names.iter().map(|n| n.name.name.clone()).collect(),
-            }
-        }
-        "owner" => FieldType::Owner,
-        "id" => FieldType::Id,
-        other => return Err(format!("unknown type `{other}`")),
-    };
-    Ok(ty)
+    types::build(Notation::Spec, &term(t)).map_err(|e| e.message)
+}
+
+/// A spec's type as the vocabulary reads it.
+fn term(t: &TypeExpr) -> Term<'_> {
+    let range = |s: Span| s.start..s.end;
+    Term {
+        name: &t.name.name,
+        at: range(t.name.span),
+        args: t
+            .args
+            .iter()
+            .map(|a| match a {
+                TypeArg::Int { value, span } => Arg::Int(i128::from(*value), range(*span)),
+                TypeArg::Str(s) => Arg::Str(&s.value, range(s.span)),
+                TypeArg::Type(inner) => Arg::Type(term(inner)),
+            })
+            .collect(),
+    }
 }
 
 /// The expression type a staged column of this field type has.

@@ -67,7 +67,7 @@ impl Checker<'_> {
         self.keys.push((
             plan.object.clone(),
             plan.key.field.clone(),
-            plan.key.expr.clone(),
+            prefix(&plan.key.expr),
             checked.key_span,
             self.unit_index,
         ));
@@ -337,8 +337,7 @@ impl Checker<'_> {
                     if a.4 == b.4 {
                         continue;
                     }
-                    let (pa, pb) = (prefix(&a.2), prefix(&b.2));
-                    let disjoint = match (&pa, &pb) {
+                    let disjoint = match (&a.2, &b.2) {
                         (Some(x), Some(y)) => {
                             !x.starts_with(y.as_str()) && !y.starts_with(x.as_str())
                         }

@@ -184,7 +184,7 @@ pub(crate) fn compile(
     let (project, mut diags) = crate::check::load_project(path).map_err(Compile::Io)?;
     let registry = match schemas {
         Some(dir) => crate::schema::Registry::with_overrides(dir),
-        None => crate::schema::Registry::standard(),
+        None => crate::check::standard_registry(&project),
     };
     let registry = match registry {
         Ok(r) => r,

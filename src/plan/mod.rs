@@ -16,6 +16,7 @@ use crate::schema::model::FieldType;
 use crate::span::Span;
 use crate::value::Value;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Plan {
@@ -227,10 +228,11 @@ pub struct FieldPlan {
 /// Where a destination field's value comes from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Lineage {
-    /// `contacts.email`, `contacts.manager → contacts.email`
-    pub columns: Vec<String>,
+    /// `contacts.email`, `contacts.manager → contacts.email` (shared texts:
+    /// many fields read the same column).
+    pub columns: Vec<Arc<str>>,
     /// Functions, value maps and tables applied: `lower`, `values enrollment_status`.
-    pub functions: Vec<String>,
+    pub functions: Vec<Arc<str>>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -5,8 +5,11 @@
 //! load order, or the objects of a cycle. Self-edges are not dependencies:
 //! the caller turns them into deferred update passes.
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexSet;
 use std::collections::BTreeSet;
+
+/// Insertion-ordered sets; order never depends on the hasher, so the fast one will do.
+type Set<T> = IndexSet<T, foldhash::fast::FixedState>;
 
 /// Orders `objects` so every object comes after the objects it references.
 /// Ties keep spec order, so the result is deterministic (Kahn's algorithm
@@ -17,22 +20,22 @@ pub fn topological(
     edges: &[(String, String)],
 ) -> Result<Vec<String>, Vec<String>> {
     // Position of each object: spec order first, then objects only edges name.
-    let mut index: IndexMap<&str, ()> = objects.iter().map(|o| (o.as_str(), ())).collect();
+    let mut index: Set<&str> = objects.iter().map(String::as_str).collect();
     for (a, b) in edges {
-        index.entry(a.as_str()).or_default();
-        index.entry(b.as_str()).or_default();
+        index.insert(a.as_str());
+        index.insert(b.as_str());
     }
     let n = index.len();
     let pos = |s: &str| index.get_index_of(s).expect("indexed above");
-    let mut after: Vec<IndexSet<usize>> = vec![IndexSet::new(); n];
-    let mut before: Vec<IndexSet<usize>> = vec![IndexSet::new(); n];
+    let mut after: Vec<Set<usize>> = vec![Set::default(); n];
+    let mut before: Vec<Set<usize>> = vec![Set::default(); n];
     for (dep, obj) in edges {
         let (d, o) = (pos(dep), pos(obj));
         if d != o && after[d].insert(o) {
             before[o].insert(d);
         }
     }
-    let mut waiting: Vec<usize> = before.iter().map(IndexSet::len).collect();
+    let mut waiting: Vec<usize> = before.iter().map(Set::len).collect();
     let mut ready: BTreeSet<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(next) = ready.pop_first() {
@@ -47,7 +50,7 @@ pub fn topological(
     let name = |i: usize| {
         index
             .get_index(i)
-            .map(|(k, _)| k.to_string())
+            .map(|k| k.to_string())
             .unwrap_or_default()
     };
     if order.len() == n {

@@ -7,6 +7,7 @@
 use super::{FieldPlan, LoadStep, Pass, Plan, SplitOtherwise, TargetPlan, UnitKind};
 use serde::Serialize;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// One row of the mapping table.
 #[derive(Debug, Serialize)]
@@ -14,8 +15,8 @@ pub struct Mapping {
     pub field: String,
     pub dest_type: String,
     pub role: &'static str,
-    pub columns: Vec<String>,
-    pub functions: Vec<String>,
+    pub columns: Vec<Arc<str>>,
+    pub functions: Vec<Arc<str>>,
 }
 
 /// One target of one unit, with its rows.

@@ -8,13 +8,16 @@
 //!
 //! Loading one file runs: span tree and YAML syntax ([`spans`]) → duplicate
 //! keys → serde into the raw shape ([`yaml`]) → types, values and kind checks
-//! ([`convert`]) → cross-references ([`validate`]).
+//! ([`convert`]) → cross-references ([`validate`]). The embedded standard
+//! descriptors, which pass all of that cleanly (tested), skip the first two
+//! steps and load only when a command needs them ([`embedded`]).
 
 mod convert;
 mod embedded;
 mod field;
 pub mod model;
 mod spans;
+mod type_string;
 pub mod types;
 mod validate;
 mod yaml;
@@ -26,7 +29,7 @@ use crate::span::Span;
 use indexmap::IndexMap;
 use model::Descriptor;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The descriptors of a run, by system name.
 #[derive(Clone, Debug, Default)]
@@ -35,25 +38,42 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The six standard descriptors embedded in the binary (parsed once per process).
+    /// The six standard descriptors embedded in the binary (each parsed once per process).
     pub fn standard() -> Result<Registry, Diagnostics> {
-        static STANDARD: OnceLock<Result<Registry, Diagnostics>> = OnceLock::new();
-        STANDARD
-            .get_or_init(|| {
-                let mut reg = Registry::default();
-                let mut diags = Diagnostics::new();
-                for (name, text) in embedded::STANDARD {
-                    if let Err(d) = reg.add(&SourceFile::new(*name, *text)) {
-                        diags.extend(d);
-                    }
+        let mut reg = Registry::default();
+        let mut diags = Diagnostics::new();
+        for i in 0..embedded::STANDARD.len() {
+            match embedded::get(i) {
+                Ok(desc) => {
+                    reg.systems.insert(desc.system.clone(), Arc::clone(desc));
                 }
-                if diags.has_errors() {
-                    Err(diags)
-                } else {
-                    Ok(reg)
-                }
-            })
-            .clone()
+                Err(d) => diags.extend(d.clone()),
+            }
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(reg)
+        }
+    }
+
+    /// Only the named standard descriptors (in the standard order), loading
+    /// no others; `None` when a name is not a standard system or its
+    /// descriptor does not load (ask [`Registry::standard`] for the whole
+    /// picture then).
+    pub fn standard_subset(systems: &[&str]) -> Option<Registry> {
+        let mut at: Vec<usize> = systems
+            .iter()
+            .map(|s| embedded::position(s))
+            .collect::<Option<_>>()?;
+        at.sort_unstable();
+        at.dedup();
+        let mut reg = Registry::default();
+        for i in at {
+            let desc = embedded::get(i).as_ref().ok()?;
+            reg.systems.insert(desc.system.clone(), Arc::clone(desc));
+        }
+        Some(reg)
     }
 
     /// The standard descriptors, then every `*.yaml`/`*.yml` in `dir` (in name
@@ -378,6 +398,15 @@ mod tests {
                 "salesforce"
             ]
         );
+    }
+
+    #[test]
+    fn a_subset_loads_only_the_named_standard_descriptors() {
+        let reg = Registry::standard_subset(&["salesforce", "actimo"]).expect("standard systems");
+        let names: Vec<&str> = reg.names().collect();
+        assert_eq!(names, ["actimo", "salesforce"]);
+        assert!(Registry::standard_subset(&["actimo", "salesfroce"]).is_none());
+        assert!(Registry::standard_subset(&[]).is_some_and(|r| r.names().count() == 0));
     }
 
     #[test]

@@ -1,17 +1,22 @@
-//! Type strings of descriptors: `text(80)`, `number(18, 2)`, `lookup(Contact|Lead)`,
-//! `list<text>`, `picklist`, …
+//! The type vocabulary (`text(80)`, `number(18, 2)`, `picklist("a", "b")`,
+//! `lookup(Contact)`, `list<text>`, …) for both places types are written: a
+//! spec's `custom` fields and `column` rules, and a descriptor's type strings.
 //!
-//! Input: one type string as written in a descriptor. Output: a
-//! [`FieldType`], or a [`TypeError`] with the byte range inside the string that
-//! is wrong and, for unknown names, a suggestion. Invariants: picklists come out
-//! with the values written inline (`picklist("a", "b")`) or none (the loader
-//! adds the `values:` list); composites come out with no sub-fields (the loader
+//! Input: a [`Term`] (a type's name and arguments as written; a spec's come
+//! from its syntax tree, a descriptor's from [`parse_type_detailed`]) and the
+//! [`Notation`] it was written in. Output: a [`FieldType`] or a [`TypeError`].
+//! Invariants: one name-to-type table for both notations; where they differ
+//! (see [`Notation`]) the difference is spelled out here, not re-implemented;
+//! picklists from a descriptor may come out with no values (the loader adds
+//! the `values:` list); composites come out with no sub-fields (the loader
 //! adds `fields:`); never panics on any input.
 
 use super::model::{EnumValue, FieldType};
 use crate::diagnostics::did_you_mean;
 use indexmap::IndexMap;
 use std::ops::Range;
+
+pub use super::type_string::{parse_type, parse_type_detailed};
 
 /// Every type name a descriptor may use.
 pub const TYPE_NAMES: &[&str] = &[
@@ -38,6 +43,13 @@ pub const TYPE_NAMES: &[&str] = &[
     "composite",
 ];
 
+/// Type names a spec may write, for "did you mean": all but `composite`.
+/// (That `enum` comes before `picklist` here cannot change a suggestion: no
+/// name is close enough to both to tie.)
+pub fn spec_type_names() -> impl Iterator<Item = &'static str> {
+    TYPE_NAMES.iter().copied().filter(|n| *n != "composite")
+}
+
 /// Names from other type vocabularies (the export reference, SQL, JSON Schema)
 /// that people type from habit, with the descriptor spelling.
 const FOREIGN_NAMES: &[(&str, &str)] = &[
@@ -63,11 +75,47 @@ const FOREIGN_NAMES: &[(&str, &str)] = &[
     ("object", "composite"),
 ];
 
-/// A type string that does not parse.
+/// Where a type is written. The notations share the vocabulary and differ in
+/// what they tolerate:
+/// - a spec writes names exactly and also accepts `string`, `int` and `bool`;
+///   it ignores arguments a type does not use, caps text lengths at 131072,
+///   wants picklist values inline, names lookup targets as types
+///   (`lookup(Account, Contact)`) and may nest lists;
+/// - a descriptor writes names in any case, refuses arguments a type does not
+///   take, allows `composite` and value-less picklists, names lookup targets
+///   as `Contact|Lead`, and its errors point into the string and carry hints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notation {
+    Spec,
+    Descriptor,
+}
+
+/// A type as written: its name and arguments.
+#[derive(Clone, Debug)]
+pub struct Term<'a> {
+    pub name: &'a str,
+    /// Where the name is written.
+    pub at: Range<usize>,
+    pub args: Vec<Arg<'a>>,
+}
+
+/// One argument of a [`Term`], with where it is written.
+#[derive(Clone, Debug)]
+pub enum Arg<'a> {
+    Int(i128, Range<usize>),
+    Str(&'a str, Range<usize>),
+    /// A descriptor's object names: `Contact|Lead`.
+    Names(Vec<&'a str>, Range<usize>),
+    /// A spec's nested type: the `text` of `list<text>`, the `Account` of
+    /// `lookup(Account)`.
+    Type(Term<'a>),
+}
+
+/// A type that does not build.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeError {
     pub message: String,
-    /// Byte range inside the type string.
+    /// Byte range of the problem (inside a descriptor's type string).
     pub at: Range<usize>,
     /// "did you mean …?" or a spelling hint.
     pub help: Option<String>,
@@ -83,396 +131,248 @@ impl std::fmt::Display for TypeError {
     }
 }
 
-/// Parses a type string; see the module docs.
-pub fn parse_type(s: &str) -> Result<FieldType, String> {
-    parse_type_detailed(s).map_err(|e| e.to_string())
+fn error(at: &Range<usize>, message: impl Into<String>) -> TypeError {
+    TypeError {
+        message: message.into(),
+        at: at.clone(),
+        help: None,
+    }
 }
 
-/// Like [`parse_type`], with the position of the problem.
-pub fn parse_type_detailed(s: &str) -> Result<FieldType, TypeError> {
-    let mut p = Parser { s, pos: 0 };
-    p.skip_ws();
-    let ty = p.ty()?;
-    p.skip_ws();
-    if p.pos < s.len() {
-        return Err(p.error(p.pos..s.len(), "unexpected text after the type"));
-    }
-    Ok(ty)
-}
-
-struct Parser<'a> {
-    s: &'a str,
-    pos: usize,
-}
-
-enum Arg {
-    Int(u64, Range<usize>),
-    Str(String),
-    /// `A|B|C` (or a single name).
-    Names(Vec<String>, Range<usize>),
-}
-
-impl<'a> Parser<'a> {
-    fn error(&self, at: Range<usize>, message: impl Into<String>) -> TypeError {
-        TypeError {
-            message: message.into(),
-            at,
-            help: None,
+/// Builds the type `t` names, by the rules of `notation`.
+pub fn build(notation: Notation, t: &Term<'_>) -> Result<FieldType, TypeError> {
+    use Notation::{Descriptor, Spec};
+    // A descriptor's names are case-insensitive, a spec's are exact; messages
+    // name the type as its notation reads it.
+    let lower;
+    let name = match notation {
+        Spec => t.name,
+        Descriptor => {
+            lower = t.name.to_ascii_lowercase();
+            lower.as_str()
         }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.s[self.pos..].chars().next()
-    }
-
-    fn skip_ws(&mut self) {
-        while let Some(c) = self.peek() {
-            if !c.is_whitespace() {
-                break;
-            }
-            self.pos += c.len_utf8();
+    };
+    let bare = |ty: FieldType| match notation {
+        Descriptor if !t.args.is_empty() => {
+            Err(error(&t.at, format!("`{name}` takes no arguments")))
         }
-    }
-
-    fn eat(&mut self, c: char) -> bool {
-        self.skip_ws();
-        if self.peek() == Some(c) {
-            self.pos += c.len_utf8();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn expect(&mut self, c: char, what: &str) -> Result<(), TypeError> {
-        if self.eat(c) {
-            return Ok(());
-        }
-        let at = self.pos..(self.pos + self.peek().map_or(0, char::len_utf8));
-        Err(self.error(at, format!("expected `{c}` {what}")))
-    }
-
-    fn ident(&mut self) -> Option<(&'a str, Range<usize>)> {
-        self.skip_ws();
-        let start = self.pos;
-        while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                self.pos += 1;
+        _ => Ok(ty),
+    };
+    match (name, notation) {
+        ("text", _) | ("string", Spec) => Ok(FieldType::Text {
+            max: length(notation, name, t)?,
+        }),
+        ("textarea", _) => Ok(FieldType::Textarea {
+            max: length(notation, name, t)?,
+        }),
+        ("number" | "decimal", _) => number(notation, name, t),
+        ("picklist" | "enum" | "multipicklist", _) => {
+            let values = values(notation, name, t)?;
+            Ok(if name == "multipicklist" {
+                FieldType::Multipicklist { values }
             } else {
-                break;
-            }
+                FieldType::Picklist { values }
+            })
         }
-        (self.pos > start).then(|| (&self.s[start..self.pos], start..self.pos))
-    }
-
-    fn ty(&mut self) -> Result<FieldType, TypeError> {
-        let Some((name, at)) = self.ident() else {
-            let end = (self.pos + self.peek().map_or(0, char::len_utf8)).max(self.pos);
-            return Err(self.error(self.pos..end, "expected a type name such as `text(80)`"));
-        };
-        let lower = name.to_ascii_lowercase();
-        if lower == "list" {
-            self.expect('<', "after `list` (write `list<text>`)")?;
-            let item = self.ty()?;
-            if matches!(item, FieldType::List { .. }) {
-                return Err(self.error(at, "a list of lists is not supported"));
-            }
-            self.expect('>', "to close `list<…>`")?;
-            return Ok(FieldType::List {
-                item: Box::new(item),
-            });
-        }
-        let args = if self.eat('(') {
-            Some(self.args()?)
-        } else {
-            None
-        };
-        self.build(&lower, name, at, args)
-    }
-
-    fn args(&mut self) -> Result<Vec<Arg>, TypeError> {
-        let mut args = Vec::new();
-        if self.eat(')') {
-            return Ok(args);
-        }
-        loop {
-            args.push(self.arg()?);
-            if self.eat(')') {
-                return Ok(args);
-            }
-            self.expect(',', "or `)` between arguments")?;
+        // A descriptor's `list<…>` is read by its string parser.
+        ("list", Spec) => match t.args.iter().find_map(nested) {
+            Some(item) => Ok(FieldType::List {
+                item: Box::new(build(Spec, item)?),
+            }),
+            None => Err(error(&t.at, "`list` needs an item type: `list<text>`")),
+        },
+        ("lookup", _) => lookup(notation, t),
+        ("integer", _) | ("int", Spec) => bare(FieldType::Integer),
+        ("percent", _) => bare(FieldType::Percent),
+        ("currency", _) => bare(FieldType::Currency),
+        ("boolean", _) | ("bool", Spec) => bare(FieldType::Boolean),
+        ("date", _) => bare(FieldType::Date),
+        ("datetime", _) => bare(FieldType::Datetime),
+        ("email", _) => bare(FieldType::Email),
+        ("phone", _) => bare(FieldType::Phone),
+        ("url", _) => bare(FieldType::Url),
+        ("owner", _) => bare(FieldType::Owner),
+        ("id", _) => bare(FieldType::Id),
+        ("composite", Descriptor) => bare(FieldType::Composite {
+            fields: IndexMap::new(),
+        }),
+        (_, Spec) => Err(error(&t.at, format!("unknown type `{}`", t.name))),
+        (_, Descriptor) => {
+            let help = FOREIGN_NAMES
+                .iter()
+                .find(|(f, _)| *f == name)
+                .map(|(_, ours)| format!("descriptors spell this type `{ours}`"))
+                .or_else(|| did_you_mean(t.name, TYPE_NAMES.iter().copied()));
+            Err(TypeError {
+                help,
+                ..error(&t.at, format!("unknown type `{}`", t.name))
+            })
         }
     }
+}
 
-    fn arg(&mut self) -> Result<Arg, TypeError> {
-        self.skip_ws();
-        let start = self.pos;
-        match self.peek() {
-            Some(c) if c.is_ascii_digit() => {
-                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                    self.pos += 1;
-                }
-                let text = &self.s[start..self.pos];
-                let n = text
-                    .parse::<u64>()
-                    .map_err(|_| self.error(start..self.pos, "number too large"))?;
-                Ok(Arg::Int(n, start..self.pos))
-            }
-            Some('"') => {
-                self.pos += 1;
-                let body_start = self.pos;
-                while let Some(c) = self.peek() {
-                    if c == '"' {
-                        let value = self.s[body_start..self.pos].to_string();
-                        self.pos += 1;
-                        return Ok(Arg::Str(value));
-                    }
-                    self.pos += c.len_utf8();
-                }
-                Err(self.error(start..self.s.len(), "unterminated string"))
-            }
-            _ => {
-                let mut names = Vec::new();
-                loop {
-                    let Some((n, _)) = self.ident() else {
-                        let end = self.pos + self.peek().map_or(0, char::len_utf8);
-                        return Err(self.error(
-                            self.pos..end,
-                            "expected a number, a \"string\" or an object name",
-                        ));
-                    };
-                    names.push(n.to_string());
-                    if !self.eat('|') {
-                        break;
-                    }
-                }
-                Ok(Arg::Names(names, start..self.pos))
-            }
-        }
+fn int<'t>(a: &'t Arg<'_>) -> Option<(i128, &'t Range<usize>)> {
+    match a {
+        Arg::Int(n, at) => Some((*n, at)),
+        _ => None,
     }
+}
 
-    fn build(
-        &self,
-        lower: &str,
-        name: &str,
-        at: Range<usize>,
-        args: Option<Vec<Arg>>,
-    ) -> Result<FieldType, TypeError> {
-        let none = |ty: FieldType| -> Result<FieldType, TypeError> {
-            match &args {
-                Some(a) if !a.is_empty() => {
-                    Err(self.error(at.clone(), format!("`{lower}` takes no arguments")))
+fn nested<'t, 'a>(a: &'t Arg<'a>) -> Option<&'t Term<'a>> {
+    match a {
+        Arg::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+/// The length of `text(n)` / `textarea(n)`.
+fn length(notation: Notation, name: &str, t: &Term<'_>) -> Result<Option<u32>, TypeError> {
+    match notation {
+        Notation::Spec => match t.args.iter().find_map(int) {
+            None => Ok(None),
+            Some((n, _)) if (1..=131_072).contains(&n) => Ok(Some(n as u32)),
+            Some((n, at)) => Err(error(
+                at,
+                format!("`{n}` is out of range for `{name}` (1 to 131072)"),
+            )),
+        },
+        Notation::Descriptor => match t.args.as_slice() {
+            [] => Ok(None),
+            [Arg::Int(n, at)] => u32::try_from(*n)
+                .ok()
+                .filter(|n| *n > 0)
+                .map(Some)
+                .ok_or_else(|| error(at, "a length must be between 1 and 4294967295")),
+            _ => Err(error(
+                &t.at,
+                format!("`{name}` takes one length: `{name}(80)`"),
+            )),
+        },
+    }
+}
+
+/// `number`, `number(p)`, `number(p, s)` (and `decimal`).
+fn number(notation: Notation, name: &str, t: &Term<'_>) -> Result<FieldType, TypeError> {
+    let number = |precision, scale| FieldType::Number { precision, scale };
+    match notation {
+        Notation::Spec => {
+            let mut ints = t.args.iter().filter_map(int);
+            let p = match ints.next() {
+                None => None,
+                Some((n, _)) if (1..=38).contains(&n) => Some(n as u8),
+                Some((n, at)) => {
+                    return Err(error(
+                        at,
+                        format!("`{n}` is out of range for `{name}` (1 to 38)"),
+                    ))
                 }
-                _ => Ok(ty),
-            }
-        };
-        match lower {
-            "text" | "textarea" => {
-                let max = match args.as_deref() {
-                    None | Some([]) => None,
-                    Some([Arg::Int(n, r)]) => Some(self.length(*n, r)?),
-                    Some(_) => {
-                        return Err(
-                            self.error(at, format!("`{lower}` takes one length: `{lower}(80)`"))
-                        )
-                    }
-                };
-                Ok(if lower == "text" {
-                    FieldType::Text { max }
-                } else {
-                    FieldType::Textarea { max }
-                })
-            }
-            "number" | "decimal" => match args.as_deref() {
-                None | Some([]) => Ok(FieldType::Number {
-                    precision: None,
-                    scale: None,
-                }),
-                Some([Arg::Int(p, pr)]) => Ok(FieldType::Number {
-                    precision: Some(self.digits(*p, pr)?),
-                    scale: Some(0),
-                }),
-                Some([Arg::Int(p, pr), Arg::Int(s, sr)]) => {
-                    let p = self.digits(*p, pr)?;
+            };
+            let s = match ints.next() {
+                Some((s, _)) if (0..=i128::from(p.unwrap_or(38))).contains(&s) => Some(s as u8),
+                Some((s, at)) => {
+                    return Err(error(
+                        at,
+                        format!("scale `{s}` must be between 0 and the precision"),
+                    ))
+                }
+                None => p.map(|_| 0),
+            };
+            Ok(number(p, s))
+        }
+        Notation::Descriptor => {
+            let digits = |n: i128, at: &Range<usize>| {
+                u8::try_from(n)
+                    .ok()
+                    .filter(|n| (1..=38).contains(n))
+                    .ok_or_else(|| error(at, "a precision must be between 1 and 38"))
+            };
+            match t.args.as_slice() {
+                [] => Ok(number(None, None)),
+                [Arg::Int(p, pa)] => Ok(number(Some(digits(*p, pa)?), Some(0))),
+                [Arg::Int(p, pa), Arg::Int(s, sa)] => {
+                    let p = digits(*p, pa)?;
                     let s = u8::try_from(*s).ok().filter(|s| *s <= p).ok_or_else(|| {
-                        self.error(
-                            sr.clone(),
+                        error(
+                            sa,
                             format!("scale must be between 0 and the precision ({p})"),
                         )
                     })?;
-                    Ok(FieldType::Number {
-                        precision: Some(p),
-                        scale: Some(s),
-                    })
+                    Ok(number(Some(p), Some(s)))
                 }
-                Some(_) => Err(self.error(
-                    at,
-                    format!("`{lower}` takes a precision and a scale: `number(18, 2)`"),
+                _ => Err(error(
+                    &t.at,
+                    format!("`{name}` takes a precision and a scale: `number(18, 2)`"),
                 )),
-            },
-            "picklist" | "enum" | "multipicklist" => {
-                let mut values = Vec::new();
-                for a in args.unwrap_or_default() {
-                    match a {
-                        Arg::Str(v) => values.push(EnumValue {
-                            value: v,
-                            aliases: Vec::new(),
-                        }),
-                        Arg::Int(_, r) | Arg::Names(_, r) => {
-                            return Err(self.error(
-                                r,
-                                "picklist values are quoted strings (or a `values:` list)",
-                            ))
-                        }
-                    }
-                }
-                Ok(if lower == "multipicklist" {
-                    FieldType::Multipicklist { values }
-                } else {
-                    FieldType::Picklist { values }
-                })
-            }
-            "lookup" => {
-                let mut objects = Vec::new();
-                for a in args.unwrap_or_default() {
-                    match a {
-                        Arg::Names(ns, _) => objects.extend(ns),
-                        Arg::Int(_, r) => {
-                            return Err(self.error(r, "a lookup names objects: `lookup(Account)`"))
-                        }
-                        Arg::Str(s) => objects.push(s),
-                    }
-                }
-                if objects.is_empty() {
-                    return Err(self.error(at, "a lookup names its target object: `lookup(Account)` or `lookup(Contact|Lead)`"));
-                }
-                Ok(FieldType::Lookup { objects })
-            }
-            "integer" => none(FieldType::Integer),
-            "percent" => none(FieldType::Percent),
-            "currency" => none(FieldType::Currency),
-            "boolean" => none(FieldType::Boolean),
-            "date" => none(FieldType::Date),
-            "datetime" => none(FieldType::Datetime),
-            "email" => none(FieldType::Email),
-            "phone" => none(FieldType::Phone),
-            "url" => none(FieldType::Url),
-            "owner" => none(FieldType::Owner),
-            "id" => none(FieldType::Id),
-            "composite" => none(FieldType::Composite {
-                fields: IndexMap::new(),
-            }),
-            _ => {
-                let help = FOREIGN_NAMES
-                    .iter()
-                    .find(|(f, _)| *f == lower)
-                    .map(|(_, ours)| format!("descriptors spell this type `{ours}`"))
-                    .or_else(|| did_you_mean(name, TYPE_NAMES.iter().copied()));
-                Err(TypeError {
-                    message: format!("unknown type `{name}`"),
-                    at,
-                    help,
-                })
             }
         }
-    }
-
-    fn length(&self, n: u64, r: &Range<usize>) -> Result<u32, TypeError> {
-        u32::try_from(n)
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| self.error(r.clone(), "a length must be between 1 and 4294967295"))
-    }
-
-    fn digits(&self, n: u64, r: &Range<usize>) -> Result<u8, TypeError> {
-        u8::try_from(n)
-            .ok()
-            .filter(|n| (1..=38).contains(n))
-            .ok_or_else(|| self.error(r.clone(), "a precision must be between 1 and 38"))
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_vocabulary() {
-        assert_eq!(
-            parse_type("text(80)"),
-            Ok(FieldType::Text { max: Some(80) })
-        );
-        assert_eq!(parse_type("text"), Ok(FieldType::Text { max: None }));
-        assert_eq!(
-            parse_type("number(18, 2)"),
-            Ok(FieldType::Number {
-                precision: Some(18),
-                scale: Some(2)
+/// The inline values of `picklist("a", "b")`.
+fn values(notation: Notation, name: &str, t: &Term<'_>) -> Result<Vec<EnumValue>, TypeError> {
+    let value = |v: &str| EnumValue {
+        value: v.to_string(),
+        aliases: Vec::new(),
+    };
+    match notation {
+        Notation::Spec => {
+            let values: Vec<EnumValue> = t
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    Arg::Str(s, _) => Some(value(s)),
+                    _ => None,
+                })
+                .collect();
+            if values.is_empty() {
+                return Err(error(
+                    &t.at,
+                    format!("`{name}` needs its values: `{name}(\"a\", \"b\")`"),
+                ));
+            }
+            Ok(values)
+        }
+        Notation::Descriptor => t
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Str(s, _) => Ok(value(s)),
+                Arg::Int(_, at) | Arg::Names(_, at) | Arg::Type(Term { at, .. }) => Err(error(
+                    at,
+                    "picklist values are quoted strings (or a `values:` list)",
+                )),
             })
-        );
-        assert_eq!(
-            parse_type("decimal"),
-            Ok(FieldType::Number {
-                precision: None,
-                scale: None
-            })
-        );
-        assert_eq!(
-            parse_type("lookup(Contact|Lead)"),
-            Ok(FieldType::Lookup {
-                objects: vec!["Contact".into(), "Lead".into()]
-            })
-        );
-        assert_eq!(
-            parse_type(" list< text > "),
-            Ok(FieldType::List {
-                item: Box::new(FieldType::Text { max: None })
-            })
-        );
-        assert_eq!(
-            parse_type("enum"),
-            Ok(FieldType::Picklist { values: vec![] })
-        );
-        let inline = parse_type(r#"picklist("a", "b c")"#).unwrap();
-        assert_eq!(inline.to_string(), r#"picklist("a", "b c")"#);
+            .collect(),
     }
+}
 
-    #[test]
-    fn display_round_trips() {
-        for s in [
-            "text(80)",
-            "textarea",
-            "number(5, 2)",
-            "number",
-            "list<id>",
-            "lookup(A|B)",
-            "owner",
-            "date",
-        ] {
-            let t = parse_type(s).unwrap();
-            assert_eq!(parse_type(&t.to_string()).unwrap(), t, "{s}");
+/// The target objects of `lookup(…)`.
+fn lookup(notation: Notation, t: &Term<'_>) -> Result<FieldType, TypeError> {
+    let mut objects = Vec::new();
+    for a in &t.args {
+        match (a, notation) {
+            (Arg::Type(target), _) => objects.push(target.name.to_string()),
+            (Arg::Names(names, _), Notation::Descriptor) => {
+                objects.extend(names.iter().map(|n| n.to_string()))
+            }
+            (Arg::Str(s, _), Notation::Descriptor) => objects.push(s.to_string()),
+            (Arg::Int(_, at), Notation::Descriptor) => {
+                return Err(error(at, "a lookup names objects: `lookup(Account)`"))
+            }
+            // A spec names its targets as types and ignores anything else.
+            (_, Notation::Spec) => {}
         }
     }
-
-    #[test]
-    fn errors_point_at_the_problem() {
-        let e = parse_type_detailed("txt(80)").unwrap_err();
-        assert_eq!(e.at, 0..3);
-        assert_eq!(e.help.as_deref(), Some("did you mean `text`?"));
-        let e = parse_type_detailed("string").unwrap_err();
-        assert_eq!(
-            e.help.as_deref(),
-            Some("descriptors spell this type `text`")
-        );
-        let e = parse_type_detailed("number(5, 7)").unwrap_err();
-        assert_eq!(e.at, 10..11);
-        assert!(parse_type("lookup()").is_err());
-        assert!(parse_type("list<text").is_err());
-        assert!(parse_type("text(0)").is_err());
-        assert!(parse_type("text(80) x").is_err());
-        assert!(parse_type("date(3)").is_err());
-        assert!(parse_type("list<list<text>>").is_err());
-        assert!(parse_type("").is_err());
-        assert!(parse_type("picklist(\"a").is_err());
+    if objects.is_empty() {
+        return Err(error(
+            &t.at,
+            match notation {
+                Notation::Spec => "`lookup` needs the object it points to: `lookup(Account)`",
+                Notation::Descriptor => {
+                    "a lookup names its target object: `lookup(Account)` or `lookup(Contact|Lead)`"
+                }
+            },
+        ));
     }
+    Ok(FieldType::Lookup { objects })
 }
