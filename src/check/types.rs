@@ -174,6 +174,11 @@ pub fn assign(ty: &Ty, dest: &FieldType, risks: &mut Vec<Risk>) -> Result<(), Mi
             }),
         },
         (F::Multipicklist { values }, Ty::Enum { values: have }) => picklist_check(values, have),
+        // The runtime emits one reference per lookup field; a list of
+        // references has no payload form yet, so it must not pass the check.
+        (F::List { item }, Ty::List { .. }) if matches!(item.as_ref(), F::Lookup { .. }) => Err(Mismatch::Type {
+            hint: Some("a list of references has no payload form yet: leave this field out and link one record through a single lookup field (e.g. the primary company)"),
+        }),
         (F::List { item }, Ty::List { item: have }) => assign(have, item, risks),
         (F::Composite { .. }, _) => Err(Mismatch::Type {
             hint: Some("assign its sub-fields instead, e.g. `name.firstName = …`"),
