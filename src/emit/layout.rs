@@ -49,8 +49,6 @@ pub(crate) struct TargetLayout {
     pub fields: Vec<String>,
     /// `"name":` of each of `fields`, escaped once.
     pub keys: Vec<Vec<u8>>,
-    /// How many of `fields` (the last ones) are deferred.
-    pub deferred_count: usize,
     /// Positions in `fields` of owner lookups (`owner(…)`), ascending.
     pub owners: Vec<usize>,
 }
@@ -137,7 +135,6 @@ fn target_layout(t: &TargetPlan, find: &dyn Fn(&str, Pass) -> Option<usize>) -> 
                 k
             })
             .collect(),
-        deferred_count: t.deferred.len(),
         owners: all()
             .enumerate()
             .filter(|(_, f)| f.expr.ty == Ty::Owner)
