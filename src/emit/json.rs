@@ -21,13 +21,24 @@ use chrono::{Datelike, NaiveDate, Timelike};
 /// escapes it). Most texts need no escape: a word-at-a-time scan proves
 /// that, and the text is copied whole; only texts with `"`, `\\` or a
 /// control character take the byte loop.
+#[inline]
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
-    out.reserve(b.len() + 2);
-    out.push(b'"');
     if is_clean(b) {
+        out.reserve(b.len() + 2);
+        out.push(b'"');
         out.extend_from_slice(b);
+        out.push(b'"');
     } else {
+        push_escaped(out, b);
+    }
+}
+
+#[inline(never)]
+fn push_escaped(out: &mut Vec<u8>, b: &[u8]) {
+    out.reserve(b.len() + 8);
+    out.push(b'"');
+    {
         let mut start = 0;
         for (i, &c) in b.iter().enumerate() {
             let esc = ESCAPE[c as usize];
@@ -43,6 +54,7 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// No byte of `b` needs escaping.
+#[inline]
 fn is_clean(b: &[u8]) -> bool {
     let mut words = b.chunks_exact(8);
     for w in &mut words {
@@ -73,6 +85,7 @@ const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Whether any byte of `w` is below 0x20, `"` or `\\` (the classic
 /// "has less than" / "has zero byte" word tests, exact for the word).
+#[inline]
 fn needs_escape(w: u64) -> bool {
     let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;

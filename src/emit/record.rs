@@ -43,10 +43,18 @@ struct Pending<'l> {
     target: u32,
     /// Its layout (`None`: a plan bug, see [`Lines::bad`]).
     layout: Option<&'l TargetLayout>,
+    /// The payload id as text (for flags).
     id: String,
-    key: Vec<u8>,
-    /// Entries of `fields`, `refs`, deferred `fields` and `refs`, without braces.
-    fields: Vec<u8>,
+    /// The upsert line so far: `{"id":…,"key":{…},"fields":{` and the
+    /// fields written (a nested target's fields wait in `nested`).
+    line: Vec<u8>,
+    /// Where the id's JSON and the key object are in `line` (an update
+    /// line repeats them).
+    id_json: (usize, usize),
+    key: (usize, usize),
+    /// `line` ended its head and key: fields come next.
+    fields_from: usize,
+    /// Entries of `refs`, deferred `fields` and `refs`, without braces.
     refs: Vec<u8>,
     dfields: Vec<u8>,
     drefs: Vec<u8>,
@@ -140,9 +148,15 @@ impl<'l> Lines<'l> {
                 buf.extend_from_slice(b"}}\n");
             };
             let buf = &mut chunk.bufs[file];
-            head(buf, &p.id, &t.upsert_head, &p.key);
-            object(buf, t.nested, &p.fields, &p.nested);
-            buf.extend_from_slice(b",\"refs\":{");
+            if t.nested {
+                // The line up to `"fields":`, then the nested object.
+                buf.extend_from_slice(&p.line[..p.fields_from.saturating_sub(1)]);
+                object(buf, true, &[], &p.nested);
+                buf.extend_from_slice(b",\"refs\":{");
+            } else {
+                buf.extend_from_slice(&p.line);
+                buf.extend_from_slice(b"},\"refs\":{");
+            }
             buf.extend_from_slice(&p.refs);
             buf.push(b'}');
             tail(buf);
@@ -151,7 +165,11 @@ impl<'l> Lines<'l> {
             if let (true, Some(file)) = (deferred, t.deferred) {
                 tally.updates += 1;
                 let buf = &mut chunk.bufs[file];
-                head(buf, &p.id, &t.update_head, &p.key);
+                buf.extend_from_slice(b"{\"id\":");
+                buf.extend_from_slice(&p.line[p.id_json.0..p.id_json.1]);
+                buf.extend_from_slice(&t.update_head);
+                buf.extend_from_slice(&p.line[p.key.0..p.key.1]);
+                buf.extend_from_slice(b",\"fields\":");
                 object(buf, t.nested, &p.dfields, &p.dnested);
                 buf.extend_from_slice(b",\"refs\":{");
                 buf.extend_from_slice(&p.drefs);
@@ -161,15 +179,6 @@ impl<'l> Lines<'l> {
             }
         }
     }
-}
-
-/// `{"id":…,"op":…,"target":…,"key":{…},"fields":`
-fn head(buf: &mut Vec<u8>, id: &str, op_head: &[u8], key: &[u8]) {
-    buf.extend_from_slice(b"{\"id\":");
-    push_str(buf, id);
-    buf.extend_from_slice(op_head);
-    buf.extend_from_slice(key);
-    buf.extend_from_slice(b",\"fields\":");
 }
 
 /// A `fields` object: the written entries, or the values nested by name.
@@ -203,15 +212,18 @@ impl Out for Lines<'_> {
         p.layout = layout;
         p.id.clear();
         p.id.push_str(id);
-        for b in [
-            &mut p.key,
-            &mut p.fields,
-            &mut p.refs,
-            &mut p.dfields,
-            &mut p.drefs,
-        ] {
+        for b in [&mut p.line, &mut p.refs, &mut p.dfields, &mut p.drefs] {
             b.clear();
         }
+        p.line.extend_from_slice(b"{\"id\":");
+        let at = p.line.len();
+        push_str(&mut p.line, id);
+        p.id_json = (at, p.line.len());
+        if let Some(l) = layout {
+            p.line.extend_from_slice(&l.upsert_head);
+        }
+        p.key = (p.line.len(), p.line.len());
+        p.fields_from = p.line.len();
         p.nested.clear();
         p.dnested.clear();
         p.sent.clear();
@@ -222,15 +234,18 @@ impl Out for Lines<'_> {
 
     fn key(&mut self, name: &str, v: RV<'_>, arena: &str) {
         let Some(p) = self.current() else { return };
-        if name.contains('.') {
-            push_key(&mut p.key, name, &v.into_value(arena));
-        } else {
-            p.key.push(b'{');
-            push_str(&mut p.key, name);
-            p.key.push(b':');
-            push_json(&mut p.key, &v, arena);
-            p.key.push(b'}');
+        let start = p.line.len();
+        match p.layout.map(|l| &l.key_head) {
+            Some(Some(head)) => {
+                p.line.extend_from_slice(head);
+                push_json(&mut p.line, &v, arena);
+                p.line.push(b'}');
+            }
+            _ => push_key(&mut p.line, name, &v.into_value(arena)),
         }
+        p.key = (start, p.line.len());
+        p.line.extend_from_slice(b",\"fields\":{");
+        p.fields_from = p.line.len();
     }
 
     fn value(&mut self, k: usize, deferred: bool, name: &str, v: RV<'_>, arena: &str) {
@@ -252,13 +267,16 @@ impl Out for Lines<'_> {
             to.push((name.to_string(), v.into_value(arena)));
             return;
         }
-        let buf = if deferred {
-            &mut p.dfields
+        if deferred {
+            entry(&mut p.dfields, t, k, name);
+            push_json(&mut p.dfields, &v, arena);
         } else {
-            &mut p.fields
-        };
-        entry(buf, t, k, name);
-        push_json(buf, &v, arena);
+            if p.line.len() > p.fields_from {
+                p.line.push(b',');
+            }
+            key_of(&mut p.line, t, k, name);
+            push_json(&mut p.line, &v, arena);
+        }
     }
 
     fn reference(&mut self, k: usize, deferred: bool, name: &str, id: &str) {
@@ -285,6 +303,11 @@ fn entry(buf: &mut Vec<u8>, t: &TargetLayout, k: usize, name: &str) {
     if !buf.is_empty() {
         buf.push(b',');
     }
+    key_of(buf, t, k, name);
+}
+
+/// `"name":`, pre-escaped by the layout.
+fn key_of(buf: &mut Vec<u8>, t: &TargetLayout, k: usize, name: &str) {
     match t.keys.get(k) {
         Some(key) => buf.extend_from_slice(key),
         None => {

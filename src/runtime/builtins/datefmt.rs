@@ -39,8 +39,8 @@ enum Part {
 }
 
 impl FormatCache {
-    fn compiled(&mut self, pattern: &str) -> Option<&Compiled> {
-        let at = match self.entries.iter().position(|(p, _)| &**p == pattern) {
+    fn index(&mut self, pattern: &str) -> usize {
+        match self.entries.iter().position(|(p, _)| &**p == pattern) {
             Some(at) => at,
             None => {
                 if self.entries.len() >= 32 {
@@ -49,7 +49,11 @@ impl FormatCache {
                 self.entries.push((pattern.into(), compile(pattern)));
                 self.entries.len() - 1
             }
-        };
+        }
+    }
+
+    fn compiled(&mut self, pattern: &str) -> Option<&Compiled> {
+        let at = self.index(pattern);
         self.entries[at].1.as_ref()
     }
 

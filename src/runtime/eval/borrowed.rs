@@ -24,11 +24,11 @@ use std::sync::Arc;
 
 /// An evaluated value that may borrow.
 ///
-/// `repr(C, u8)`: a separate tag byte with the payload at offset 8. With the
-/// default layout the tag shares `Value`'s tag byte and every move copies
-/// bytes 1–7 in overlapping pieces, a store-forwarding stall per move.
+/// `repr(u64)`: a whole-word tag, so moves copy whole words. With a byte
+/// tag, moves (of `Result<RV, _>` too) copy the 7 bytes after it in
+/// overlapping pieces, a store-forwarding stall per move.
 #[derive(Clone, Debug, PartialEq)]
-#[repr(C, u8)]
+#[repr(u64)]
 pub(crate) enum RV<'r> {
     /// A cell, literal, value-map outcome or table cell.
     Val(&'r Value),

@@ -20,7 +20,26 @@ use rust_decimal::prelude::ToPrimitive;
 
 /// `v` made fit for a field of type `dest`; texts it makes (a number
 /// sent as text) go into `arena`.
+#[inline]
 pub(crate) fn conform_rv<'r>(
+    v: RV<'r>,
+    dest: &'r FieldType,
+    span: Span,
+    arena: &mut String,
+) -> Result<RV<'r>, Fault> {
+    if let (FieldType::Text { max } | FieldType::Textarea { max }, RV::Val(Value::Text(s))) =
+        (dest, &v)
+    {
+        // The common case (a text cell or literal into a text field).
+        if max.is_none_or(|max| s.len() <= max as usize) {
+            return Ok(v);
+        }
+    }
+    conform_any(v, dest, span, arena)
+}
+
+#[inline(never)]
+fn conform_any<'r>(
     v: RV<'r>,
     dest: &'r FieldType,
     span: Span,
@@ -28,13 +47,6 @@ pub(crate) fn conform_rv<'r>(
 ) -> Result<RV<'r>, Fault> {
     match dest {
         FieldType::Text { max } | FieldType::Textarea { max } => {
-            if let RV::Val(Value::Text(s)) = v {
-                // The common case (a text cell or literal), checked in place.
-                return match max {
-                    Some(max) if s.len() > *max as usize => text_fits(v, s, *max as usize, span),
-                    _ => Ok(v),
-                };
-            }
             let v = as_text(v, arena);
             if let (Some(max), Some(s)) = (max, v.plain(arena)) {
                 let max = *max as usize;
@@ -107,19 +119,6 @@ pub(crate) fn conform_rv<'r>(
         }
         _ => Ok(v),
     }
-}
-
-/// `v` (text `s`) when its characters fit `max`, else E0906.
-fn text_fits<'r>(v: RV<'r>, s: &str, max: usize, span: Span) -> Result<RV<'r>, Fault> {
-    let n = s.chars().count();
-    if n > max {
-        return fail(
-            codes::E0906,
-            span,
-            format!("{n} characters do not fit a field of {max}"),
-        );
-    }
-    Ok(v)
 }
 
 /// [`conform_rv`] of an owned value.
