@@ -2,6 +2,10 @@
 //! map, a date reformat, a relation, a lookup table, rounding, an owner)
 //! over 100,000 generated records. Target: ≥ 1,000,000 records/s per core.
 //!
+//! `contacts_payload_lines_100k` is what `ferry run` does per record (the
+//! route straight into payload lines, in memory); `contacts_route_100k`
+//! builds `Emitted` records (`ferry check`'s tests, the library API).
+//!
 //! Run: `cargo bench --bench eval` (criterion prints elements/s).
 
 use criterion::{black_box, criterion_group, Criterion, Throughput};
@@ -256,7 +260,11 @@ fn plan() -> Plan {
             span: Span::default(),
         }],
         references: Vec::new(),
-        load_order: Vec::new(),
+        load_order: vec![LoadStep {
+            number: 1,
+            object: "Contact".into(),
+            pass: Pass::Upsert,
+        }],
     }
 }
 
@@ -337,6 +345,15 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // What `ferry run` does per record: the route straight into payload
+    // lines (in memory, no file I/O).
+    assert_eq!(
+        ferry::emit::unit_bytes(&plan, &data, 0).1,
+        u64::from(N - N / 50)
+    );
+    g.bench_function("contacts_payload_lines_100k", |b| {
+        b.iter(|| black_box(ferry::emit::unit_bytes(&plan, &data, 0)))
+    });
     g.bench_function("contacts_route_100k_no_recycle", |b| {
         b.iter(|| {
             for row in 0..N {
@@ -372,7 +389,9 @@ criterion_group!(benches, bench);
 /// `FERRY_EVAL_PASSES=n cargo bench --bench eval` runs n plain passes and
 /// prints records/s (wall clock), for profiling under `perf` without
 /// criterion's statistics; on a loaded machine compare against the
-/// process's CPU time (`perf stat -e task-clock`).
+/// process's CPU time (`perf stat -e task-clock`). `FERRY_EVAL_ONLY=1`
+/// evaluates the fields only; `FERRY_EVAL_LINES=1` writes payload lines
+/// (`ferry run`'s path) instead of building `Emitted` records.
 fn main() {
     if let Some(passes) = std::env::var("FERRY_EVAL_PASSES")
         .ok()
@@ -382,8 +401,13 @@ fn main() {
         let data = data(&plan);
         let mut ctx = Ctx::new(&plan, &data);
         let eval_only = std::env::var("FERRY_EVAL_ONLY").is_ok();
+        let lines = std::env::var("FERRY_EVAL_LINES").is_ok();
         let start = std::time::Instant::now();
         for _ in 0..passes {
+            if lines {
+                black_box(ferry::emit::unit_bytes(&plan, &data, 0));
+                continue;
+            }
             for row in 0..N {
                 if eval_only {
                     black_box(eval_fields(&mut ctx, &plan.units[0], row));

@@ -9,7 +9,7 @@
 use criterion::{criterion_group, Criterion, Throughput};
 use ferry::emit::{self, Options};
 use ferry::plan::Plan;
-use ferry::runtime::{Dataset, Table};
+use ferry::runtime::Dataset;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -35,7 +35,7 @@ fn data(plan: &Plan, dir: &Path) -> Dataset {
     ferry::gen::generate(&opts, dir).expect("bundle");
     let staged = ferry::stage::bundle::stage(plan, dir).unwrap_or_else(|d| panic!("{d:?}"));
     let src = staged.data.table(0).expect("contacts staged");
-    let mut big = Table::with_capacity(src.file.clone(), src.width(), N);
+    let mut big = src.empty_like(N);
     for i in 0..N {
         let row = (i % src.len()) as u32;
         big.push(src.row(row).iter().cloned(), row + 2);

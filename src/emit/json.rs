@@ -21,13 +21,24 @@ use chrono::{Datelike, NaiveDate, Timelike};
 /// escapes it). Most texts need no escape: a word-at-a-time scan proves
 /// that, and the text is copied whole; only texts with `"`, `\\` or a
 /// control character take the byte loop.
+#[inline]
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
-    out.reserve(b.len() + 2);
-    out.push(b'"');
     if is_clean(b) {
+        out.reserve(b.len() + 2);
+        out.push(b'"');
         out.extend_from_slice(b);
+        out.push(b'"');
     } else {
+        push_escaped(out, b);
+    }
+}
+
+#[inline(never)]
+fn push_escaped(out: &mut Vec<u8>, b: &[u8]) {
+    out.reserve(b.len() + 8);
+    out.push(b'"');
+    {
         let mut start = 0;
         for (i, &c) in b.iter().enumerate() {
             let esc = ESCAPE[c as usize];
@@ -43,6 +54,7 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// No byte of `b` needs escaping.
+#[inline]
 fn is_clean(b: &[u8]) -> bool {
     let mut words = b.chunks_exact(8);
     for w in &mut words {
@@ -53,9 +65,19 @@ fn is_clean(b: &[u8]) -> bool {
             return false;
         }
     }
-    // The tail byte by byte: copying it into a word first costs a
-    // store-forwarding stall larger than the loop.
-    words.remainder().iter().all(|&c| ESCAPE[c as usize] == 0)
+    let tail = words.remainder();
+    if tail.is_empty() {
+        return true;
+    }
+    // A text of 8 bytes or more: its last 8 bytes as one (overlapping)
+    // word; a shorter one byte by byte.
+    match b.len().checked_sub(8).and_then(|at| b.get(at..)) {
+        Some(last) => {
+            let w = <[u8; 8]>::try_from(last).unwrap_or([0; 8]);
+            !needs_escape(u64::from_le_bytes(w))
+        }
+        None => tail.iter().all(|&c| ESCAPE[c as usize] == 0),
+    }
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -63,6 +85,7 @@ const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Whether any byte of `w` is below 0x20, `"` or `\\` (the classic
 /// "has less than" / "has zero byte" word tests, exact for the word).
+#[inline]
 fn needs_escape(w: u64) -> bool {
     let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;
@@ -140,9 +163,128 @@ pub fn push_value(out: &mut Vec<u8>, v: &Value) {
             }
             out.push(b']');
         }
-        // Decimals need the exact round-trip rule of `to_json`; they are
-        // rare enough that its allocation does not matter.
-        Value::Num(_) => push_json(out, v),
+        Value::Num(d) => push_decimal(out, *d),
+    }
+}
+
+/// A decimal as `to_json` shapes it (a JSON number when it round-trips
+/// exactly through the f64 serde_json would print, else a string), its
+/// texts built on the stack.
+fn push_decimal(out: &mut Vec<u8>, d: rust_decimal::Decimal) {
+    use std::fmt::Write;
+    let d = d.normalize();
+    let mut text = Stack::default();
+    if !decimal_text(&mut text, d) {
+        return push_json(out, &Value::Num(d));
+    }
+    let text = text.as_str();
+    if d.scale() == 0 || plainly_exact(d) {
+        // A whole number that fits an i64 (others took the slow path), or
+        // a short decimal the f64 printer writes digit for digit.
+        out.extend_from_slice(text.as_bytes());
+        return;
+    }
+    if let Some(n) = text
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+    {
+        let mut shown = Stack::default();
+        if write!(shown, "{n}").is_ok() && shown.as_str() == text {
+            out.extend_from_slice(text.as_bytes());
+            return;
+        }
+    }
+    push_str(out, text);
+}
+
+/// A normalized decimal serde_json is known to print as this same text:
+/// at most 15 significant digits (so the shortest f64 digits are exactly
+/// these, `f64::DIGITS`) and a magnitude the printer writes without an
+/// exponent (its fixed range is 1e-5 to 1e16; this stays well inside).
+/// `decimals_match_to_json` checks the rule against serde_json itself.
+fn plainly_exact(d: rust_decimal::Decimal) -> bool {
+    let m = d.mantissa().unsigned_abs();
+    if m == 0 || m >= 1_000_000_000_000_000 {
+        return false;
+    }
+    let digits = m.ilog10() as i32 + 1;
+    let exp = digits - d.scale() as i32 - 1;
+    (-4..=14).contains(&exp)
+}
+
+/// A normalized decimal's text as `Display` writes it, when its mantissa
+/// fits an i64 and it is not a whole number beyond i64 (false otherwise).
+fn decimal_text(out: &mut Stack, d: rust_decimal::Decimal) -> bool {
+    let (m, scale) = (d.mantissa(), d.scale() as usize);
+    let Ok(m) = i64::try_from(m) else {
+        return false;
+    };
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(m.unsigned_abs()).as_bytes();
+    let mut push = |b: &[u8]| out.push(b);
+    if m < 0 {
+        push(b"-");
+    }
+    if scale == 0 {
+        push(digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        push(int);
+        push(b".");
+        push(frac);
+    } else {
+        push(b"0.");
+        for _ in digits.len()..scale {
+            push(b"0");
+        }
+        push(digits);
+    }
+    !out.full
+}
+
+/// A short text on the stack (a decimal or a float needs at most ~32 bytes).
+struct Stack {
+    buf: [u8; 48],
+    len: usize,
+    /// Something did not fit.
+    full: bool,
+}
+
+impl Default for Stack {
+    fn default() -> Self {
+        Stack {
+            buf: [0; 48],
+            len: 0,
+            full: false,
+        }
+    }
+}
+
+impl Stack {
+    fn push(&mut self, b: &[u8]) {
+        match self.buf.get_mut(self.len..self.len + b.len()) {
+            Some(to) => {
+                to.copy_from_slice(b);
+                self.len += b.len();
+            }
+            None => self.full = true,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for Stack {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push(s.as_bytes());
+        if self.full {
+            Err(std::fmt::Error)
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -284,6 +426,13 @@ mod tests {
             Value::Num(Decimal::from_str("72.350").unwrap()),
             Value::Num(Decimal::from_str("7.00").unwrap()),
             Value::Num(Decimal::from_str("0.1234567890123456789").unwrap()),
+            Value::Num(Decimal::from_str("-0.00000123").unwrap()),
+            Value::Num(Decimal::from_str("12345678901234567890.5").unwrap()),
+            Value::Num(Decimal::from_str("100000000000000000000").unwrap()),
+            Value::Num(Decimal::MAX),
+            Value::Num(Decimal::MIN),
+            Value::Num(Decimal::from_str("0.1").unwrap()),
+            Value::Num(Decimal::from_str("1234567.125").unwrap()),
             Value::text("Søren \"Sø\" \\ \n\t\u{1} é"),
             Value::Owner("ane@x.example".into()),
             Value::Date(day),
@@ -302,6 +451,40 @@ mod tests {
         for v in &values {
             let want = serde_json::to_string(&to_json(v)).unwrap();
             assert_eq!(text(v), want, "{v:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn short_decimals_match_to_json(m in -999_999_999_999_999i64..=999_999_999_999_999, scale in 0u32..=22) {
+            let d = Decimal::new(m, scale);
+            let want = serde_json::to_string(&to_json(&Value::Num(d))).unwrap();
+            proptest::prop_assert_eq!(text(&Value::Num(d)), want);
+        }
+
+        #[test]
+        fn decimals_match_to_json(m in proptest::num::i64::ANY, scale in 0u32..=28) {
+            let d = Decimal::new(m, scale);
+            let want = serde_json::to_string(&to_json(&Value::Num(d))).unwrap();
+            proptest::prop_assert_eq!(text(&Value::Num(d)), want);
+            let mut s = Stack::default();
+            if decimal_text(&mut s, d.normalize()) {
+                proptest::prop_assert_eq!(s.as_str(), d.normalize().to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn decimals_at_the_edges_of_the_plain_range_match_to_json() {
+        for digits in 1..=16u32 {
+            let m = 10i64.pow(digits) - 3;
+            for scale in 0..=24 {
+                for m in [m, -m, 1, 7, 10i64.pow(digits - 1) + 1] {
+                    let d = Decimal::new(m, scale);
+                    let want = serde_json::to_string(&to_json(&Value::Num(d))).unwrap();
+                    assert_eq!(text(&Value::Num(d)), want, "{d}");
+                }
+            }
         }
     }
 

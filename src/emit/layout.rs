@@ -43,14 +43,15 @@ pub(crate) struct TargetLayout {
     pub upsert_head: Vec<u8>,
     /// `,"op":"update","target":"Contact","key":`
     pub update_head: Vec<u8>,
+    /// `{"<key field>":` (escaped once); `None` when the key's name is
+    /// dotted (written nested).
+    pub key_head: Option<Vec<u8>>,
     /// Some field name is dotted.
     pub nested: bool,
     /// Destination field names, `fields` then `deferred`, in plan order.
     pub fields: Vec<String>,
     /// `"name":` of each of `fields`, escaped once.
     pub keys: Vec<Vec<u8>>,
-    /// How many of `fields` (the last ones) are deferred.
-    pub deferred_count: usize,
     /// Positions in `fields` of owner lookups (`owner(…)`), ascending.
     pub owners: Vec<usize>,
 }
@@ -126,6 +127,13 @@ fn target_layout(t: &TargetPlan, find: &dyn Fn(&str, Pass) -> Option<usize>) -> 
         upsert: find(&t.object, Pass::Upsert),
         deferred: find(&t.object, Pass::DeferredUpdate),
         upsert_head: head("upsert"),
+        key_head: (!t.key.field.contains('.')).then(|| {
+            let mut h = Vec::with_capacity(t.key.field.len() + 4);
+            h.push(b'{');
+            push_str(&mut h, &t.key.field);
+            h.push(b':');
+            h
+        }),
         update_head: head("update"),
         nested: all().any(|f| f.field.contains('.')),
         fields: all().map(|f| f.field.clone()).collect(),
@@ -137,7 +145,6 @@ fn target_layout(t: &TargetPlan, find: &dyn Fn(&str, Pass) -> Option<usize>) -> 
                 k
             })
             .collect(),
-        deferred_count: t.deferred.len(),
         owners: all()
             .enumerate()
             .filter(|(_, f)| f.expr.ty == Ty::Owner)

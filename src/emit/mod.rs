@@ -31,6 +31,7 @@ pub mod json;
 pub mod layout;
 pub mod native;
 pub mod outdir;
+mod record;
 mod references;
 pub mod tally;
 
@@ -145,6 +146,41 @@ pub fn run(
         placeholders,
         tally,
     })
+}
+
+/// The payload bytes unit `unit` of `plan` gives for every record of its
+/// source, run on the calling thread chunk by chunk and dropped (no files,
+/// no report): what `ferry run` costs per record without I/O. For
+/// benchmarks; returns the bytes and lines written.
+pub fn unit_bytes(plan: &Plan, data: &Dataset, unit: usize) -> (u64, u64) {
+    let layout = Layout::new(plan, data);
+    let (Some(u), Some(unit_layout)) = (plan.units.get(unit), layout.units.get(unit)) else {
+        return (0, 0);
+    };
+    let fallback = fallback_ref(plan);
+    let env = Env {
+        files: layout.files.len(),
+        unit_index: unit as u32,
+        unit: u,
+        layout: unit_layout,
+        fallback_ref: fallback.as_deref(),
+    };
+    let (mut bytes, mut lines) = (0, 0);
+    let mut sink = |mut c: Chunk| -> io::Result<Vec<Vec<u8>>> {
+        for (buf, n) in c.bufs.iter_mut().zip(&c.lines) {
+            bytes += buf.len() as u64;
+            lines += n;
+            buf.clear();
+        }
+        Ok(c.bufs)
+    };
+    let opts = Options {
+        threads: 1,
+        ..Options::default()
+    };
+    // The sink never fails, so neither does the run.
+    let _ = run_unit(plan, data, &env, opts, &mut sink);
+    (bytes, lines)
 }
 
 /// `owner:<email>` of the `owners` fallback, as the evaluator normalizes it.

@@ -293,9 +293,10 @@ pub fn open(
     spec: &'static FileSpec,
     all: &[FileSpec],
     messy: bool,
+    write: bool,
 ) -> std::io::Result<CsvOut> {
     let (layout, feats) = layout(seed, spec, all, messy);
-    let mut out = CsvOut::create(dir, spec.name, layout)?;
+    let mut out = CsvOut::create(dir, spec.name, layout, write)?;
     for (f, c) in feats {
         out.mark_file(f, c);
     }

@@ -72,11 +72,27 @@ pub struct Manifest {
 pub(crate) struct Ctx<'a> {
     pub w: &'a World,
     pub dir: &'a Path,
+    /// Write only these files (`None`: all); the others are generated
+    /// (so every written file is byte for byte what a full bundle has) and
+    /// dropped.
+    pub only: Option<&'a [String]>,
 }
 
 impl Ctx<'_> {
     pub fn open(&self, name: &str) -> io::Result<CsvOut> {
-        messy::open(self.dir, self.w.seed, spec(name), FILES, self.w.messy)
+        let write = self.writes(name);
+        messy::open(
+            self.dir,
+            self.w.seed,
+            spec(name),
+            FILES,
+            self.w.messy,
+            write,
+        )
+    }
+
+    fn writes(&self, name: &str) -> bool {
+        self.only.is_none_or(|only| only.iter().any(|o| o == name))
     }
 
     /// The content stream of a file.
@@ -112,6 +128,19 @@ fn write_rest(ctx: &Ctx) -> io::Result<Vec<FileReport>> {
 
 /// Writes a complete bundle into `dir` (created if missing).
 pub fn generate(opts: &Options, dir: &Path) -> io::Result<Manifest> {
+    generate_only(opts, dir, None).map(|(m, _)| m)
+}
+
+/// As [`generate`], writing only the files named in `only` (when given):
+/// each is identical to the same file of the complete bundle, and
+/// `manifest.json` lists only them. For benchmarks at sizes where the whole
+/// bundle would not fit the disk (16 GB at a million contacts). Also
+/// returns the bytes the complete bundle's files would take.
+pub fn generate_only(
+    opts: &Options,
+    dir: &Path,
+    only: Option<&[String]>,
+) -> io::Result<(Manifest, u64)> {
     if !(MIN_CONTACTS..=MAX_CONTACTS).contains(&opts.contacts) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -120,17 +149,30 @@ pub fn generate(opts: &Options, dir: &Path) -> io::Result<Manifest> {
     }
     std::fs::create_dir_all(dir)?;
     let world = World::build(opts.contacts, opts.seed, opts.messy);
-    let ctx = Ctx { w: &world, dir };
+    let ctx = Ctx {
+        w: &world,
+        dir,
+        only,
+    };
     let (rest, events) = std::thread::scope(|s| {
-        let events = s.spawn(|| delivery::events(&ctx));
+        // The largest file, on its own thread; not generated at all when
+        // it is not wanted (nothing else depends on it).
+        let events = ctx
+            .writes("message_events.csv")
+            .then(|| s.spawn(|| delivery::events(&ctx)));
         let rest = write_rest(&ctx);
-        let events = events
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("event writer panicked")));
+        let events = events.map(|e| {
+            e.join()
+                .unwrap_or_else(|_| Err(io::Error::other("event writer panicked")))
+        });
         (rest, events)
     });
     let mut all = rest?;
-    all.push(events?);
+    if let Some(events) = events {
+        all.push(events?);
+    }
+    let complete: u64 = all.iter().map(|r| r.bytes).sum();
+    all.retain(|r| ctx.writes(r.name));
     all.sort_by_key(|r| FILES.iter().position(|f| f.name == r.name));
     let injected = all
         .iter_mut()
@@ -151,5 +193,42 @@ pub fn generate(opts: &Options, dir: &Path) -> io::Result<Manifest> {
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(io::Error::other)?;
     std::fs::write(dir.join("manifest.json"), json)?;
-    Ok(manifest)
+    Ok((manifest, complete))
+}
+
+#[cfg(test)]
+mod only_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_files_asked_for_are_written_and_identical() {
+        let tmp = std::env::temp_dir().join(format!("ferry-gen-only-{}", std::process::id()));
+        let (all, some) = (tmp.join("all"), tmp.join("some"));
+        let opts = Options {
+            contacts: MIN_CONTACTS,
+            seed: 7,
+            messy: true,
+        };
+        generate(&opts, &all).unwrap();
+        let only = ["contacts.csv".to_string(), "companies.csv".to_string()];
+        let (m, complete) = generate_only(&opts, &some, Some(&only)).unwrap();
+        let full = generate(&opts, &tmp.join("again")).unwrap();
+        assert!(complete > m.files.iter().map(|f| f.bytes).sum::<u64>());
+        assert_eq!(m.files.len(), 2);
+        let mut names: Vec<String> = std::fs::read_dir(&some)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["companies.csv", "contacts.csv", "manifest.json"]);
+        for f in &only {
+            assert_eq!(
+                std::fs::read(all.join(f)).unwrap(),
+                std::fs::read(some.join(f)).unwrap(),
+                "{f}"
+            );
+        }
+        let _ = full;
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
 }

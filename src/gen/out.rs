@@ -378,6 +378,8 @@ enum Sink {
     File(File),
     /// The Windows-1252 file, encoded when finished.
     Memory(Vec<u8>),
+    /// A file not wanted (`ferry gen --only`): bytes counted, not kept.
+    Discard(u64),
 }
 
 impl Write for Sink {
@@ -385,12 +387,16 @@ impl Write for Sink {
         match self {
             Sink::File(f) => f.write(buf),
             Sink::Memory(v) => v.write(buf),
+            Sink::Discard(n) => {
+                *n += buf.len() as u64;
+                Ok(buf.len())
+            }
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Sink::File(f) => f.flush(),
-            Sink::Memory(_) => Ok(()),
+            Sink::Memory(_) | Sink::Discard(_) => Ok(()),
         }
     }
 }
@@ -421,10 +427,18 @@ pub struct CsvOut {
 }
 
 impl CsvOut {
-    /// Creates `dir/name` and writes the preamble and header.
-    pub fn create(dir: &Path, name: &'static str, layout: Layout) -> io::Result<CsvOut> {
+    /// Creates `dir/name` and writes the preamble and header (`write`
+    /// false: the bytes are counted and dropped, no file is made).
+    pub fn create(
+        dir: &Path,
+        name: &'static str,
+        layout: Layout,
+        write: bool,
+    ) -> io::Result<CsvOut> {
         let path = dir.join(name);
-        let sink = if layout.cp1252 {
+        let sink = if !write {
+            Sink::Discard(0)
+        } else if layout.cp1252 {
             Sink::Memory(Vec::new())
         } else {
             Sink::File(File::create(&path)?)
@@ -600,6 +614,7 @@ impl CsvOut {
                 f.flush()?;
                 f.metadata()?.len()
             }
+            Sink::Discard(n) => n,
             Sink::Memory(v) => {
                 let text = String::from_utf8(v).map_err(io::Error::other)?;
                 let (encoded, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);

@@ -5,8 +5,9 @@
 //! column layout, each with its origin line), built by the stager from CSV
 //! or by `ferry check` from `test { given … }` blocks.
 //! Output: an immutable [`Dataset`] (shareable across threads) with
-//! relation indexes built up front from `plan.relations`, lookup tables and
-//! value maps prepared for constant-time matching.
+//! relation indexes from `plan.relations` (built once, when first
+//! followed), lookup tables and value maps prepared for constant-time
+//! matching. Tables store only the columns a run reads (see [`Table`]).
 //!
 //! Invariants: object index i is `plan.sources[i]` (missing tables are empty
 //! — an optional source that was not exported); every row has exactly the
@@ -25,16 +26,28 @@ use std::sync::Arc;
 
 static NULL: Value = Value::Null;
 
-/// The rows of one source object, stored flat (`width` cells per row).
+/// The rows of one source object, stored flat.
+///
+/// A table made with [`Table::with_columns`] stores only the columns a run
+/// reads (the others read as null): a wide export file of which a spec
+/// uses a few columns takes a few cells per row, not all of them.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
     /// The file the rows came from, for reports (`contacts.csv`).
     pub file: Arc<str>,
+    /// Columns of the source (the plan's layout).
     width: usize,
+    /// Column → stored position (`ABSENT`: not stored); empty when every
+    /// column is stored in order.
+    slots: Vec<u32>,
+    /// Cells stored per row.
+    stored: usize,
     cells: Vec<Value>,
     /// 1-based line of each row in `file`.
     lines: Vec<u32>,
 }
+
+const ABSENT: u32 = u32::MAX;
 
 impl Table {
     /// An empty table of `width` columns.
@@ -42,6 +55,8 @@ impl Table {
         Table {
             file: file.into(),
             width,
+            slots: Vec::new(),
+            stored: width,
             cells: Vec::new(),
             lines: Vec::new(),
         }
@@ -49,17 +64,60 @@ impl Table {
 
     pub fn with_capacity(file: impl Into<Arc<str>>, width: usize, rows: usize) -> Table {
         let mut t = Table::new(file, width);
-        t.cells.reserve(rows.saturating_mul(width));
-        t.lines.reserve(rows);
+        t.reserve(rows);
         t
     }
 
-    /// Appends a row read at `line`; extra cells are dropped, missing ones
-    /// are null, so a ragged row can never shift the columns after it.
+    /// An empty table of `keep.len()` columns storing only those `keep`
+    /// marks; rows are then pushed with the kept columns' cells, in order.
+    pub fn with_columns(file: impl Into<Arc<str>>, keep: &[bool], rows: usize) -> Table {
+        let mut t = Table::new(file, keep.len());
+        if keep.iter().any(|&k| !k) {
+            let mut next = 0;
+            t.slots = keep
+                .iter()
+                .map(|&k| {
+                    if k {
+                        next += 1;
+                        next - 1
+                    } else {
+                        ABSENT
+                    }
+                })
+                .collect();
+            t.stored = next as usize;
+        }
+        t.reserve(rows);
+        t
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        self.cells.reserve(rows.saturating_mul(self.stored));
+        self.lines.reserve(rows);
+    }
+
+    /// An empty table with this one's file and columns.
+    pub fn empty_like(&self, rows: usize) -> Table {
+        let mut t = Table {
+            file: self.file.clone(),
+            width: self.width,
+            slots: self.slots.clone(),
+            stored: self.stored,
+            cells: Vec::new(),
+            lines: Vec::new(),
+        };
+        t.reserve(rows);
+        t
+    }
+
+    /// Appends a row read at `line`: the stored columns' cells in order
+    /// (every column for a table made with [`Table::new`]). Extra cells
+    /// are dropped, missing ones are null, so a ragged row can never shift
+    /// the columns after it.
     pub fn push(&mut self, row: impl IntoIterator<Item = Value>, line: u32) {
         let start = self.cells.len();
-        self.cells.extend(row.into_iter().take(self.width));
-        self.cells.resize(start + self.width, Value::Null);
+        self.cells.extend(row.into_iter().take(self.stored));
+        self.cells.resize(start + self.stored, Value::Null);
         self.lines.push(line);
     }
 
@@ -71,24 +129,34 @@ impl Table {
         self.lines.is_empty()
     }
 
+    /// Columns of the source.
     pub fn width(&self) -> usize {
         self.width
     }
 
-    /// The cells of row `i` (empty when out of range).
+    /// The stored cells of row `i` (empty when out of range).
     pub fn row(&self, i: u32) -> &[Value] {
-        let start = (i as usize).saturating_mul(self.width);
+        let start = (i as usize).saturating_mul(self.stored);
         self.cells
-            .get(start..start.saturating_add(self.width))
+            .get(start..start.saturating_add(self.stored))
             .unwrap_or(&[])
     }
 
-    /// One cell; null when the row or column is out of range.
+    /// One cell; null when the row or column is out of range or not stored.
+    #[inline]
     pub fn cell(&self, row: u32, col: u32) -> &Value {
-        if col as usize >= self.width {
-            return &NULL;
-        }
-        let at = (row as usize).saturating_mul(self.width) + col as usize;
+        let slot = if self.slots.is_empty() {
+            if col as usize >= self.width {
+                return &NULL;
+            }
+            col
+        } else {
+            match self.slots.get(col as usize) {
+                Some(&s) if s != ABSENT => s,
+                _ => return &NULL,
+            }
+        };
+        let at = (row as usize).saturating_mul(self.stored) + slot as usize;
         self.cells.get(at).unwrap_or(&NULL)
     }
 
@@ -99,29 +167,42 @@ impl Table {
 
     /// Moves `other`'s rows after this table's (a file staged in parts).
     pub fn append(&mut self, mut other: Table) {
-        if other.width == self.width {
+        if other.width == self.width && other.slots == self.slots {
             self.cells.append(&mut other.cells);
             self.lines.append(&mut other.lines);
         } else {
             for i in 0..other.len() as u32 {
-                self.push(other.row(i).iter().cloned(), other.line(i));
+                let row: Vec<Value> = (0..self.width as u32)
+                    .filter(|&c| self.stores(c))
+                    .map(|c| other.cell(i, c).clone())
+                    .collect();
+                self.push(row, other.line(i));
             }
+        }
+    }
+
+    /// Whether column `col` is stored.
+    fn stores(&self, col: u32) -> bool {
+        if self.slots.is_empty() {
+            (col as usize) < self.width
+        } else {
+            self.slots.get(col as usize).is_some_and(|&s| s != ABSENT)
         }
     }
 
     /// The rows kept by `keep` (missing flags mean keep), in order.
     /// Cells are moved, not cloned: a million-row table is not doubled.
     fn retain(self, keep: &[bool]) -> Table {
+        let mut out = self.empty_like(self.lines.len());
         let Table {
-            file,
-            width,
             cells,
             lines,
+            stored,
+            ..
         } = self;
-        let mut out = Table::with_capacity(file, width, lines.len());
         let mut cells = cells.into_iter();
         for (i, line) in lines.into_iter().enumerate() {
-            let row = cells.by_ref().take(width);
+            let row = cells.by_ref().take(stored);
             if keep.get(i).copied().unwrap_or(true) {
                 out.push(row, line);
             } else {
@@ -214,19 +295,23 @@ pub struct Dataset {
     pub taken_at: Option<DateTime<Utc>>,
     names: Vec<Arc<str>>,
     primary_keys: Vec<Vec<u32>>,
-    rels: Vec<RelIndex>,
+    /// The plan's relations, indexed on first use (a dataset that source
+    /// rules replace right away is never indexed).
+    relations: Vec<crate::plan::RelPlan>,
+    rels: std::sync::OnceLock<Vec<RelIndex>>,
     pub(crate) lookups: Lookups,
 }
 
 impl Dataset {
-    /// Indexes `tables` (one per `plan.sources`, in order) for `plan`.
+    /// A dataset of `tables` (one per `plan.sources`, in order) for `plan`;
+    /// its relation indexes are built when first followed.
     pub fn new(plan: &Plan, mut tables: Vec<Table>) -> Dataset {
         for (i, s) in plan.sources.iter().enumerate() {
             if tables.len() <= i {
                 tables.push(Table::new(s.file.as_str(), s.columns.len()));
             }
         }
-        let mut data = Dataset {
+        Dataset {
             objects: tables,
             taken_at: None,
             names: plan
@@ -235,16 +320,19 @@ impl Dataset {
                 .map(|s| Arc::from(s.name.as_str()))
                 .collect(),
             primary_keys: plan.sources.iter().map(|s| s.primary_key.clone()).collect(),
-            rels: Vec::new(),
+            relations: plan.relations.clone(),
+            rels: std::sync::OnceLock::new(),
             lookups: Lookups::new(plan),
-        };
-        data.rels = data.index_relations(plan);
-        data
+        }
     }
 
     /// The same dataset without the rows `keep[object][row] == false`
     /// (source `where` filters and dedupe), with fresh indexes.
     pub fn retain(self, plan: &Plan, keep: &[Vec<bool>]) -> Dataset {
+        if keep.iter().all(|k| k.iter().all(|&b| b)) {
+            // Nothing dropped: the dataset and its indexes stand.
+            return self;
+        }
         let taken_at = self.taken_at;
         let tables = self
             .objects
@@ -326,7 +414,10 @@ impl Dataset {
     /// Rows of the relation's target object related to `from`, in file order.
     /// `None` when `rel` is unknown or does not start at `from`'s object.
     pub fn related(&self, rel: u32, from: RecRef, scratch: &mut String) -> Option<(u32, &[u32])> {
-        let ri = self.rels.get(rel as usize)?;
+        let ri = self
+            .rels
+            .get_or_init(|| self.index_relations())
+            .get(rel as usize)?;
         if ri.from != from.object {
             return None;
         }
@@ -337,7 +428,7 @@ impl Dataset {
         Some((ri.to, rows))
     }
 
-    fn index_relations(&self, plan: &Plan) -> Vec<RelIndex> {
+    fn index_relations(&self) -> Vec<RelIndex> {
         let mut shared: HashMap<(u32, u32), Arc<KeyIndex>> = HashMap::new();
         let mut column_index = |object: u32, column: u32| {
             shared
@@ -345,8 +436,8 @@ impl Dataset {
                 .or_insert_with(|| Arc::new(self.index_column(object, column)))
                 .clone()
         };
-        let mut out = Vec::with_capacity(plan.relations.len());
-        for r in &plan.relations {
+        let mut out = Vec::with_capacity(self.relations.len());
+        for r in &self.relations {
             let (from_column, index) = match &r.kind {
                 RelKind::Forward {
                     column,
@@ -481,6 +572,24 @@ mod tests {
         assert_eq!(t.row(1), &[Value::Int(1), Value::Int(2)]);
         assert_eq!(t.cell(5, 0), &Value::Null);
         assert_eq!(t.line(1), 3);
+    }
+
+    #[test]
+    fn tables_store_only_the_columns_asked_for() {
+        let mut t = Table::with_columns("x.csv", &[true, false, true], 2);
+        t.push([Value::Int(1), Value::Int(3)], 2);
+        assert_eq!(t.width(), 3);
+        assert_eq!(t.row(0), &[Value::Int(1), Value::Int(3)]);
+        assert_eq!(t.cell(0, 0), &Value::Int(1));
+        assert_eq!(t.cell(0, 1), &Value::Null);
+        assert_eq!(t.cell(0, 2), &Value::Int(3));
+        assert_eq!(t.cell(0, 7), &Value::Null);
+        let mut all = Table::new("x.csv", 3);
+        all.append(t.clone());
+        assert_eq!(all.row(0), &[Value::Int(1), Value::Null, Value::Int(3)]);
+        let mut more = t.empty_like(1);
+        more.append(t);
+        assert_eq!(more.cell(0, 2), &Value::Int(3));
     }
 
     #[test]

@@ -16,12 +16,15 @@
 //! only allows that for key columns). Inside `where` and relation hops the
 //! frame is the element record.
 
+mod borrowed;
+
+pub(crate) use borrowed::RV;
+
 use super::builtins;
 use super::exec::{Emitted, Outcome};
-use super::lookups::MapIndex;
 use super::ops;
 use super::{bug, Dataset, Fault};
-use crate::plan::{BinOp, Outcome as MapOutcome, OwnerFallback, Plan, RelKind, TExpr, TExprKind};
+use crate::plan::{BinOp, Plan, RelKind, TExpr, TExprKind};
 use crate::span::Span;
 use crate::value::{RecRef, Value};
 use chrono_tz::Tz;
@@ -143,6 +146,11 @@ pub struct Ctx<'a> {
     pub(crate) spare_lists: Vec<Vec<Emitted>>,
     /// The current record's payload id while it is being run.
     pub(crate) id_buf: String,
+    /// Texts the current record's expressions made (see [`RV::Buf`]);
+    /// cleared by [`Ctx::begin`].
+    pub(crate) arena: String,
+    /// A target's payload id, or a reference's, while it is handed on.
+    pub(crate) ref_buf: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -162,12 +170,15 @@ impl<'a> Ctx<'a> {
             spare: Vec::new(),
             spare_lists: Vec::new(),
             id_buf: String::new(),
+            arena: String::new(),
+            ref_buf: String::new(),
         }
     }
 
     /// Starts a new source record: clears flags, remembers it for reports.
     pub fn begin(&mut self, record: Option<RecRef>) {
         self.flags.clear();
+        self.arena.clear();
         self.current = record;
     }
 
@@ -198,7 +209,6 @@ impl<'a> Ctx<'a> {
                 }
                 Value::List(Arc::from(out))
             }
-            K::Nav { rel, then } => self.nav(*rel, then.as_deref(), frame, e.span)?,
             K::GroupKey(i) => match frame {
                 Frame::Group { keys, .. } => match keys.get(*i as usize) {
                     Some(v) => v.clone(),
@@ -208,35 +218,10 @@ impl<'a> Ctx<'a> {
             },
             K::Members(inner) => self.members(inner, frame)?,
             K::Produced(i) => Value::Produced(*i),
-            K::ValueMap { map, key } => {
-                let key = self.arg(key, frame)?;
-                match &*key {
-                    // A list maps element by element; elements mapped to null drop out.
-                    Value::List(items) => {
-                        let mut out = Vec::with_capacity(items.len());
-                        for item in items.iter() {
-                            let v = self.value_map(*map, item, e.span)?;
-                            if !v.is_null() {
-                                out.push(v);
-                            }
-                        }
-                        Value::List(Arc::from(out))
-                    }
-                    one => self.value_map(*map, one, e.span)?,
-                }
+            K::ValueMap { .. } | K::Table { .. } | K::Nav { .. } | K::Owner(_) => {
+                return self.via_ref(e, frame)
             }
-            K::Table { table, key, column } => {
-                let key = self.arg(key, frame)?;
-                let data = self.data;
-                match data.lookups.tables.get(*table as usize) {
-                    _ if key.is_null() => Value::Null,
-                    Some(t) => match column {
-                        Some(c) => t.cell(&key, *c, &mut self.scratch),
-                        None => t.row(&key, &mut self.scratch),
-                    },
-                    None => return bug(e.span, format!("lookup table {table} does not exist")),
-                }
-            }
+            K::Call { .. } if borrowed::borrows(&e.kind) => return self.via_ref(e, frame),
             K::Call { func, args } => builtins::call(self, *func, args, frame, e.span)?,
             K::Agg {
                 func,
@@ -284,12 +269,16 @@ impl<'a> Ctx<'a> {
                 Value::Null
             }
             K::Placeholder(i) => Value::Placeholder(*i),
-            K::Owner(x) => {
-                let v = self.arg(x, frame)?;
-                self.owner(&v, e.span)?
-            }
             K::TakenAt => self.data.taken_at.map_or(Value::Null, Value::DateTime),
         })
+    }
+
+    /// [`Ctx::eval_ref`], materialized; the arena texts it made are dropped.
+    fn via_ref(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
+        let mark = self.arena.len();
+        let v = self.eval_ref(e, frame).map(|v| v.into_value(&self.arena));
+        self.arena.truncate(mark);
+        v
     }
 
     /// Evaluates an argument, borrowing cells instead of cloning them.
@@ -445,103 +434,6 @@ impl<'a> Ctx<'a> {
             }
         }
     }
-
-    fn value_map(&mut self, map: u32, key: &Value, span: Span) -> Result<Value, Fault> {
-        let data: &'a Dataset = self.data;
-        let (Some(plan_map), Some(index)) = (
-            self.plan.value_maps.get(map as usize),
-            data.lookups.maps.get(map as usize),
-        ) else {
-            return bug(span, format!("value map {map} does not exist"));
-        };
-        let maps = &mut self.coverage.maps;
-        if maps.len() <= map as usize {
-            maps.resize_with(map as usize + 1, Default::default);
-        }
-        let cov = &mut maps[map as usize];
-        if key.is_null() {
-            cov.nulls += 1;
-            return Ok(Value::Null);
-        }
-        let outcome = match find_arm(index, key, &mut self.scratch) {
-            Some(arm) => {
-                if cov.hits.len() <= arm as usize {
-                    cov.hits.resize(arm as usize + 1, 0);
-                }
-                cov.hits[arm as usize] += 1;
-                plan_map.arms.get(arm as usize).map(|(_, o)| o)
-            }
-            None => {
-                let owned;
-                let text = match key.as_str() {
-                    Some(s) => s,
-                    None => {
-                        owned = key.to_text().unwrap_or_default();
-                        &owned
-                    }
-                };
-                let miss = match cov.misses.get_index_of(text) {
-                    Some(i) => &mut cov.misses[i],
-                    None => cov.misses.entry(text.to_string()).or_default(),
-                };
-                miss.count += 1;
-                if miss.examples.len() < 3 {
-                    if let Some(r) = self.current {
-                        miss.examples.push(data.record_id(r));
-                    }
-                }
-                plan_map.otherwise.as_ref()
-            }
-        };
-        match outcome {
-            None => Ok(Value::Null),
-            Some(MapOutcome::Value(v)) => Ok(v.clone()),
-            Some(MapOutcome::Keep) => Ok(key.clone()),
-            Some(MapOutcome::Skip(reason)) => super::skip(reason, span),
-        }
-    }
-
-    /// `owner(email)`: a normalized email, or the policy's fallback when blank.
-    fn owner(&mut self, v: &Value, span: Span) -> Result<Value, Fault> {
-        let text: Cow<'_, str> = match v {
-            Value::Null => Cow::Borrowed(""),
-            Value::Text(s) | Value::Owner(s) => Cow::Borrowed(&**s),
-            other => Cow::Owned(other.to_text().unwrap_or_default()),
-        };
-        let email = text.trim();
-        if !email.is_empty() {
-            return Ok(Value::Owner(normalize_email(email, v, &mut self.scratch)));
-        }
-        match self.plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
-            Some(OwnerFallback::Owner(email)) => {
-                Ok(Value::Owner(Arc::from(email.trim().to_lowercase())))
-            }
-            Some(OwnerFallback::Skip(reason)) => super::skip(reason, span),
-            None => Ok(Value::Null),
-        }
-    }
-}
-
-fn find_arm(index: &MapIndex, key: &Value, scratch: &mut String) -> Option<u32> {
-    index.find(key, scratch)
-}
-
-/// Lower-cased email; reuses the original text when it is already clean.
-fn normalize_email(trimmed: &str, original: &Value, buf: &mut String) -> Arc<str> {
-    let clean = !trimmed.chars().any(char::is_uppercase);
-    if let Value::Text(s) | Value::Owner(s) = original {
-        if clean && s.len() == trimmed.len() {
-            return s.clone();
-        }
-    }
-    buf.clear();
-    if trimmed.is_ascii() {
-        buf.push_str(trimmed);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.push_str(&trimmed.to_lowercase());
-    }
-    Arc::from(buf.as_str())
 }
 
 /// Conditions: only `true` is true (null and everything else are false).

@@ -17,13 +17,16 @@
 //!   fan-out aliases, placeholders and owners → `refs` (`contacts:1007`,
 //!   `contacts:1042#note`, `placeholder:Account:1`, `owner:ane@x.example`).
 
+mod out;
 mod shape;
 mod staging;
 
+pub(crate) use out::Out;
+pub(crate) use shape::push_json;
 pub use shape::to_json;
 pub use staging::{apply_source_rules, group_rows, DropReason, Dropped, Group};
 
-use super::eval::{truthy, Ctx, Frame};
+use super::eval::{truthy, Ctx, Frame, RV};
 use super::keys::key_text;
 use super::{bug, fail, Fault, RecordError};
 use crate::diagnostics::codes;
@@ -31,6 +34,7 @@ use crate::plan::{FieldPlan, ReferencePlan, SplitOtherwise, TargetPlan, Unit, Un
 use crate::span::Span;
 use crate::value::{RecRef, Value};
 use indexmap::IndexMap;
+use out::EmittedOut;
 
 /// Field name → value, in assignment order. An `IndexMap` with a fast
 /// (non-SipHash) hasher: field names are not attacker-chosen, and hashing
@@ -103,6 +107,25 @@ impl Default for Emitted {
 
 /// Runs `unit` over row `row` of its source object.
 pub fn run_record(ctx: &mut Ctx<'_>, unit: &Unit, row: u32) -> Outcome {
+    let mut out = EmittedOut::new(ctx);
+    let done = run_record_with(ctx, unit, row, &mut out);
+    out.outcome(ctx, done)
+}
+
+/// Runs a merge `unit` over one group (see [`group_rows`]).
+pub fn run_group(ctx: &mut Ctx<'_>, unit: &Unit, group: &Group) -> Outcome {
+    let mut out = EmittedOut::new(ctx);
+    let done = run_group_with(ctx, unit, group, &mut out);
+    out.outcome(ctx, done)
+}
+
+/// [`run_record`], handing the records to `out`.
+pub(crate) fn run_record_with<O: Out>(
+    ctx: &mut Ctx<'_>,
+    unit: &Unit,
+    row: u32,
+    out: &mut O,
+) -> Result<Done, Fault> {
     let r = RecRef {
         object: unit.source,
         row,
@@ -111,13 +134,18 @@ pub fn run_record(ctx: &mut Ctx<'_>, unit: &Unit, row: u32) -> Outcome {
     let mut base = std::mem::take(&mut ctx.id_buf);
     base.clear();
     ctx.data.write_record_id(r, &mut base);
-    let outcome = settle(run(ctx, unit, Frame::Rec(r), &base));
+    let done = run(ctx, unit, Frame::Rec(r), &base, out);
     ctx.id_buf = base;
-    outcome
+    done
 }
 
-/// Runs a merge `unit` over one group (see [`group_rows`]).
-pub fn run_group(ctx: &mut Ctx<'_>, unit: &Unit, group: &Group) -> Outcome {
+/// [`run_group`], handing the record to `out`.
+pub(crate) fn run_group_with<O: Out>(
+    ctx: &mut Ctx<'_>,
+    unit: &Unit,
+    group: &Group,
+    out: &mut O,
+) -> Result<Done, Fault> {
     let first = group.members.first().map(|&row| RecRef {
         object: unit.source,
         row,
@@ -140,7 +168,7 @@ pub fn run_group(ctx: &mut Ctx<'_>, unit: &Unit, group: &Group) -> Outcome {
         members: &group.members,
         keys: &group.keys,
     };
-    settle(run(ctx, unit, frame, &base))
+    run(ctx, unit, frame, &base, out)
 }
 
 /// What a whole unit was run over.
@@ -209,12 +237,24 @@ fn settle(r: Result<Outcome, Fault>) -> Outcome {
     }
 }
 
-fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<Outcome, Fault> {
-    let kind = match unit.kind {
-        UnitKind::Route { .. } => "route",
-        UnitKind::Split { .. } => "split",
-        UnitKind::Merge { .. } => "merge",
-    };
+/// How a subject ended when no fault stopped it.
+#[derive(Debug)]
+pub(crate) enum Done {
+    /// Its records went to the [`Out`].
+    Emitted,
+    /// `route where` / `split where` was not true.
+    Filtered(&'static str),
+    /// A split's `else skip("reason")`.
+    Skipped { reason: String, span: Span },
+}
+
+fn run<O: Out>(
+    ctx: &mut Ctx<'_>,
+    unit: &Unit,
+    frame: Frame<'_>,
+    base: &str,
+    out: &mut O,
+) -> Result<Done, Fault> {
     // A merge's filter ran on each record before grouping (see `run_unit`).
     let filter = if matches!(unit.kind, UnitKind::Merge { .. }) {
         None
@@ -223,29 +263,29 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<O
     };
     if let Some(f) = filter {
         if !truthy(&ctx.eval(f, frame)?) {
-            return Ok(Outcome::Filtered {
-                rule: format!("{kind} where"),
-            });
+            return Ok(Done::Filtered(match unit.kind {
+                UnitKind::Split { .. } => "split where",
+                _ => "route where",
+            }));
         }
     }
-    let mut emitted = ctx.spare_lists.pop().unwrap_or_default();
-    emitted.clear();
     let ids = Ids { base };
     match &unit.kind {
         UnitKind::Route { targets } => {
             for (i, t) in targets.iter().enumerate() {
-                emitted.push(emit(ctx, t, i as u32, frame, &ids, targets)?);
+                emit(ctx, t, i as u32, frame, &ids, targets, out)?;
             }
         }
         UnitKind::Merge { target, .. } => {
-            emitted.push(emit(
+            emit(
                 ctx,
                 target,
                 0,
                 frame,
                 &ids,
                 std::slice::from_ref(target),
-            )?);
+                out,
+            )?;
         }
         UnitKind::Split { arms, otherwise } => {
             let mut chosen = None;
@@ -259,7 +299,7 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<O
                 (Some(c), _) => c,
                 (None, Some(SplitOtherwise::Target(t))) => (arms.len(), t),
                 (None, Some(SplitOtherwise::Skip(reason))) => {
-                    return Ok(Outcome::Skipped {
+                    return Ok(Done::Skipped {
                         reason: reason.clone(),
                         span: unit.span,
                     })
@@ -272,17 +312,21 @@ fn run(ctx: &mut Ctx<'_>, unit: &Unit, frame: Frame<'_>, base: &str) -> Result<O
                     )
                 }
             };
-            let mut e = emit(ctx, t, 0, frame, &ids, std::slice::from_ref(t))?;
-            e.target = i as u32;
-            emitted.push(e);
+            // A split's id is that of its only target (position 0); the
+            // record says which arm it came from.
+            emit_as(
+                ctx,
+                t,
+                0,
+                i as u32,
+                frame,
+                &ids,
+                std::slice::from_ref(t),
+                out,
+            )?;
         }
     }
-    if !ctx.flags.is_empty() {
-        for e in &mut emitted {
-            e.flags.clone_from(&ctx.flags);
-        }
-    }
-    Ok(Outcome::Emitted(emitted))
+    Ok(Done::Emitted)
 }
 
 /// Payload ids of a unit's targets: the first target without an
@@ -306,115 +350,88 @@ impl Ids<'_> {
     }
 }
 
-/// Builds one target's record, reusing a recycled one's buffers (see
-/// [`Ctx::recycle`]): field names and texts already in place are
-/// overwritten, not reallocated.
-fn emit(
+fn emit<O: Out>(
     ctx: &mut Ctx<'_>,
     t: &TargetPlan,
     position: u32,
     frame: Frame<'_>,
     ids: &Ids<'_>,
     siblings: &[TargetPlan],
-) -> Result<Emitted, Fault> {
-    let key = ctx.eval(&t.key.expr, frame)?;
-    let key = match key {
-        Value::Null => {
+    out: &mut O,
+) -> Result<(), Fault> {
+    emit_as(ctx, t, position, position, frame, ids, siblings, out)
+}
+
+/// Evaluates one target's key and fields into `out`: its id as target
+/// `position` of the unit, its record numbered `target` (see
+/// [`Emitted::target`]).
+#[allow(clippy::too_many_arguments)]
+fn emit_as<O: Out>(
+    ctx: &mut Ctx<'_>,
+    t: &TargetPlan,
+    position: u32,
+    target: u32,
+    frame: Frame<'_>,
+    ids: &Ids<'_>,
+    siblings: &[TargetPlan],
+    out: &mut O,
+) -> Result<(), Fault> {
+    let span = t.key.expr.span;
+    let key = ctx.eval_ref(&t.key.expr, frame)?;
+    let key = match key.value() {
+        Some(Value::Null) => {
             return fail(
                 codes::E0909,
-                t.key.expr.span,
+                span,
                 format!("the key `{}` is null", t.key.field),
             )
         }
-        Value::Rec(_)
-        | Value::Produced(_)
-        | Value::Placeholder(_)
-        | Value::Owner(_)
-        | Value::Clear => return bug(t.key.expr.span, "a key must be a plain value"),
-        v => shape::conform(v, &t.key.dest, t.key.expr.span, &mut ctx.scratch)?,
+        Some(
+            Value::Rec(_)
+            | Value::Produced(_)
+            | Value::Placeholder(_)
+            | Value::Owner(_)
+            | Value::Clear,
+        ) => return bug(span, "a key must be a plain value"),
+        None if key.owner(&ctx.arena).is_some() => return bug(span, "a key must be a plain value"),
+        _ => shape::conform_rv(key, &t.key.dest, span, &mut ctx.arena)?,
     };
-    let mut out = ctx.spare.pop().unwrap_or_default();
-    out.object.clear();
-    out.object.push_str(&t.object);
-    out.target = position;
-    ids.write(&mut out.id, t, position as usize);
-    out.key.0.clear();
-    out.key.0.push_str(&t.key.field);
-    out.key.1 = key;
-    out.flags.clear();
-    let (mut nf, mut nr) = (0, 0);
-    for f in &t.fields {
-        let v = ctx.eval(&f.expr, frame)?;
-        let (map, refs) = (&mut out.fields, &mut out.refs);
-        assign(ctx, f, v, ids, siblings, (map, &mut nf), (refs, &mut nr))?;
+    let mut id = std::mem::take(&mut ctx.ref_buf);
+    ids.write(&mut id, t, position as usize);
+    out.start(t, target, &id);
+    ctx.ref_buf = id;
+    out.key(&t.key.field, key, &ctx.arena);
+    for (k, f) in t.fields.iter().enumerate() {
+        let v = ctx.eval_ref(&f.expr, frame)?;
+        assign(ctx, f, k, false, v, ids, siblings, out)?;
     }
-    out.fields.truncate(nf);
-    out.refs.truncate(nr);
-    let (mut nf, mut nr) = (0, 0);
-    for f in &t.deferred {
-        let v = ctx.eval(&f.expr, frame)?;
-        let (map, refs) = (&mut out.deferred, &mut out.deferred_refs);
-        assign(ctx, f, v, ids, siblings, (map, &mut nf), (refs, &mut nr))?;
+    let n = t.fields.len();
+    for (k, f) in t.deferred.iter().enumerate() {
+        let v = ctx.eval_ref(&f.expr, frame)?;
+        assign(ctx, f, n + k, true, v, ids, siblings, out)?;
     }
-    out.deferred.truncate(nf);
-    out.deferred_refs.truncate(nr);
-    Ok(out)
+    out.finish();
+    Ok(())
 }
 
-/// Where the next entry of a reused map goes: overwrite entry `pos` when it
-/// has the same name, otherwise drop the rest and insert `init()`.
-fn slot<'m, V>(
-    map: &'m mut FieldMap<V>,
-    pos: &mut usize,
-    name: &str,
-    init: impl FnOnce() -> V,
-) -> &'m mut V {
-    let at = *pos;
-    *pos += 1;
-    if map.get_index(at).is_some_and(|(k, _)| k == name) {
-        return &mut map[at];
-    }
-    map.truncate(at);
-    let (i, _) = map.insert_full(name.to_string(), init());
-    &mut map[i]
-}
-
-fn assign(
+/// Hands field `k` (fields, then deferred ones) to `out`: a value, or a
+/// reference written as its payload id.
+#[allow(clippy::too_many_arguments)]
+fn assign<O: Out>(
     ctx: &mut Ctx<'_>,
     f: &FieldPlan,
-    v: Value,
+    k: usize,
+    deferred: bool,
+    v: RV<'_>,
     ids: &Ids<'_>,
     siblings: &[TargetPlan],
-    (fields, nf): (&mut FieldMap<Value>, &mut usize),
-    (refs, nr): (&mut FieldMap<String>, &mut usize),
+    out: &mut O,
 ) -> Result<(), Fault> {
     let span = f.expr.span;
-    match v {
-        Value::Null => {}
-        Value::Rec(r) => {
-            let s = slot(refs, nr, &f.field, String::new);
-            s.clear();
-            ctx.data.write_record_id(r, s);
-        }
-        Value::Produced(i) => match siblings.get(i as usize) {
-            Some(t) => ids.write(slot(refs, nr, &f.field, String::new), t, i as usize),
-            None => return bug(span, format!("fan-out target {i} does not exist")),
-        },
-        Value::Placeholder(i) => match ctx.plan.placeholders.get(i as usize) {
-            Some(p) => {
-                let s = slot(refs, nr, &f.field, String::new);
-                s.clear();
-                s.push_str(&p.id);
-            }
-            None => return bug(span, format!("placeholder {i} does not exist")),
-        },
-        Value::Owner(email) => {
-            let s = slot(refs, nr, &f.field, String::new);
-            s.clear();
-            s.push_str("owner:");
-            s.push_str(&email);
-        }
-        Value::List(items)
+    let is_ref = match v.value() {
+        Some(Value::Null) => return Ok(()),
+        Some(Value::Rec(_) | Value::Produced(_) | Value::Placeholder(_) | Value::Owner(_)) => true,
+        Some(Value::List(items))
             if items
                 .iter()
                 .any(|i| matches!(i, Value::Rec(_) | Value::Produced(_))) =>
@@ -424,12 +441,46 @@ fn assign(
                 format!("`{}` got a list of records; a lookup takes one", f.field),
             )
         }
-        v => {
-            let v = shape::conform(v, &f.dest, span, &mut ctx.scratch)?;
-            *slot(fields, nf, &f.field, || Value::Null) = v;
-        }
+        Some(_) => false,
+        None => matches!(v, RV::OwnerStr(_) | RV::OwnerBuf(..)),
+    };
+    if !is_ref {
+        let v = shape::conform_rv(v, &f.dest, span, &mut ctx.arena)?;
+        out.value(k, deferred, &f.field, v, &ctx.arena);
+        return Ok(());
     }
-    Ok(())
+    let mut id = std::mem::take(&mut ctx.ref_buf);
+    id.clear();
+    let written = match v.value() {
+        Some(Value::Rec(r)) => {
+            ctx.data.write_record_id(*r, &mut id);
+            Ok(())
+        }
+        Some(Value::Produced(i)) => match siblings.get(*i as usize) {
+            Some(t) => {
+                ids.write(&mut id, t, *i as usize);
+                Ok(())
+            }
+            None => bug(span, format!("fan-out target {i} does not exist")),
+        },
+        Some(Value::Placeholder(i)) => match ctx.plan.placeholders.get(*i as usize) {
+            Some(p) => {
+                id.push_str(&p.id);
+                Ok(())
+            }
+            None => bug(span, format!("placeholder {i} does not exist")),
+        },
+        _ => {
+            id.push_str("owner:");
+            id.push_str(v.owner(&ctx.arena).unwrap_or(""));
+            Ok(())
+        }
+    };
+    if written.is_ok() {
+        out.reference(k, deferred, &f.field, &id);
+    }
+    ctx.ref_buf = id;
+    written
 }
 
 /// One record of a `reference` document: field name → JSON (records as

@@ -40,23 +40,7 @@ pub(crate) fn key_text<'v>(v: &'v Value, buf: &'v mut String) -> Option<&'v str>
 /// Appends the decimal digits of `i` (ids are formatted per record, and
 /// `fmt` machinery is a measurable share of that).
 pub(crate) fn push_int(out: &mut String, i: i64) {
-    let mut digits = [0u8; 20];
-    let mut n = i.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if i < 0 {
-        out.push('-');
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
+    out.push_str(itoa::Buffer::new().format(i));
 }
 
 /// Appends the key of `v` to a composite key (`by a, b`); null parts are

@@ -14,7 +14,7 @@
 //!   keys are names chosen by the analyst, and a silent case-fold could join
 //!   `"ACME"` and `"Acme"` that the table keeps apart. Empty cells are null.
 
-use super::keys::key_text;
+use super::eval::NULL;
 use crate::plan::Plan;
 use crate::value::Value;
 use rust_decimal::Decimal;
@@ -80,18 +80,7 @@ impl MapIndex {
     /// The arm listing `key`; `scratch` holds the lowercased key on the slow path.
     pub(crate) fn find(&self, key: &Value, scratch: &mut String) -> Option<u32> {
         match key {
-            Value::Text(s) => {
-                let t = s.trim();
-                if let Some(&arm) = self.exact.get(t) {
-                    return Some(arm);
-                }
-                if self.folded.is_empty() {
-                    return None;
-                }
-                scratch.clear();
-                scratch.extend(t.chars().flat_map(char::to_lowercase));
-                self.folded.get(scratch.as_str()).copied()
-            }
+            Value::Text(s) => self.find_text(s, scratch),
             Value::Int(_) | Value::Num(_) => {
                 key.as_decimal().and_then(|d| self.numbers.get(&d).copied())
             }
@@ -101,6 +90,25 @@ impl MapIndex {
                 .find(|(k, _)| k.loose_eq(other))
                 .map(|&(_, arm)| arm),
         }
+    }
+
+    /// The arm listing the text `s` (see [`MapIndex::find`]).
+    pub(crate) fn find_text(&self, s: &str, scratch: &mut String) -> Option<u32> {
+        let t = s.trim();
+        if let Some(&arm) = self.exact.get(t) {
+            return Some(arm);
+        }
+        if self.folded.is_empty() {
+            return None;
+        }
+        scratch.clear();
+        if t.is_ascii() {
+            scratch.push_str(t);
+            scratch.make_ascii_lowercase();
+        } else {
+            scratch.extend(t.chars().flat_map(char::to_lowercase));
+        }
+        self.folded.get(scratch.as_str()).copied()
     }
 }
 
@@ -132,12 +140,31 @@ impl TableIndex {
         t
     }
 
+    #[cfg(test)]
     fn find(&self, key: &Value, scratch: &mut String) -> Option<usize> {
-        let k = key_text(key, scratch)?;
+        self.find_text(super::keys::key_text(key, scratch)?)
+    }
+
+    /// The row whose key is `k` (already trimmed).
+    pub(crate) fn find_text(&self, k: &str) -> Option<usize> {
         self.by_key.get(k).map(|&r| r as usize)
     }
 
+    /// Cell `column` of row `r` (null when missing).
+    pub(crate) fn cell_at(&self, r: usize, column: u32) -> &Value {
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(column as usize))
+            .unwrap_or(&NULL)
+    }
+
+    /// Row `r` as a list value (null when missing).
+    pub(crate) fn whole_at(&self, r: usize) -> &Value {
+        self.whole.get(r).unwrap_or(&NULL)
+    }
+
     /// `table[key].col`: the cell, or null when the row or cell is missing.
+    #[cfg(test)]
     pub(crate) fn cell(&self, key: &Value, column: u32, scratch: &mut String) -> Value {
         self.find(key, scratch)
             .and_then(|r| self.rows[r].get(column as usize).cloned())
@@ -145,6 +172,7 @@ impl TableIndex {
     }
 
     /// `table[key]`: the row as a list of cells, or null.
+    #[cfg(test)]
     pub(crate) fn row(&self, key: &Value, scratch: &mut String) -> Value {
         self.find(key, scratch)
             .map_or(Value::Null, |r| self.whole[r].clone())

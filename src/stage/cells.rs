@@ -141,9 +141,8 @@ struct State {
     intern: Interner,
     /// Cells read as Excel serial dates: count and first lines.
     excel_serials: (u64, Vec<u64>),
-    /// The last local day of a datetime and its UTC offset (`None`: the
-    /// day has a DST change).
-    day: Option<(NaiveDate, Option<i32>)>,
+    /// UTC offsets of the local days datetimes fell on.
+    day: DayOffsets,
 }
 
 /// Why a cell was not read as it stands: its code and a sentence.
@@ -488,11 +487,7 @@ fn datetime(
 /// `YYYY-MM-DD HH:MM:SS` (or with `T`), the canonical export timestamp, read
 /// without the general parser; `None` for any other shape and on days with
 /// a DST change, which the general path reads and reports.
-fn fast_datetime(
-    t: &str,
-    zone: Zone,
-    day: &mut Option<(NaiveDate, Option<i32>)>,
-) -> Option<DateTime<Utc>> {
+fn fast_datetime(t: &str, zone: Zone, day: &mut DayOffsets) -> Option<DateTime<Utc>> {
     let b = t.as_bytes();
     if b.len() != 19
         || b[4] != b'-'
@@ -514,15 +509,40 @@ fn fast_datetime(
         Zone::Utc => return Some(naive.and_utc()),
         Zone::Tz(tz) => tz,
     };
-    let offset = match *day {
-        Some((d, offset)) if d == date => offset,
-        _ => {
-            let offset = uniform_offset(tz, date);
-            *day = Some((date, offset));
-            offset
+    let offset = day.get(tz, date)?;
+    Some(naive.and_utc() - chrono::Duration::seconds(i64::from(offset)))
+}
+
+/// The UTC offset of each local day seen (`None`: the day has a DST
+/// change), so a column of timestamps looks each day up in the zone once,
+/// not per cell (a zone lookup costs more than the rest of the cell).
+#[derive(Default)]
+struct DayOffsets {
+    last: Option<(NaiveDate, Option<i32>)>,
+    days: foldhash::HashMap<NaiveDate, Option<i32>>,
+}
+
+impl DayOffsets {
+    fn get(&mut self, tz: chrono_tz::Tz, date: NaiveDate) -> Option<i32> {
+        if let Some((d, offset)) = self.last {
+            if d == date {
+                return offset;
+            }
         }
-    };
-    Some(naive.and_utc() - chrono::Duration::seconds(i64::from(offset?)))
+        let offset = match self.days.get(&date) {
+            Some(&offset) => offset,
+            None => {
+                let offset = uniform_offset(tz, date);
+                // Bounded: a century of days is 36,525.
+                if self.days.len() < 100_000 {
+                    self.days.insert(date, offset);
+                }
+                offset
+            }
+        };
+        self.last = Some((date, offset));
+        offset
+    }
 }
 
 /// The UTC offset (seconds) of a local day in `tz` when it is the same all

@@ -226,7 +226,13 @@ pub fn stage_file(
         read: &read,
     };
     let parts = if size >= SPLIT_BYTES { PARTS } else { 1 };
-    let streams = csv.records_split(parts);
+    // A run that reads under half the columns checks fields one by one.
+    let sparse = read.iter().filter(|&&r| r).count() * 2 < read.len();
+    let streams: Vec<_> = csv
+        .records_split(parts)
+        .into_iter()
+        .map(|r| r.sparse(sparse))
+        .collect();
     let capacity = lines / streams.len().max(1);
     let mut done: Vec<Part> = Vec::with_capacity(streams.len());
     if streams.len() == 1 {

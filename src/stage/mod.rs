@@ -16,6 +16,8 @@
 //!   and the [`bundle::StageReport`] (issues, rejected and dropped rows,
 //!   orphans, value-map coverage); files staged in parallel;
 //! - [`cells`]: a column's type → the parser of its cells;
+//! - `split`: records and fields of a file with regular quotes, without
+//!   the csv crate (fields are slices of the decoded text);
 //! - `headers`, `file`, `rows`, `keys`, `orphans`, `coverage`: header
 //!   mapping, one file, its rows (in parallel parts for large files),
 //!   repeated keys, dangling references, the coverage dry run, and `used`:
@@ -36,5 +38,6 @@ mod orphans;
 pub mod read;
 pub mod report;
 mod rows;
+mod split;
 mod used;
 pub mod values;

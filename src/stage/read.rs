@@ -14,6 +14,7 @@
 //! and newlines inside quoted cells, so `file:line` points at the text a
 //! person sees in an editor.
 
+use super::split::{Fast, Fields};
 use crate::diagnostics::{codes, Code};
 
 /// How the bytes were turned into text.
@@ -101,7 +102,10 @@ pub struct CsvFile {
     /// False when the body has an odd number of `"`: a quote is probably
     /// unterminated and swallowed the rest of its record.
     pub quotes_balanced: bool,
-    text: Vec<u8>,
+    /// Every quote of the body is where RFC 4180 puts quotes: records are
+    /// split by [`split::Fast`], not the csv crate.
+    regular: bool,
+    text: String,
     /// Byte offset of the first record after the header.
     body: usize,
     /// Physical line at `body`.
@@ -126,7 +130,7 @@ fn line_of(text: &[u8], offset: usize) -> u64 {
 }
 
 /// Decodes the whole file: BOM, UTF-16 and binary checks, UTF-8 or Windows-1252.
-fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, TextEncoding, bool), ReadError> {
+fn decode(mut bytes: Vec<u8>) -> Result<(String, TextEncoding, bool), ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -145,9 +149,13 @@ fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, TextEncoding, bool), ReadError
             line: line_of(&bytes, at),
         });
     }
-    let err = match std::str::from_utf8(&bytes) {
-        Ok(_) => return Ok((bytes, TextEncoding::Utf8, bom)),
-        Err(e) => e,
+    let err = match String::from_utf8(bytes) {
+        Ok(text) => return Ok((text, TextEncoding::Utf8, bom)),
+        Err(e) => {
+            let err = e.utf8_error();
+            bytes = e.into_bytes();
+            err
+        }
     };
     // Valid multi-byte UTF-8 before the first bad byte means the file is
     // UTF-8 with a few broken bytes; otherwise it is a legacy 8-bit export.
@@ -158,7 +166,7 @@ fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, TextEncoding, bool), ReadError
         let replaced = text.matches('\u{fffd}').count()
             - String::from_utf8_lossy(head).matches('\u{fffd}').count();
         return Ok((
-            text.into_bytes(),
+            text,
             TextEncoding::Utf8Lossy {
                 replaced,
                 first_line,
@@ -167,11 +175,7 @@ fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, TextEncoding, bool), ReadError
         ));
     }
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-    Ok((
-        text.into_owned().into_bytes(),
-        TextEncoding::Windows1252,
-        bom,
-    ))
+    Ok((text.into_owned(), TextEncoding::Windows1252, bom))
 }
 
 /// The first line's end (the `\n`) or the text's end.
@@ -234,8 +238,9 @@ fn reader(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
 impl CsvFile {
     /// Decodes `bytes` and reads the header.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<CsvFile, ReadError> {
-        let (text, encoding, bom) = decode(bytes)?;
-        let end = first_line_end(&text);
+        let (text_string, encoding, bom) = decode(bytes)?;
+        let text = text_string.as_bytes();
+        let end = first_line_end(text);
         let (sep, mut start, mut line) = match sep_line(&text[..end]) {
             Some(d) => (Some(d), (end + 1).min(text.len()), 2),
             None => (None, 0, 1),
@@ -256,7 +261,7 @@ impl CsvFile {
         }
         let header_end = start + first_line_end(&text[start..]);
         let delimiter = sep.unwrap_or_else(|| sniff_delimiter(&text[start..header_end]));
-        let line_ending = match memchr::memchr(b'\n', &text) {
+        let line_ending = match memchr::memchr(b'\n', text) {
             Some(i) if i > 0 && text[i - 1] == b'\r' => LineEnding::Crlf,
             Some(_) => LineEnding::Lf,
             None => LineEnding::None,
@@ -295,6 +300,8 @@ impl CsvFile {
         let body = start + pos.byte() as usize;
         let body_line = line + memchr::memchr_iter(b'\n', &text[start..body]).count() as u64;
         let quotes_balanced = memchr::memchr_iter(b'"', &text[body..]).count() % 2 == 0;
+        let regular = text_string.is_char_boundary(body)
+            && super::split::quotes_regular(&text[body..], delimiter);
         Ok(CsvFile {
             encoding,
             bom,
@@ -306,10 +313,18 @@ impl CsvFile {
             duplicate_headers,
             header_line: line,
             quotes_balanced,
-            text,
+            regular,
+            text: text_string,
             body,
             body_line,
         })
+    }
+
+    /// The same file read by the csv crate only (tests compare the two).
+    #[cfg(test)]
+    fn csv_only(mut self) -> CsvFile {
+        self.regular = false;
+        self
     }
 
     /// Named columns: the headers without the trailing unnamed ones.
@@ -324,18 +339,30 @@ impl CsvFile {
 
     /// Streams the records after the header.
     pub fn records(&self) -> Records<'_> {
-        let text = &self.text[self.body..];
+        let after_newline = self.body > 0 && self.text.as_bytes()[self.body - 1] == b'\n';
+        self.stream(self.body, self.text.len(), self.body_line, after_newline)
+    }
+
+    /// The records of `text[from..to]` (`from` starts a record on `line`).
+    fn stream(&self, from: usize, to: usize, line: u64, after_newline: bool) -> Records<'_> {
+        let bytes = &self.text.as_bytes()[from..to];
+        let fast = match (self.regular, self.text.get(from..to)) {
+            (true, Some(text)) => Some(Fast::new(text, self.delimiter, line, after_newline)),
+            _ => None,
+        };
         Records {
-            rdr: reader(text, self.delimiter),
+            rdr: reader(if fast.is_some() { &[] } else { bytes }, self.delimiter),
             rec: csv::ByteRecord::new(),
-            text,
+            text: bytes,
             at: 0,
-            line: self.body_line,
+            line,
             end: 0,
-            end_after_newline: self.body > 0 && self.text[self.body - 1] == b'\n',
+            end_after_newline: after_newline,
             width: self.width(),
             blank: 0,
             done: false,
+            per_field: false,
+            fast,
         }
     }
 
@@ -345,7 +372,7 @@ impl CsvFile {
     /// quotes, found by following the quotes (cheap), or, when a quote is
     /// not where RFC 4180 puts quotes, by parsing. Line numbers stay physical.
     pub fn records_split(&self, parts: usize) -> Vec<Records<'_>> {
-        let body = &self.text[self.body..];
+        let body = &self.text.as_bytes()[self.body..];
         let mut cuts = vec![0usize];
         if parts > 1 {
             let goals: Vec<usize> = (1..parts).map(|k| body.len() / parts * k).collect();
@@ -372,24 +399,14 @@ impl CsvFile {
         cuts.push(body.len());
         cuts.windows(2)
             .map(|w| {
-                let text = &body[w[0]..w[1]];
                 let before = if w[0] == 0 {
-                    self.body > 0 && self.text[self.body - 1] == b'\n'
+                    self.body > 0 && self.text.as_bytes()[self.body - 1] == b'\n'
                 } else {
                     body[w[0] - 1] == b'\n'
                 };
-                Records {
-                    rdr: reader(text, self.delimiter),
-                    rec: csv::ByteRecord::new(),
-                    text,
-                    at: 0,
-                    line: self.body_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64,
-                    end: 0,
-                    end_after_newline: before,
-                    width: self.width(),
-                    blank: 0,
-                    done: false,
-                }
+                let line =
+                    self.body_line + memchr::memchr_iter(b'\n', &body[..w[0]]).count() as u64;
+                self.stream(self.body + w[0], self.body + w[1], line, before)
             })
             .collect()
     }
@@ -465,6 +482,10 @@ pub struct Records<'a> {
     width: usize,
     blank: u64,
     done: bool,
+    /// Check fields' UTF-8 one by one (see [`Records::sparse`]).
+    per_field: bool,
+    /// The splitter used instead of the csv crate (regular quotes).
+    fast: Option<Fast<'a>>,
 }
 
 /// One record, borrowed from the reader until the next call.
@@ -476,11 +497,20 @@ pub struct Record<'r> {
     rec: &'r csv::ByteRecord,
     /// The record's fields as one text, validated on the first `get`.
     all: std::cell::OnceCell<&'r str>,
+    per_field: bool,
+    /// Split by [`Fast`]: the fields and the text they are in.
+    fast: Option<(&'r Fields, &'r str)>,
 }
 
-impl Record<'_> {
+impl<'r> Record<'r> {
     /// Field `i`; empty when the record is short.
     pub fn get(&self, i: usize) -> &str {
+        if let Some((fields, text)) = self.fast {
+            return fields.get(text, i);
+        }
+        if self.per_field {
+            return self.rec.get(i).map_or("", text);
+        }
         // One UTF-8 check of the whole record, then slices at field bounds
         // (ASCII delimiters), is cheaper than a check per field.
         let all = self
@@ -493,15 +523,18 @@ impl Record<'_> {
     }
 
     pub fn len(&self) -> usize {
-        self.rec.len()
+        match self.fast {
+            Some((fields, _)) => fields.len(),
+            None => self.rec.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rec.is_empty()
+        self.len() == 0
     }
 
-    pub fn fields(&self) -> impl Iterator<Item = &str> {
-        self.rec.iter().map(text)
+    pub fn fields<'s>(&'s self) -> impl Iterator<Item = &'s str> + use<'s, 'r> {
+        (0..self.len()).map(move |i| self.get(i))
     }
 }
 
@@ -516,6 +549,27 @@ fn text(field: &[u8]) -> &str {
 impl Records<'_> {
     /// The next record that is not blank, or `None` at the end.
     pub fn next_record(&mut self) -> Option<Record<'_>> {
+        if let Some(fast) = &mut self.fast {
+            let line = fast.next()?;
+            let fields = &fast.fields;
+            let n = fields.len();
+            let text = fast.text();
+            let shape = if n < self.width {
+                Shape::Short { fields: n }
+            } else if (self.width..n).any(|i| !fields.get(text, i).is_empty()) {
+                Shape::Long { fields: n }
+            } else {
+                Shape::Exact
+            };
+            return Some(Record {
+                line,
+                shape,
+                rec: &self.rec,
+                all: std::cell::OnceCell::new(),
+                per_field: false,
+                fast: Some((fields, text)),
+            });
+        }
         loop {
             // Decoded text is valid UTF-8 and the reader is flexible, so
             // reading cannot fail; an error ends the stream defensively.
@@ -567,13 +621,23 @@ impl Records<'_> {
                 shape,
                 rec: &self.rec,
                 all: std::cell::OnceCell::new(),
+                per_field: self.per_field,
+                fast: None,
             });
         }
     }
 
+    /// The caller reads a few fields of each record: their UTF-8 is then
+    /// checked field by field, not the whole record at once (cheaper when
+    /// a run reads 10 of a file's 46 columns, dearer when it reads all).
+    pub fn sparse(mut self, sparse: bool) -> Self {
+        self.per_field = sparse;
+        self
+    }
+
     /// Blank lines and rows of only empty cells skipped so far.
     pub fn blank_skipped(&self) -> u64 {
-        self.blank
+        self.fast.as_ref().map_or(self.blank, |f| f.blank)
     }
 }
 
@@ -583,6 +647,54 @@ mod tests {
 
     fn file(bytes: &[u8]) -> CsvFile {
         CsvFile::from_bytes(bytes.to_vec()).expect("readable")
+    }
+
+    type Read = (Vec<(u64, Shape, Vec<String>)>, u64);
+
+    fn everything(mut r: Records<'_>) -> Read {
+        let mut out = Vec::new();
+        while let Some(rec) = r.next_record() {
+            out.push((
+                rec.line,
+                rec.shape,
+                rec.fields().map(str::to_string).collect(),
+            ));
+        }
+        (out, r.blank_skipped())
+    }
+
+    proptest::proptest! {
+        /// The splitter reads what the csv crate reads: fields, lines,
+        /// shapes, blank lines, whole and in two parts.
+        #[test]
+        fn the_splitter_reads_what_csv_reads(
+            body in proptest::collection::vec(proptest::sample::select(
+                vec!["a", "é", ",", ";", "\"", "\"\"", "\n", "\r", "\r\n", " ", "xy"]), 0..40),
+            crlf in proptest::bool::ANY,
+        ) {
+            let head = if crlf { "h1,h2,h3\r\n" } else { "h1,h2,h3\n" };
+            let text = format!("{head}{}", body.concat());
+            let Ok(f) = CsvFile::from_bytes(text.clone().into_bytes()) else { return Ok(()) };
+            if !f.regular {
+                return Ok(());
+            }
+            let fast = everything(f.records());
+            let fast_parts: Vec<Read> = f.records_split(2).into_iter().map(everything).collect();
+            let f = f.csv_only();
+            proptest::prop_assert_eq!(&fast, &everything(f.records()), "{:?}", text);
+            let csv_parts: Vec<Read> = f.records_split(2).into_iter().map(everything).collect();
+            proptest::prop_assert_eq!(fast_parts, csv_parts, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn quoted_fields_with_doubled_quotes_and_line_breaks_are_split_alike() {
+        let text = "id;note\r\n1;\"a \"\"b\"\"\r\nc\";x\r\n\r\n;;\r\n2;\"\";\r3;z";
+        let f = file(text.as_bytes());
+        assert!(f.regular);
+        let fast = everything(f.records());
+        assert_eq!(fast.0[0].2, vec!["1", "a \"b\"\r\nc", "x"]);
+        assert_eq!(fast, everything(f.csv_only().records()));
     }
 
     fn rows(f: &CsvFile) -> Vec<(u64, Vec<String>)> {

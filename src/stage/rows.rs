@@ -102,7 +102,8 @@ impl Job<'_> {
         let (source, name, named) = (self.source, self.name, self.named);
         let width = source.columns.len();
         let mut part = Part::empty(name, width);
-        part.table = Table::with_capacity(name, width, capacity.min(100_000_000));
+        // Only the columns read are stored (the others would be null).
+        part.table = Table::with_columns(name, self.read, capacity.min(100_000_000));
         let issues = &mut part.issues;
         let mut row: Vec<Value> = Vec::with_capacity(width);
         let mut problems: Vec<Problem> = Vec::new();
@@ -184,7 +185,9 @@ impl Job<'_> {
                         format!("`{}` has no valid value ({})", col.name, code.id),
                     ));
                 }
-                row.push(v);
+                if self.read[ci] {
+                    row.push(v);
+                }
             }
             if let Some((code, reason)) = reject {
                 part.rejected.push(RejectedRecord {

@@ -17,7 +17,6 @@ use super::super::{bug, fail, Fault};
 use crate::diagnostics::codes;
 use crate::span::Span;
 use crate::value::Value;
-use chrono::format::{Item, StrftimeItems};
 use chrono::offset::LocalResult;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -77,32 +76,7 @@ fn expected(ctx: &Ctx<'_>) -> String {
     s
 }
 
-/// Parsed `format` patterns, by pattern text (patterns are nearly always
-/// literals, so this stays tiny).
-#[derive(Debug, Default)]
-pub(crate) struct FormatCache {
-    entries: Vec<(Box<str>, Option<Pattern>)>,
-}
-
-/// A parsed strftime pattern (`None` in the cache: the pattern is invalid).
-type Pattern = Arc<[Item<'static>]>;
-
-impl FormatCache {
-    fn get(&mut self, pattern: &str) -> Option<Pattern> {
-        if let Some((_, items)) = self.entries.iter().find(|(p, _)| &**p == pattern) {
-            return items.clone();
-        }
-        let items: Option<Pattern> = StrftimeItems::new(pattern)
-            .parse_to_owned()
-            .ok()
-            .map(Arc::from);
-        if self.entries.len() >= 32 {
-            self.entries.clear();
-        }
-        self.entries.push((pattern.into(), items.clone()));
-        items
-    }
-}
+pub(crate) use super::datefmt::{format_fast, FormatCache};
 
 /// `format(d, pattern[, zone])`: a date or datetime as text (chrono
 /// strftime); datetimes are shown in `zone` (an IANA name such as "UTC"),
@@ -136,7 +110,7 @@ pub fn format(
     if x.is_null() {
         return Ok(Value::Null);
     }
-    let Some(items) = ctx.formats.get(pattern) else {
+    let Some(items) = ctx.formats.items(pattern) else {
         return fail(
             codes::E0905,
             span,

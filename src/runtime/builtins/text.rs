@@ -45,39 +45,49 @@ fn map_text(v: &Value, buf: &mut String, f: &dyn Fn(&str, &mut String) -> bool) 
 }
 
 pub fn lower(v: &Value, buf: &mut String) -> Value {
-    map_text(v, buf, &|s, out| {
-        if s.is_ascii() {
-            if !s.bytes().any(|b| b.is_ascii_uppercase()) {
-                return false;
-            }
-            out.push_str(s);
-            out.make_ascii_lowercase();
-        } else {
-            if s.chars().all(|c| same_char(c, c.to_lowercase())) {
-                return false;
-            }
-            out.push_str(&s.to_lowercase());
-        }
-        true
-    })
+    map_text(v, buf, &lower_into)
 }
 
 pub fn upper(v: &Value, buf: &mut String) -> Value {
-    map_text(v, buf, &|s, out| {
-        if s.is_ascii() {
-            if !s.bytes().any(|b| b.is_ascii_lowercase()) {
-                return false;
-            }
-            out.push_str(s);
-            out.make_ascii_uppercase();
-        } else {
-            if s.chars().all(|c| same_char(c, c.to_uppercase())) {
-                return false;
-            }
-            out.push_str(&s.to_uppercase());
+    map_text(v, buf, &upper_into)
+}
+
+/// Appends `s` lower-cased to `out` and returns true, or returns false
+/// (appending nothing) when lower-casing would not change it.
+pub(crate) fn lower_into(s: &str, out: &mut String) -> bool {
+    if s.is_ascii() {
+        if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return false;
         }
-        true
-    })
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        if s.chars().all(|c| same_char(c, c.to_lowercase())) {
+            return false;
+        }
+        // `str::to_lowercase`, not per char: it knows the final sigma.
+        out.push_str(&s.to_lowercase());
+    }
+    true
+}
+
+/// As [`lower_into`], upper-casing.
+pub(crate) fn upper_into(s: &str, out: &mut String) -> bool {
+    if s.is_ascii() {
+        if !s.bytes().any(|b| b.is_ascii_lowercase()) {
+            return false;
+        }
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_uppercase();
+    } else {
+        if s.chars().all(|c| same_char(c, c.to_uppercase())) {
+            return false;
+        }
+        out.push_str(&s.to_uppercase());
+    }
+    true
 }
 
 fn same_char(c: char, mut mapped: impl Iterator<Item = char>) -> bool {

@@ -1,7 +1,7 @@
 //! Evaluator tests over the CRM fixture.
 
 use super::*;
-use crate::plan::{Agg, BinOp, Func, OwnersPlan};
+use crate::plan::{Agg, BinOp, Func, OwnerFallback, OwnersPlan};
 use crate::runtime::fixtures::*;
 
 fn on(e: &TExpr, row: u32) -> Result<Value, Fault> {

@@ -11,24 +11,44 @@
 use super::super::ops::show;
 use super::super::{fail, Fault};
 use crate::diagnostics::codes;
+use crate::runtime::eval::RV;
 use crate::schema::model::{EnumValue, FieldType};
 use crate::span::Span;
 use crate::value::Value;
 use chrono::SecondsFormat;
 use rust_decimal::prelude::ToPrimitive;
-use std::sync::Arc;
 
-/// `v` made fit for a field of type `dest`.
-pub(crate) fn conform(
-    v: Value,
-    dest: &FieldType,
+/// `v` made fit for a field of type `dest`; texts it makes (a number
+/// sent as text) go into `arena`.
+#[inline]
+pub(crate) fn conform_rv<'r>(
+    v: RV<'r>,
+    dest: &'r FieldType,
     span: Span,
-    buf: &mut String,
-) -> Result<Value, Fault> {
+    arena: &mut String,
+) -> Result<RV<'r>, Fault> {
+    if let (FieldType::Text { max } | FieldType::Textarea { max }, RV::Val(Value::Text(s))) =
+        (dest, &v)
+    {
+        // The common case (a text cell or literal into a text field).
+        if max.is_none_or(|max| s.len() <= max as usize) {
+            return Ok(v);
+        }
+    }
+    conform_any(v, dest, span, arena)
+}
+
+#[inline(never)]
+fn conform_any<'r>(
+    v: RV<'r>,
+    dest: &'r FieldType,
+    span: Span,
+    arena: &mut String,
+) -> Result<RV<'r>, Fault> {
     match dest {
         FieldType::Text { max } | FieldType::Textarea { max } => {
-            let v = as_text(v, buf);
-            if let (Some(max), Value::Text(s)) = (max, &v) {
+            let v = as_text(v, arena);
+            if let (Some(max), Some(s)) = (max, v.plain(arena)) {
                 let max = *max as usize;
                 if s.len() > max && s.chars().count() > max {
                     let n = s.chars().count();
@@ -41,28 +61,30 @@ pub(crate) fn conform(
             }
             Ok(v)
         }
-        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => Ok(as_text(v, buf)),
-        FieldType::Integer => match v {
-            Value::Num(d) if d.fract().is_zero() => match d.to_i64() {
-                Some(i) => Ok(Value::Int(i)),
+        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => {
+            Ok(as_text(v, arena))
+        }
+        FieldType::Integer => match v.value() {
+            Some(Value::Num(d)) if d.fract().is_zero() => match d.to_i64() {
+                Some(i) => Ok(RV::Own(Value::Int(i))),
                 None => fail(
                     codes::E0907,
                     span,
                     format!("{} is too large for a whole-number field", d.normalize()),
                 ),
             },
-            Value::Num(d) => fail(
+            Some(Value::Num(d)) => fail(
                 codes::E0901,
                 span,
                 format!("{} is not a whole number", d.normalize()),
             ),
-            other => Ok(other),
+            _ => Ok(v),
         },
         FieldType::Number {
             precision: Some(p),
             scale,
         } => {
-            if let Some(d) = v.as_decimal() {
+            if let Some(d) = v.value().and_then(Value::as_decimal) {
                 let allowed = u32::from(*p).saturating_sub(u32::from(scale.unwrap_or(0)));
                 let int_digits = int_digits(d);
                 if int_digits > allowed {
@@ -75,21 +97,42 @@ pub(crate) fn conform(
             }
             Ok(v)
         }
-        FieldType::Picklist { values } => picklist(v, values, span, buf),
-        FieldType::Multipicklist { values } => match v {
-            Value::List(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items.iter() {
-                    if !item.is_null() {
-                        out.push(picklist(item.clone(), values, span, buf)?);
+        FieldType::Picklist { values } => picklist(v, values, span, arena),
+        FieldType::Multipicklist { values } => {
+            let v = v.into_value(arena);
+            let mark = arena.len();
+            let out = match v {
+                Value::List(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items.iter() {
+                        if !item.is_null() {
+                            let one = picklist(RV::Own(item.clone()), values, span, arena)?;
+                            out.push(one.into_value(arena));
+                        }
                     }
+                    Value::List(out.into())
                 }
-                Ok(Value::List(out.into()))
-            }
-            one => picklist(one, values, span, buf),
-        },
+                one => picklist(RV::Own(one), values, span, arena)?.into_value(arena),
+            };
+            arena.truncate(mark);
+            Ok(RV::Own(out))
+        }
         _ => Ok(v),
     }
+}
+
+/// [`conform_rv`] of an owned value.
+#[cfg(test)]
+pub(crate) fn conform(
+    v: Value,
+    dest: &FieldType,
+    span: Span,
+    buf: &mut String,
+) -> Result<Value, Fault> {
+    let mark = buf.len();
+    let out = conform_rv(RV::Own(v), dest, span, buf).map(|v| v.into_value(buf));
+    buf.truncate(mark);
+    out
 }
 
 /// Digits before the decimal point (0 for |d| < 1).
@@ -100,38 +143,50 @@ fn int_digits(d: rust_decimal::Decimal) -> u32 {
 }
 
 /// Scalars written into a text field are sent as text (`contact_id` 42 → "42").
-fn as_text(v: Value, buf: &mut String) -> Value {
-    match v {
-        Value::Int(i) => {
-            buf.clear();
-            crate::runtime::keys::push_int(buf, i);
-            Value::Text(Arc::from(buf.as_str()))
+fn as_text<'r>(v: RV<'r>, arena: &mut String) -> RV<'r> {
+    match v.value() {
+        Some(
+            x @ (Value::Int(_)
+            | Value::Num(_)
+            | Value::Bool(_)
+            | Value::Date(_)
+            | Value::DateTime(_)
+            | Value::List(_)),
+        ) => {
+            let start = arena.len();
+            if x.write_text(arena) {
+                RV::Buf(start, arena.len())
+            } else {
+                RV::Own(Value::Null)
+            }
         }
-        Value::Num(_) | Value::Bool(_) | Value::Date(_) | Value::DateTime(_) | Value::List(_) => v
-            .to_text()
-            .map_or(Value::Null, |t| Value::Text(Arc::from(t))),
-        other => other,
+        _ => v,
     }
 }
 
-fn picklist(v: Value, values: &[EnumValue], span: Span, buf: &mut String) -> Result<Value, Fault> {
+fn picklist<'r>(
+    v: RV<'r>,
+    values: &'r [EnumValue],
+    span: Span,
+    arena: &mut String,
+) -> Result<RV<'r>, Fault> {
     if values.is_empty() {
         return Ok(v);
     }
-    let v = as_text(v, buf);
-    let Value::Text(s) = &v else {
+    let v = as_text(v, arena);
+    let Some(s) = v.plain(arena) else {
         return Ok(v);
     };
-    if values.iter().any(|e| *e.value == **s) {
+    if values.iter().any(|e| *e.value == *s) {
         return Ok(v);
     }
-    let t = s.trim();
-    let same = |a: &str| a.trim().to_lowercase() == t.to_lowercase();
+    let t = s.trim().to_lowercase();
+    let same = |a: &str| a.trim().to_lowercase() == t;
     match values
         .iter()
         .find(|e| same(&e.value) || e.aliases.iter().any(|a| same(a)))
     {
-        Some(e) => Ok(Value::text(&e.value)),
+        Some(e) => Ok(RV::Str(&e.value)),
         None => {
             let legal: Vec<String> = values
                 .iter()
@@ -142,9 +197,21 @@ fn picklist(v: Value, values: &[EnumValue], span: Span, buf: &mut String) -> Res
             fail(
                 codes::E0908,
                 span,
-                format!("{} is not one of {}{more}", show(&v), legal.join(", ")),
+                format!(
+                    "{} is not one of {}{more}",
+                    show(&v.into_value(arena)),
+                    legal.join(", ")
+                ),
             )
         }
+    }
+}
+
+/// Appends `v` as JSON in the destination's shape (see [`to_json`]).
+pub(crate) fn push_json(out: &mut Vec<u8>, v: &RV<'_>, arena: &str) {
+    match v.value() {
+        Some(v) => crate::emit::json::push_value(out, v),
+        None => crate::emit::json::push_str(out, v.text(arena).unwrap_or("")),
     }
 }
 
