@@ -30,7 +30,6 @@ use crate::span::Span;
 use crate::syntax::ast::{self, ItemKind};
 use env::{DestObj, SourceEnv};
 use indexmap::IndexMap;
-use std::collections::HashMap;
 use std::sync::Arc;
 use symbols::Symbols;
 
@@ -148,25 +147,26 @@ pub(crate) struct Checker<'d> {
     pub(crate) dest_desc: &'d Descriptor,
     pub(crate) dest_system: String,
     /// Shared so a target can hold its object while the checker mutates itself.
-    pub(crate) dest: IndexMap<String, Arc<DestObj>>,
+    pub(crate) dest: IndexMap<String, Arc<DestObj>, foldhash::fast::FixedState>,
     pub(crate) symbols: Symbols,
     pub(crate) diags: Diagnostics,
     pub(crate) file: Arc<SourceFile>,
     /// Source object → (destination object, unit span) for every unit.
-    pub(crate) routed: HashMap<String, Vec<(String, Span)>>,
+    pub(crate) routed: foldhash::HashMap<String, Vec<(String, Span)>>,
     /// Objects of the targets of the unit being checked, by index.
     pub(crate) produced_objects: Vec<String>,
     /// Every fan-out alias name (to explain "unknown name").
     pub(crate) aliases: Vec<String>,
     /// The aliases of the route being checked.
     pub(crate) route_aliases: Vec<String>,
-    /// (object, key field, literal prefix of the key, span, unit index) per target.
-    pub(crate) keys: Vec<(String, String, Option<String>, Span, usize)>,
+    /// (object in `dest`, key field, literal prefix of the key, span, unit
+    /// index) per target.
+    pub(crate) keys: Vec<(u32, String, Option<String>, Span, usize)>,
     pub(crate) unit_index: usize,
-    /// "A before B" edges between destination objects.
-    pub(crate) edges: Vec<(String, String)>,
-    /// Target objects in spec order.
-    pub(crate) targets_seen: Vec<String>,
+    /// "A before B" edges between destination objects (indices into `dest`).
+    pub(crate) edges: Vec<(u32, u32)>,
+    /// Target objects in spec order (indices into `dest`).
+    pub(crate) targets_seen: Vec<u32>,
     pub(crate) options: crate::plan::PlanOptions,
     /// Lineage texts, shared by the fields that name the same column.
     pub(crate) texts: expr::Texts,
@@ -196,7 +196,7 @@ impl<'d> Checker<'d> {
             symbols: Symbols::default(),
             diags: Diagnostics::new(),
             file,
-            routed: HashMap::new(),
+            routed: foldhash::HashMap::default(),
             produced_objects: Vec::new(),
             aliases: Vec::new(),
             route_aliases: Vec::new(),
@@ -328,12 +328,11 @@ impl<'d> Checker<'d> {
                 ItemKind::Merge(m) => (&m.source, vec![&m.target.object]),
                 _ => continue,
             };
-            for o in objects {
-                self.routed
-                    .entry(source.name.clone())
-                    .or_default()
-                    .push((o.name.clone(), o.span));
-            }
+            let routes = match self.routed.get_mut(&source.name) {
+                Some(r) => r,
+                None => self.routed.entry(source.name.clone()).or_default(),
+            };
+            routes.extend(objects.iter().map(|o| (o.name.clone(), o.span)));
         }
     }
 
@@ -350,9 +349,9 @@ impl<'d> Checker<'d> {
             .into_values()
             .filter(|o| o.has_declared() || o.new_object)
             .map(|o| {
-                let o = Arc::try_unwrap(o).unwrap_or_else(|shared| (*shared).clone());
+                let mut o = Arc::try_unwrap(o).unwrap_or_else(|shared| (*shared).clone());
                 CustomDecl {
-                    object: o.name.clone(),
+                    object: std::mem::take(&mut o.name),
                     new_object: o.new_object,
                     fields: o.into_declared(),
                 }

@@ -14,7 +14,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 /// Names an expression may index with `name[x]`: value maps and tables.
-pub type Indexables = HashMap<String, Span>;
+pub type Indexables<'s> = HashMap<&'s str, Span>;
 
 /// Runs every descriptor-free name check. `imported` are value-map and table
 /// names declared in imported files.
@@ -24,8 +24,8 @@ pub fn check(spec: &Spec, file: &Arc<SourceFile>, imported: &[String]) -> Diagno
         diags: Diagnostics::new(),
     };
     let indexables = c.declarations(spec);
-    let mut known: Vec<String> = indexables.keys().cloned().collect();
-    known.extend(imported.iter().cloned());
+    let mut known: Vec<&str> = indexables.keys().copied().collect();
+    known.extend(imported.iter().map(String::as_str));
     let aliases = all_aliases(spec);
     for item in &spec.items {
         c.item_expressions(item, &known, &aliases);
@@ -53,9 +53,9 @@ impl Checker<'_> {
     }
 
     /// Duplicate declarations; returns value maps and tables by name.
-    fn declarations(&mut self, spec: &Spec) -> Indexables {
+    fn declarations<'s>(&mut self, spec: &'s Spec) -> Indexables<'s> {
         let mut indexables = Indexables::new();
-        let mut objects: HashMap<String, Span> = HashMap::new();
+        let mut objects: HashMap<&str, Span> = HashMap::new();
         let mut singletons: HashMap<&'static str, Span> = HashMap::new();
         let mut tests: HashMap<String, Span> = HashMap::new();
         for item in &spec.items {
@@ -65,7 +65,7 @@ impl Checker<'_> {
                 } else {
                     &mut indexables
                 };
-                if let Some(first) = seen.get(&name.name) {
+                if let Some(first) = seen.get(name.name.as_str()) {
                     let first = *first;
                     self.err(
                         Diagnostic::new(codes::E0201, format!("`{}` is declared twice", name.name))
@@ -74,7 +74,7 @@ impl Checker<'_> {
                             .help("value maps and tables share one namespace; rename one of them"),
                     );
                 } else {
-                    seen.insert(name.name.clone(), name.span);
+                    seen.insert(&name.name, name.span);
                 }
             }
             let singleton = match &item.kind {
@@ -136,7 +136,7 @@ impl Checker<'_> {
     }
 
     fn custom_fields(&mut self, c: &Custom) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        let mut seen: Seen<&str, Span> = Seen::with_capacity(c.fields.len());
         for f in &c.fields {
             if let Some(first) = seen.insert(&f.name.name, f.name.span) {
                 self.err(
@@ -182,12 +182,7 @@ impl Checker<'_> {
         }
     }
 
-    fn item_expressions(
-        &mut self,
-        item: &Item,
-        known: &[String],
-        aliases: &[(Span, String, Span)],
-    ) {
+    fn item_expressions(&mut self, item: &Item, known: &[&str], aliases: &[(Span, String, Span)]) {
         let mut v = ExprVisitor {
             c: self,
             known,
@@ -282,7 +277,7 @@ fn all_aliases(spec: &Spec) -> Vec<(Span, String, Span)> {
 
 struct ExprVisitor<'c, 'a> {
     c: &'c mut Checker<'a>,
-    known: &'c [String],
+    known: &'c [&'c str],
     aliases: &'c [(Span, String, Span)],
     /// Aliases defined so far in the current route.
     local: Vec<(String, Span)>,
@@ -298,7 +293,7 @@ impl ExprVisitor<'_, '_> {
     }
 
     fn body(&mut self, stmts: &[Stmt]) {
-        let mut seen: HashMap<PathKey<'_>, (Span, bool)> = HashMap::with_capacity(stmts.len());
+        let mut seen: Seen<PathKey<'_>, (Span, bool)> = Seen::with_capacity(stmts.len());
         for s in stmts {
             let field = s.kind.field();
             let is_key = matches!(s.kind, StmtKind::Key { .. });
@@ -355,12 +350,12 @@ impl ExprVisitor<'_, '_> {
             }
             ExprKind::Index { base, index } => {
                 if let ExprKind::Path(segs) = &base.kind {
-                    if segs.len() == 1 && !self.known.contains(&segs[0].name) {
+                    if segs.len() == 1 && !self.known.contains(&segs[0].name.as_str()) {
                         let name = &segs[0];
                         self.c.err(
                             Diagnostic::new(codes::E0202, format!("no value map or table named `{}`", name.name))
                                 .label(name.span, "indexed here")
-                                .maybe_help(did_you_mean(&name.name, self.known.iter().map(String::as_str)))
+                                .maybe_help(did_you_mean(&name.name, self.known.iter().copied()))
                                 .note("declare it with `values NAME { … }` or `table NAME from \"file.csv\" key COLUMN`"),
                         );
                     }
@@ -399,6 +394,39 @@ impl ExprVisitor<'_, '_> {
             }
             ExprKind::Placeholder { fields, .. } => fields.iter().for_each(|f| self.expr(&f.value)),
             ExprKind::Literal(_) | ExprKind::Clear | ExprKind::Skip(_) | ExprKind::Flag(_) => {}
+        }
+    }
+}
+
+/// The names met so far in one block, with a value each. `insert` replaces
+/// and returns the earlier value, like `HashMap::insert`; blocks are usually
+/// a handful of lines, where a linear search beats hashing.
+enum Seen<K, V> {
+    Few(Vec<(K, V)>),
+    Many(HashMap<K, V>),
+}
+
+impl<K: Eq + std::hash::Hash, V> Seen<K, V> {
+    const FEW: usize = 16;
+
+    fn with_capacity(n: usize) -> Self {
+        if n <= Self::FEW {
+            Seen::Few(Vec::with_capacity(n))
+        } else {
+            Seen::Many(HashMap::with_capacity(n))
+        }
+    }
+
+    fn insert(&mut self, k: K, v: V) -> Option<V> {
+        match self {
+            Seen::Few(list) => match list.iter_mut().find(|(x, _)| *x == k) {
+                Some((_, old)) => Some(std::mem::replace(old, v)),
+                None => {
+                    list.push((k, v));
+                    None
+                }
+            },
+            Seen::Many(map) => map.insert(k, v),
         }
     }
 }

@@ -610,20 +610,40 @@ impl Checker<'_> {
 
     /// Assembles the plan: sources, load order, deferred passes.
     pub(super) fn build_plan(&mut self) -> Option<Plan> {
-        let mut objects: Vec<String> = Vec::new();
-        for o in self
-            .placeholder_plans
-            .iter()
-            .map(|p| &p.object)
-            .chain(&self.targets_seen)
-        {
-            if !objects.contains(o) {
-                objects.push(o.clone());
+        // Objects by first appearance: placeholders', targets', then any
+        // only an edge names. `at[i]` is where `dest[i]` is in `objects`.
+        let mut objects: Vec<usize> = Vec::new();
+        let mut at: Vec<Option<usize>> = vec![None; self.dest.len()];
+        let mut place = |i: usize| match at[i] {
+            Some(p) => p,
+            None => {
+                at[i] = Some(objects.len());
+                objects.push(i);
+                objects.len() - 1
+            }
+        };
+        for p in &self.placeholder_plans {
+            if let Some(i) = self.dest.get_index_of(&p.object) {
+                place(i);
             }
         }
-        let order = match order::topological(&objects, &self.edges) {
-            Ok(o) => o,
+        for &t in &self.targets_seen {
+            place(t as usize);
+        }
+        let edges: Vec<(usize, usize)> = self
+            .edges
+            .iter()
+            .map(|&(a, b)| (place(a as usize), place(b as usize)))
+            .collect();
+        let name = |p: usize| {
+            self.dest
+                .get_index(objects[p])
+                .map_or_else(String::new, |(n, _)| n.clone())
+        };
+        let order: Vec<String> = match order::topological_ids(objects.len(), &edges) {
+            Ok(o) => o.into_iter().map(name).collect(),
             Err(cycle) => {
+                let cycle: Vec<String> = cycle.into_iter().map(name).collect();
                 let mut shown = cycle.clone();
                 if let Some(f) = cycle.first() {
                     shown.push(f.clone());

@@ -16,8 +16,9 @@ use std::borrow::Cow;
 /// A reference a target's lookup makes, for load order and deferral.
 pub struct LookupRef {
     pub field: String,
-    /// Destination objects the referenced records may land in.
-    pub objects: Vec<String>,
+    /// Destination objects the referenced records may land in (indices
+    /// into the checker's `dest`).
+    pub objects: Vec<u32>,
     /// The reference is to a source record (deferrable when self-referencing).
     pub record: bool,
 }
@@ -398,8 +399,10 @@ impl<'d> Checker<'d> {
         };
         match &leaf.ty {
             Ty::Record { object } => {
-                let src = self.env.obj(*object).name.clone();
-                let routes = self.routed.get(&src).cloned().unwrap_or_default();
+                // Fields, not methods: the routes stay borrowed while
+                // diagnostics are pushed.
+                let src = &self.env.obj(*object).name;
+                let routes = self.routed.get(src).map(Vec::as_slice).unwrap_or_default();
                 let hits: Vec<&(String, Span)> =
                     routes.iter().filter(|(o, _)| objects.contains(o)).collect();
                 if hits.is_empty() {
@@ -417,20 +420,24 @@ impl<'d> Checker<'d> {
                     return;
                 }
                 for o in objects {
-                    let same: Vec<&&(String, Span)> = hits.iter().filter(|(x, _)| x == o).collect();
-                    if same.len() > 1 {
+                    let mut same = hits.iter().filter(|(x, _)| x == o);
+                    if let (Some(first), Some(second)) = (same.next(), same.next()) {
                         let d = Diagnostic::new(codes::E0502, format!("`{src}` reaches `{o}` through two routes: which record is meant?"))
                             .in_file(&self.file)
                             .label(leaf.span, "ambiguous reference")
-                            .label(same[0].1, "one route")
-                            .label(same[1].1, "another route")
+                            .label(first.1, "one route")
+                            .label(second.1, "another route")
                             .help("send the object to this destination through one route (use `split` for alternatives)");
                         self.diags.push(d);
                     }
                 }
                 lookups.push(LookupRef {
                     field: field.to_string(),
-                    objects: hits.iter().map(|(o, _)| o.clone()).collect(),
+                    objects: hits
+                        .iter()
+                        .filter_map(|(o, _)| self.dest.get_index_of(o.as_str()))
+                        .map(|i| i as u32)
+                        .collect(),
                     record: true,
                 });
             }
@@ -438,9 +445,8 @@ impl<'d> Checker<'d> {
                 let o = self
                     .produced_objects
                     .get(*target as usize)
-                    .cloned()
-                    .unwrap_or_default();
-                if !objects.contains(&o) {
+                    .map_or("", String::as_str);
+                if !objects.iter().any(|x| x == o) {
                     let d = Diagnostic::new(
                         codes::E0301,
                         format!(
@@ -454,7 +460,12 @@ impl<'d> Checker<'d> {
                 }
                 lookups.push(LookupRef {
                     field: field.to_string(),
-                    objects: vec![o],
+                    objects: self
+                        .dest
+                        .get_index_of(o)
+                        .map(|i| i as u32)
+                        .into_iter()
+                        .collect(),
                     record: false,
                 });
             }
@@ -462,8 +473,8 @@ impl<'d> Checker<'d> {
                 let o = self.symbols.placeholders[*index as usize]
                     .object
                     .name
-                    .clone();
-                if !objects.contains(&o) {
+                    .as_str();
+                if !objects.iter().any(|x| x == o) {
                     let d = Diagnostic::new(
                         codes::E0301,
                         format!(
@@ -477,7 +488,12 @@ impl<'d> Checker<'d> {
                 }
                 lookups.push(LookupRef {
                     field: field.to_string(),
-                    objects: vec![o],
+                    objects: self
+                        .dest
+                        .get_index_of(o)
+                        .map(|i| i as u32)
+                        .into_iter()
+                        .collect(),
                     record: false,
                 });
             }

@@ -64,23 +64,27 @@ impl Checker<'_> {
 
     fn finish(&mut self, checked: CheckedTarget, index: usize) -> crate::plan::TargetPlan {
         let mut plan = checked.plan;
-        self.keys.push((
-            plan.object.clone(),
-            plan.key.field.clone(),
-            prefix(&plan.key.expr),
-            checked.key_span,
-            self.unit_index,
-        ));
-        let this = plan.object.clone();
+        // A checked target's object is in `dest`.
+        let this = self.dest.get_index_of(&plan.object).map(|i| i as u32);
         let mut deferred_fields = Vec::new();
-        for l in checked.lookups {
-            for o in &l.objects {
-                if *o == this && l.record {
-                    deferred_fields.push(l.field.clone());
-                } else {
-                    self.edges.push((o.clone(), this.clone()));
+        if let Some(this) = this {
+            self.keys.push((
+                this,
+                plan.key.field.clone(),
+                prefix(&plan.key.expr),
+                checked.key_span,
+                self.unit_index,
+            ));
+            for l in checked.lookups {
+                for &o in &l.objects {
+                    if o == this && l.record {
+                        deferred_fields.push(l.field.clone());
+                    } else {
+                        self.edges.push((o, this));
+                    }
                 }
             }
+            self.targets_seen.push(this);
         }
         if !deferred_fields.is_empty() {
             let (deferred, kept) = plan
@@ -93,7 +97,6 @@ impl Checker<'_> {
         if index > 0 {
             plan.id_suffix = Some(plan.alias.clone().unwrap_or_else(|| plan.object.clone()));
         }
-        self.targets_seen.push(this);
         plan
     }
 
@@ -239,7 +242,14 @@ impl Checker<'_> {
     /// The text a span covers in the current file, on one line.
     pub(super) fn source_text(&self, span: Span) -> String {
         let text = self.file.text.get(span.start..span.end).unwrap_or_default();
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        let mut out = String::with_capacity(text.len());
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
     }
 
     pub(super) fn merge(&mut self, m: &ast::Merge, span: Span) -> Option<Unit> {
@@ -322,12 +332,10 @@ impl Checker<'_> {
     pub(super) fn key_collisions(&mut self) {
         let keys = std::mem::take(&mut self.keys);
         // Only keys on the same object and field can collide: compare within groups.
-        let mut groups: indexmap::IndexMap<(&str, &str), Vec<usize>> = indexmap::IndexMap::new();
+        let mut groups: indexmap::IndexMap<(u32, &str), Vec<usize>, foldhash::fast::FixedState> =
+            indexmap::IndexMap::default();
         for (i, k) in keys.iter().enumerate() {
-            groups
-                .entry((k.0.as_str(), k.1.as_str()))
-                .or_default()
-                .push(i);
+            groups.entry((k.0, k.1.as_str())).or_default().push(i);
         }
         for members in groups.values() {
             for (n, &i) in members.iter().enumerate() {
@@ -344,7 +352,11 @@ impl Checker<'_> {
                         _ => false,
                     };
                     if !disjoint {
-                        let d = Diagnostic::new(codes::E0508, format!("two routes write `{}.{}` keys that may collide", a.0, a.1))
+                        let object = self
+                            .dest
+                            .get_index(a.0 as usize)
+                            .map_or("", |(n, _)| n.as_str());
+                        let d = Diagnostic::new(codes::E0508, format!("two routes write `{object}.{}` keys that may collide", a.1))
                         .in_file(&self.file)
                         .label(b.3, "this key")
                         .label(a.3, "may equal this one")

@@ -6,10 +6,11 @@
 //! the caller turns them into deferred update passes.
 
 use indexmap::IndexSet;
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
-/// Insertion-ordered sets; order never depends on the hasher, so the fast one will do.
-type Set<T> = IndexSet<T, foldhash::fast::FixedState>;
+/// Insertion-ordered names; order never depends on the hasher, so the fast one will do.
+type Names<'a> = IndexSet<&'a str, foldhash::fast::FixedState>;
 
 /// Orders `objects` so every object comes after the objects it references.
 /// Ties keep spec order, so the result is deterministic (Kahn's algorithm
@@ -20,53 +21,79 @@ pub fn topological(
     edges: &[(String, String)],
 ) -> Result<Vec<String>, Vec<String>> {
     // Position of each object: spec order first, then objects only edges name.
-    let mut index: Set<&str> = objects.iter().map(String::as_str).collect();
-    for (a, b) in edges {
-        index.insert(a.as_str());
-        index.insert(b.as_str());
-    }
-    let n = index.len();
-    let pos = |s: &str| index.get_index_of(s).expect("indexed above");
-    let mut after: Vec<Set<usize>> = vec![Set::default(); n];
-    let mut before: Vec<Set<usize>> = vec![Set::default(); n];
-    for (dep, obj) in edges {
-        let (d, o) = (pos(dep), pos(obj));
-        if d != o && after[d].insert(o) {
-            before[o].insert(d);
-        }
-    }
-    let mut waiting: Vec<usize> = before.iter().map(Set::len).collect();
-    let mut ready: BTreeSet<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
-    let mut order = Vec::with_capacity(n);
-    while let Some(next) = ready.pop_first() {
-        order.push(next);
-        for &o in &after[next] {
-            waiting[o] -= 1;
-            if waiting[o] == 0 {
-                ready.insert(o);
-            }
-        }
-    }
+    let mut index: Names<'_> = objects.iter().map(String::as_str).collect();
+    let ids: Vec<(usize, usize)> = edges
+        .iter()
+        .map(|(a, b)| (index.insert_full(a).0, index.insert_full(b).0))
+        .collect();
     let name = |i: usize| {
         index
             .get_index(i)
             .map(|k| k.to_string())
             .unwrap_or_default()
     };
+    match topological_ids(index.len(), &ids) {
+        Ok(order) => Ok(order.into_iter().map(name).collect()),
+        Err(cycle) => Err(cycle.into_iter().map(name).collect()),
+    }
+}
+
+/// [`topological`] over objects `0..n` (in spec order) and "`a` before `b`"
+/// edges between them.
+pub fn topological_ids(n: usize, edges: &[(usize, usize)]) -> Result<Vec<usize>, Vec<usize>> {
+    // Each dependency once, in first-seen order; self-edges are not dependencies.
+    let mut seen: foldhash::HashSet<(usize, usize)> = foldhash::HashSet::default();
+    let deps: Vec<(usize, usize)> = edges
+        .iter()
+        .copied()
+        .filter(|&(d, o)| d != o && d < n && o < n && seen.insert((d, o)))
+        .collect();
+    // Objects that must wait for each object, as slices of one array.
+    let mut start = vec![0usize; n + 1];
+    for &(d, _) in &deps {
+        start[d + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut after = vec![0usize; deps.len()];
+    let mut waiting = vec![0usize; n];
+    for &(d, o) in &deps {
+        after[fill[d]] = o;
+        fill[d] += 1;
+        waiting[o] += 1;
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        (0..n).filter(|&i| waiting[i] == 0).map(Reverse).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(Reverse(next)) = ready.pop() {
+        order.push(next);
+        for &o in &after[start[next]..start[next + 1]] {
+            waiting[o] -= 1;
+            if waiting[o] == 0 {
+                ready.push(Reverse(o));
+            }
+        }
+    }
     if order.len() == n {
-        return Ok(order.into_iter().map(name).collect());
+        return Ok(order);
     }
     // Walk "depends on" edges among the unordered objects until one repeats.
-    let done: BTreeSet<usize> = order.into_iter().collect();
-    let start = (0..n).find(|i| !done.contains(i)).unwrap_or(0);
+    let mut done = vec![false; n];
+    for &i in &order {
+        done[i] = true;
+    }
+    let before = |o: usize| deps.iter().filter(move |e| e.1 == o).map(|e| e.0);
+    let start = (0..n).find(|&i| !done[i]).unwrap_or(0);
     let mut path = vec![start];
     loop {
         let cur = path[path.len() - 1];
-        let Some(&next) = before[cur].iter().find(|d| !done.contains(*d)) else {
-            return Err(path.into_iter().map(name).collect());
+        let Some(next) = before(cur).find(|&d| !done[d]) else {
+            return Err(path);
         };
         if let Some(p) = path.iter().position(|&x| x == next) {
-            let mut cycle: Vec<String> = path[p..].iter().map(|&i| name(i)).collect();
+            let mut cycle = path[p..].to_vec();
             cycle.reverse();
             return Err(cycle);
         }
