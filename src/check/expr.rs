@@ -7,6 +7,7 @@
 //! gets type `Never` so it does not cause follow-up errors.
 
 use super::env::SourceEnv;
+use super::lineage::{concat3, note, Texts};
 use super::symbols::Symbols;
 use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic, Diagnostics, SourceFile};
 use crate::plan::{Agg, BinOp, Func, Lineage, TExpr, TExprKind, Ty};
@@ -1106,48 +1107,4 @@ pub fn literal(l: &Literal, span: Span) -> TExpr {
         Literal::Null => (Value::Null, Ty::Null, true),
     };
     texpr(TExprKind::Lit(v), ty, nullable, false, span)
-}
-
-/// `a`, `b` and `c` joined into one string of exactly their length.
-fn concat3(a: &str, b: &str, c: &str) -> String {
-    let mut s = String::with_capacity(a.len() + b.len() + c.len());
-    s.push_str(a);
-    s.push_str(b);
-    s.push_str(c);
-    s
-}
-
-/// Adds the lineage entry `a` `b` `c` to `list` unless it is there.
-fn note(list: &mut Vec<Arc<str>>, texts: &mut Texts, a: &str, b: &str, c: &str) {
-    let len = a.len() + b.len() + c.len();
-    let present = list.iter().any(|x| {
-        x.len() == len && x.starts_with(a) && x[a.len()..].starts_with(b) && x.ends_with(c)
-    });
-    if !present {
-        list.push(texts.get(a, b, c));
-    }
-}
-
-/// Lineage texts of one check, each allocated once: every field that reads
-/// `contacts.email` shares one `Arc`.
-#[derive(Default)]
-pub struct Texts {
-    set: foldhash::HashSet<Arc<str>>,
-    scratch: String,
-}
-
-impl Texts {
-    /// The text `a` `b` `c`.
-    pub fn get(&mut self, a: &str, b: &str, c: &str) -> Arc<str> {
-        self.scratch.clear();
-        self.scratch.push_str(a);
-        self.scratch.push_str(b);
-        self.scratch.push_str(c);
-        if let Some(t) = self.set.get(self.scratch.as_str()) {
-            return Arc::clone(t);
-        }
-        let t: Arc<str> = Arc::from(self.scratch.as_str());
-        self.set.insert(Arc::clone(&t));
-        t
-    }
 }

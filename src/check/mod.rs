@@ -8,9 +8,11 @@
 //! that checks cannot fail at run time for a reason the spec and the
 //! descriptors could have told.
 
+mod assemble;
 mod env;
 mod expr;
 mod funcs;
+mod lineage;
 pub mod names;
 mod project;
 pub(crate) mod setup;
@@ -169,7 +171,7 @@ pub(crate) struct Checker<'d> {
     pub(crate) targets_seen: Vec<u32>,
     pub(crate) options: crate::plan::PlanOptions,
     /// Lineage texts, shared by the fields that name the same column.
-    pub(crate) texts: expr::Texts,
+    pub(crate) texts: lineage::Texts,
     units: Vec<Unit>,
     references: Vec<crate::plan::ReferencePlan>,
     tests: Vec<ast::TestBlock>,
@@ -211,7 +213,7 @@ impl<'d> Checker<'d> {
                 multi_value_separator: defaults
                     .map_or(";".into(), |d| d.multi_value_separator.clone()),
             },
-            texts: expr::Texts::default(),
+            texts: lineage::Texts::default(),
             units: Vec::new(),
             references: Vec::new(),
             tests: Vec::new(),

@@ -350,7 +350,7 @@ fn check_expect(
         }
         ExpectKind::Record { object, fields } => {
             let is_target = plan.units.iter().any(|u| {
-                crate::check::setup::unit_targets(&u.kind)
+                super::assemble::unit_targets(&u.kind)
                     .iter()
                     .any(|t| t.object == object.name)
             });
