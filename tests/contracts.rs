@@ -2,7 +2,7 @@
 //! generated bundle (`gen --contacts 120 --seed 5`), their payload lines
 //! rendered into native requests (`ferry::emit::native`) with a fake
 //! ledger, and every request checked against the destination's published
-//! OpenAPI description in `../shared/contracts/` (beside the repository):
+//! OpenAPI description in `tests/contracts/published/` (vendored from `../shared/contracts/`):
 //! the method and path must be an operation of the contract, and the body
 //! must validate against that operation's request-body schema. Negative
 //! cases prove a wrong type or a missing required property fails. Plus
@@ -25,7 +25,9 @@ mod docs;
 #[path = "contracts/pipeline.rs"]
 mod pipeline;
 
-use docs::{contracts, contracts_dir, twenty_checker, zoho_checker, Checker, STUBBED};
+use docs::{
+    contracts, contracts_dir, shared_contracts_dir, twenty_checker, zoho_checker, Checker, STUBBED,
+};
 use ferry::emit::native::{self, freshsales, pipedrive, salesforce, twenty, zoho};
 use ferry::emit::native::{Call, Index, Refs, Rendered};
 use pipeline::{hash_of, index, int_id, payloads, render_all, uuid, zoho_id, Files};
@@ -421,5 +423,26 @@ fn snapshots_of_rendered_requests() {
     ];
     for (dest, value) in all {
         insta::assert_json_snapshot!(format!("native-{dest}"), value);
+    }
+}
+
+#[test]
+fn the_vendored_contracts_match_the_shared_folder() {
+    // Where the shared folder is present, the vendored copy must not drift.
+    let Some(shared) = shared_contracts_dir() else {
+        return;
+    };
+    let vendored = contracts_dir();
+    let mut files = vec![std::path::PathBuf::from("twenty-openapi-v1.0.3.json")];
+    for e in std::fs::read_dir(shared.join("zoho-crm-v8")).unwrap() {
+        files.push(std::path::Path::new("zoho-crm-v8").join(e.unwrap().file_name()));
+    }
+    for f in files {
+        assert_eq!(
+            std::fs::read(shared.join(&f)).unwrap(),
+            std::fs::read(vendored.join(&f)).unwrap_or_default(),
+            "tests/contracts/published/{} differs from ../shared/contracts",
+            f.display()
+        );
     }
 }

@@ -9,17 +9,25 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-/// `../shared/contracts/`, or a loud failure.
+/// The published contracts, vendored in `tests/contracts/published/` (a
+/// copy of `../shared/contracts/`, so CI needs nothing beside the
+/// repository); a loud failure when they are missing — these tests never skip.
 pub fn contracts_dir() -> PathBuf {
-    let dir = root().join("../shared/contracts");
+    let dir = root().join("tests/contracts/published");
     assert!(
         dir.join("twenty-openapi-v1.0.3.json").is_file() && dir.join("zoho-crm-v8").is_dir(),
         "the published API contracts are missing: expected {} with twenty-openapi-v1.0.3.json \
-         and zoho-crm-v8/ (CI must check out shared/ beside the repository); \
-         these tests never skip",
+         and zoho-crm-v8/",
         dir.display()
     );
     dir
+}
+
+/// `../shared/contracts/` when the team's shared folder is beside the
+/// repository (it is the source of the vendored copy).
+pub fn shared_contracts_dir() -> Option<PathBuf> {
+    let dir = root().join("../shared/contracts");
+    dir.is_dir().then_some(dir)
 }
 
 // ── the contracts ────────────────────────────────────────────────────────
