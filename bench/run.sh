@@ -138,6 +138,8 @@ if [ "$CONTACTS" -gt "$TOOL_MAX" ]; then
   MLR_IN=$WORK/tool-contacts.csv
   JAQ_IN=$WORK/tool-contacts.jsonl
 fi
+MLR_BYTES=$(stat -c %s "$MLR_IN")
+JAQ_BYTES=$(stat -c %s "$JAQ_IN")
 if command -v mlr > /dev/null; then
   HAVE_MLR=1
   measure mlr mlr -S --icsv --ojsonl put -q "$MLR_PROGRAM" "$MLR_IN"
@@ -173,8 +175,8 @@ report run2 "$CONTACTS" "$IN"
 report related "$REL_RECORDS" "$IN_REL"
 report floor "$CONTACTS" "$IN"
 report floor_related "$REL_RECORDS" "$IN_REL"
-[ $HAVE_MLR = 1 ] && report mlr "$TOOL_N" "$(stat -c %s "$MLR_IN" 2>/dev/null || echo "$IN")"
-[ $HAVE_JAQ = 1 ] && report jaq "$TOOL_N" "$(stat -c %s "$JAQ_IN" 2>/dev/null || echo 0)"
+[ $HAVE_MLR = 1 ] && report mlr "$TOOL_N" "$MLR_BYTES"
+[ $HAVE_JAQ = 1 ] && report jaq "$TOOL_N" "$JAQ_BYTES"
 echo
 
 R1=$(run_phase run1); R2=$(run_phase run2)

@@ -155,22 +155,17 @@ pub fn generate_only(
         only,
     };
     let (rest, events) = std::thread::scope(|s| {
-        // The largest file, on its own thread; not generated at all when
-        // it is not wanted (nothing else depends on it).
-        let events = ctx
-            .writes("message_events.csv")
-            .then(|| s.spawn(|| delivery::events(&ctx)));
+        // The largest file, on its own thread (generated even when it is
+        // not written, so the complete bundle's size is known exactly).
+        let events = s.spawn(|| delivery::events(&ctx));
         let rest = write_rest(&ctx);
-        let events = events.map(|e| {
-            e.join()
-                .unwrap_or_else(|_| Err(io::Error::other("event writer panicked")))
-        });
+        let events = events
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("event writer panicked")));
         (rest, events)
     });
     let mut all = rest?;
-    if let Some(events) = events {
-        all.push(events?);
-    }
+    all.push(events?);
     let complete: u64 = all.iter().map(|r| r.bytes).sum();
     all.retain(|r| ctx.writes(r.name));
     all.sort_by_key(|r| FILES.iter().position(|f| f.name == r.name));
