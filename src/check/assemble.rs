@@ -7,7 +7,7 @@
 
 use super::Checker;
 use crate::diagnostics::{codes, Diagnostic};
-use crate::plan::{order, LoadStep, Pass, Plan, SourcePlan, TargetPlan, UnitKind};
+use crate::plan::{order, LoadStep, Pass, Plan, SourcePlan};
 
 impl Checker<'_> {
     /// Assembles the plan: sources, load order, deferred passes.
@@ -70,7 +70,7 @@ impl Checker<'_> {
         let with_deferred: std::collections::HashSet<&str> = self
             .units
             .iter()
-            .flat_map(|u| unit_targets(&u.kind))
+            .flat_map(|u| u.kind.targets())
             .filter(|t| !t.deferred.is_empty())
             .map(|t| t.object.as_str())
             .collect();
@@ -133,20 +133,5 @@ impl Checker<'_> {
             references: std::mem::take(&mut self.references),
             load_order,
         })
-    }
-}
-
-/// Every target of a unit.
-pub fn unit_targets(kind: &UnitKind) -> Vec<&TargetPlan> {
-    match kind {
-        UnitKind::Route { targets } => targets.iter().collect(),
-        UnitKind::Split { arms, otherwise } => {
-            let mut v: Vec<&TargetPlan> = arms.iter().map(|(_, t)| t).collect();
-            if let Some(crate::plan::SplitOtherwise::Target(t)) = otherwise {
-                v.push(t);
-            }
-            v
-        }
-        UnitKind::Merge { target, .. } => vec![target],
     }
 }

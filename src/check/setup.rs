@@ -1,7 +1,6 @@
 //! Declarations (options, `custom`, value maps, tables, owners, source
 //! rules), placeholders and strict-mode warnings.
 
-use super::assemble::unit_targets;
 use super::env::{Declared, DestObj};
 use super::expr::{literal, Scope};
 use super::symbols::{literal_value, TableInfo};
@@ -535,11 +534,7 @@ impl Checker<'_> {
                 self.diags.push(d);
             }
         }
-        let targets: Vec<&TargetPlan> = self
-            .units
-            .iter()
-            .flat_map(|u| unit_targets(&u.kind))
-            .collect();
+        let targets: Vec<&TargetPlan> = self.units.iter().flat_map(|u| u.kind.targets()).collect();
         // (object, top-level field) of every assignment, once.
         let set: foldhash::HashSet<(&str, &str)> = targets
             .iter()

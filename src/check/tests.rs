@@ -349,11 +349,10 @@ fn check_expect(
             }
         }
         ExpectKind::Record { object, fields } => {
-            let is_target = plan.units.iter().any(|u| {
-                super::assemble::unit_targets(&u.kind)
-                    .iter()
-                    .any(|t| t.object == object.name)
-            });
+            let is_target = plan
+                .units
+                .iter()
+                .any(|u| u.kind.targets().iter().any(|t| t.object == object.name));
             if !is_target {
                 diags.push(
                     Diagnostic::new(

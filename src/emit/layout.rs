@@ -12,7 +12,7 @@
 //! [`Emitted::target`]: crate::runtime::Emitted::target
 
 use super::json::push_str;
-use crate::plan::{Pass, Plan, SplitOtherwise, TargetPlan, Ty, UnitKind};
+use crate::plan::{Pass, Plan, TargetPlan, Ty, UnitKind};
 use crate::runtime::Dataset;
 
 /// One payload file.
@@ -83,7 +83,9 @@ impl Layout {
                 source_head.extend_from_slice(b",\"file\":");
                 push_str(&mut source_head, file);
                 source_head.extend_from_slice(b",\"row\":");
-                let targets = unit_targets(&u.kind)
+                let targets = u
+                    .kind
+                    .targets()
                     .into_iter()
                     .map(|t| target_layout(t, &find))
                     .collect();
@@ -97,19 +99,10 @@ impl Layout {
     }
 }
 
-/// A unit's targets in [`crate::runtime::Emitted::target`] order.
+/// A unit's targets in [`crate::runtime::Emitted::target`] order; kept
+/// as a name for the callers in `emit/mod.rs` (see [`UnitKind::targets`]).
 pub(crate) fn unit_targets(kind: &UnitKind) -> Vec<&TargetPlan> {
-    match kind {
-        UnitKind::Route { targets } => targets.iter().collect(),
-        UnitKind::Merge { target, .. } => vec![target],
-        UnitKind::Split { arms, otherwise } => {
-            let mut out: Vec<&TargetPlan> = arms.iter().map(|(_, t)| t).collect();
-            if let Some(SplitOtherwise::Target(t)) = otherwise {
-                out.push(t);
-            }
-            out
-        }
-    }
+    kind.targets()
 }
 
 fn target_layout(t: &TargetPlan, find: &dyn Fn(&str, Pass) -> Option<usize>) -> TargetLayout {

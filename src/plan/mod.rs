@@ -9,6 +9,7 @@
 pub mod expr;
 pub mod order;
 pub mod render;
+mod unit;
 
 pub use expr::{Agg, BinOp, Func, TExpr, TExprKind, Ty};
 

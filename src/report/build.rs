@@ -160,7 +160,7 @@ fn unit_report(
         UnitKind::Split { .. } => "split",
         UnitKind::Merge { .. } => "merge",
     };
-    let plans = crate::emit::layout::unit_targets(&unit.kind);
+    let plans = unit.kind.targets();
     let is_split = matches!(unit.kind, UnitKind::Split { .. });
     let targets = plans
         .iter()
@@ -230,7 +230,7 @@ fn field_of(plan: &Plan, scope: Scope, span: Span) -> Option<String> {
         return None;
     };
     let unit = plan.units.get(u as usize)?;
-    for t in crate::emit::layout::unit_targets(&unit.kind) {
+    for t in unit.kind.targets() {
         for f in std::iter::once(&t.key).chain(&t.fields).chain(&t.deferred) {
             let s = f.expr.span;
             if s.start <= span.start && span.end <= s.end && !s.is_empty() {
@@ -319,7 +319,7 @@ fn owners(i: &Inputs<'_>) -> Option<Owners> {
     let mut fields = Vec::new();
     for (u, unit) in plan.units.iter().enumerate() {
         let t = &i.run.tally.units[u];
-        let layout = crate::emit::layout::unit_targets(&unit.kind);
+        let layout = unit.kind.targets();
         for (p, c) in layout.iter().zip(&t.targets) {
             let all: Vec<&crate::plan::FieldPlan> = p.fields.iter().chain(&p.deferred).collect();
             let owner_fields = all.iter().filter(|f| f.expr.ty == crate::plan::Ty::Owner);
@@ -430,10 +430,7 @@ fn coverage(i: &Inputs<'_>) -> Vec<ObjectCoverage> {
         };
         for (u, unit) in i.plan.units.iter().enumerate() {
             let tally = &i.run.tally.units[u];
-            for (p, c) in crate::emit::layout::unit_targets(&unit.kind)
-                .iter()
-                .zip(&tally.targets)
-            {
+            for (p, c) in unit.kind.targets().iter().zip(&tally.targets) {
                 if p.object != f.object {
                     continue;
                 }
@@ -475,11 +472,7 @@ fn targets(i: &Inputs<'_>, files: &[PayloadFile]) -> Vec<TargetReport> {
             .plan
             .units
             .iter()
-            .filter(|u| {
-                crate::emit::layout::unit_targets(&u.kind)
-                    .iter()
-                    .any(|t| t.object == file.object)
-            })
+            .filter(|u| u.kind.targets().iter().any(|t| t.object == file.object))
             .map(|u| u.label.clone())
             .collect();
         out.push(TargetReport {

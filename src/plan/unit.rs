@@ -1,0 +1,26 @@
+//! The targets of a unit, as one list.
+//!
+//! Input: a [`UnitKind`]. Output: its targets in the order the runtime
+//! numbers them ([`crate::runtime::Emitted::target`]): a route's targets as
+//! written, a split's arms then its `otherwise` target, a merge's target.
+//! Invariants: borrows only; the order is the one the emitter's layout and
+//! the reports index by, so it must not change.
+
+use super::{SplitOtherwise, TargetPlan, UnitKind};
+
+impl UnitKind {
+    /// Every target of the unit, in [`crate::runtime::Emitted::target`] order.
+    pub fn targets(&self) -> Vec<&TargetPlan> {
+        match self {
+            UnitKind::Route { targets } => targets.iter().collect(),
+            UnitKind::Merge { target, .. } => vec![target],
+            UnitKind::Split { arms, otherwise } => {
+                let mut out: Vec<&TargetPlan> = arms.iter().map(|(_, t)| t).collect();
+                if let Some(SplitOtherwise::Target(t)) = otherwise {
+                    out.push(t);
+                }
+                out
+            }
+        }
+    }
+}
