@@ -198,15 +198,11 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
         }
         list.push('\n');
     }
-    let mut files = Vec::new();
-    let mut listed = Vec::new();
-    if !rows.is_empty() || !objects.is_empty() {
-        files.push((FILE.to_string(), list));
-        listed.push((
-            FILE.to_string(),
-            "the checklist of fields to create in the admin UI".to_string(),
-        ));
-    }
+    let (files, listed) = super::one_file(
+        FILE,
+        (!rows.is_empty() || !objects.is_empty()).then_some(list),
+        "the checklist of fields to create in the admin UI",
+    );
     let setup = Setup {
         title: "Freshsales".into(),
         intro: vec![

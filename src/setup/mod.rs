@@ -197,5 +197,42 @@ pub(crate) fn json_file(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
+/// Manifest files (path, contents), or the summary's list of them (path,
+/// what it holds).
+pub(crate) type Files = Vec<(String, String)>;
+
+/// How a field-request file describes itself in the summary.
+pub(crate) const FIELD_REQUESTS: &str =
+    "the field-creation requests, in order: `{object, field, method, path, body}`";
+
+/// One request of a field-request file: `POST path` with `body`, creating
+/// `field` on `object` (Zoho, Pipedrive).
+pub(crate) fn field_request(
+    object: &str,
+    field: &str,
+    path: String,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    serde_json::json!({
+        "object": object,
+        "field": field,
+        "method": "POST",
+        "path": path,
+        "body": body,
+    })
+}
+
+/// The manifest's one file `name` and its line in the summary (`what` it
+/// holds); neither when there is nothing to write.
+pub(crate) fn one_file(name: &str, contents: Option<String>, what: &str) -> (Files, Files) {
+    match contents {
+        Some(c) => (
+            vec![(name.to_string(), c)],
+            vec![(name.to_string(), what.to_string())],
+        ),
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests;

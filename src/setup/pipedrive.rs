@@ -115,13 +115,12 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
                         "description".into(),
                         json!(format!("ferry: {}", super::spec_type(f))),
                     );
-                    reqs.push(json!({
-                        "object": d.object,
-                        "field": f.name,
-                        "method": "POST",
-                        "path": format!("/api/v2/{api}"),
-                        "body": Value::Object(body),
-                    }));
+                    reqs.push(super::field_request(
+                        &d.object,
+                        &f.name,
+                        format!("/api/v2/{api}"),
+                        Value::Object(body),
+                    ));
                     row.how = How::Request(reqs.len());
                 }
                 (false, Err((how, why))) => {
@@ -141,16 +140,8 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
             rows.push(row);
         }
     }
-    let mut files = Vec::new();
-    let mut listed = Vec::new();
-    if !reqs.is_empty() {
-        files.push((FILE.to_string(), super::json_file(&Value::Array(reqs))));
-        listed.push((
-            FILE.to_string(),
-            "the field-creation requests, in order: `{object, field, method, path, body}`"
-                .to_string(),
-        ));
-    }
+    let requests = (!reqs.is_empty()).then(|| super::json_file(&Value::Array(reqs)));
+    let (files, listed) = super::one_file(FILE, requests, super::FIELD_REQUESTS);
     let setup = Setup {
         title: "Pipedrive".into(),
         intro: vec![

@@ -102,16 +102,13 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
             rows.push(row);
         }
     }
-    let mut files = Vec::new();
-    let mut listed = Vec::new();
-    if reqs.len() > 1 {
-        files.push((FILE.to_string(), super::json_file(&Value::Array(reqs))));
-        listed.push((
-            FILE.to_string(),
-            "the metadata API calls, in order: `{object, field, method, path, body, note}`"
-                .to_string(),
-        ));
-    }
+    // The first request only reads the workspace: alone it is no file.
+    let requests = (reqs.len() > 1).then(|| super::json_file(&Value::Array(reqs)));
+    let (files, listed) = super::one_file(
+        FILE,
+        requests,
+        "the metadata API calls, in order: `{object, field, method, path, body, note}`",
+    );
     let setup = Setup {
         title: "Twenty".into(),
         intro: vec![

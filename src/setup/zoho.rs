@@ -92,13 +92,12 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
             }
             match field(&d.object, f) {
                 Mapped::Request(body, dest, notes) => {
-                    reqs.push(json!({
-                        "object": d.object,
-                        "field": f.name,
-                        "method": "POST",
-                        "path": format!("/crm/v8/settings/fields?module={}", d.object),
-                        "body": { "fields": [Value::Object(body)] },
-                    }));
+                    reqs.push(super::field_request(
+                        &d.object,
+                        &f.name,
+                        format!("/crm/v8/settings/fields?module={}", d.object),
+                        json!({ "fields": [Value::Object(body)] }),
+                    ));
                     row.how = How::Request(reqs.len());
                     row.dest = dest;
                     row.notes = notes;
@@ -122,16 +121,8 @@ pub(super) fn build(custom: &[CustomDecl]) -> (Vec<(String, String)>, Setup) {
             rows.push(row);
         }
     }
-    let mut files = Vec::new();
-    let mut listed = Vec::new();
-    if !reqs.is_empty() {
-        files.push((FILE.to_string(), super::json_file(&Value::Array(reqs))));
-        listed.push((
-            FILE.to_string(),
-            "the field-creation requests, in order: `{object, field, method, path, body}`"
-                .to_string(),
-        ));
-    }
+    let requests = (!reqs.is_empty()).then(|| super::json_file(&Value::Array(reqs)));
+    let (files, listed) = super::one_file(FILE, requests, super::FIELD_REQUESTS);
     let mut steps = Vec::new();
     if !objects.is_empty() {
         steps.push(
