@@ -4,8 +4,9 @@
 //! Input: a built report. Output: a document in a fixed section order
 //! (summary, accounting, payload files, skipped, flags, owners, value maps,
 //! field coverage, references, staging). Invariants: long lists show the
-//! first [`SHOWN_PER_REASON`] entries per reason with the total, and say
-//! that report.json has all of them; nothing here computes a new count.
+//! first [`SHOWN_PER_REASON`] entries per reason (twice as many of
+//! staging's rejected and dropped rows) and how many more there are;
+//! report.json has all of them; nothing here computes a new count.
 
 use super::doc::{Doc, Table};
 use super::*;
@@ -46,6 +47,25 @@ fn pct(part: u64, whole: u64) -> String {
         "–".to_string()
     } else {
         format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// A table of the first `shown` of `items`, a row each, then how many more
+/// there are (report.json has them all).
+fn capped_table<T>(
+    d: &mut Doc,
+    head: &[&str],
+    items: &[T],
+    shown: usize,
+    row: impl Fn(&T) -> Vec<String>,
+) {
+    let mut tab = Table::new(head, &[]);
+    for x in items.iter().take(shown) {
+        tab.row(row(x));
+    }
+    d.table(tab);
+    if items.len() > shown {
+        d.para(format!("… and {} more.", items.len() - shown));
     }
 }
 
@@ -195,27 +215,23 @@ fn skipped(d: &mut Doc, r: &RunReport<'_>) {
     d.table(tab);
     for b in &s.by_reason {
         d.h3(format!("{} ({})", b.reason, count(b.records, "record")));
-        let mut tab = Table::new(&["Record", "File:row", "Unit", "Field", "Detail"], &[]);
         let rows: Vec<&SkipRow> = s.entries.iter().filter(|e| e.reason == b.reason).collect();
-        for e in rows.iter().take(SHOWN_PER_REASON) {
+        let head = ["Record", "File:row", "Unit", "Field", "Detail"];
+        capped_table(d, &head, &rows, SHOWN_PER_REASON, |e| {
             let mut detail = e.message.clone().unwrap_or_default();
             if e.records > 1 {
                 detail = format!("group of {} records. {detail}", e.records)
                     .trim()
                     .to_string();
             }
-            tab.row(vec![
+            vec![
                 e.id.clone(),
                 format!("{}:{}", e.file, e.row),
                 e.unit.clone(),
                 e.field.clone().unwrap_or_default(),
                 detail,
-            ]);
-        }
-        d.table(tab);
-        if rows.len() > SHOWN_PER_REASON {
-            d.para(format!("… and {} more.", rows.len() - SHOWN_PER_REASON));
-        }
+            ]
+        });
     }
 }
 
@@ -229,19 +245,15 @@ fn flags(d: &mut Doc, r: &RunReport<'_>) {
     d.para("Flagged records were sent; review them.");
     for b in &f.by_flag {
         d.h3(format!("{} ({})", b.rule, count(b.records, "record")));
-        let mut tab = Table::new(&["Record", "File:row", "Unit"], &[]);
         let rows: Vec<&FlagRow> = f.entries.iter().filter(|e| e.flag == b.rule).collect();
-        for e in rows.iter().take(SHOWN_PER_REASON) {
-            tab.row(vec![
+        let head = ["Record", "File:row", "Unit"];
+        capped_table(d, &head, &rows, SHOWN_PER_REASON, |e| {
+            vec![
                 e.id.clone(),
                 format!("{}:{}", e.file, e.row),
                 e.unit.clone(),
-            ]);
-        }
-        d.table(tab);
-        if rows.len() > SHOWN_PER_REASON {
-            d.para(format!("… and {} more.", rows.len() - SHOWN_PER_REASON));
-        }
+            ]
+        });
     }
 }
 
@@ -395,59 +407,41 @@ fn staging(d: &mut Doc, r: &RunReport<'_>) {
         }
         codes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         for (code, count) in codes {
-            let mut tab = Table::new(&["File:line", "Column", "Value", "Problem"], &[]);
             let rows: Vec<_> = st.issues.iter().filter(|i| i.code == code).collect();
-            for i in rows.iter().take(SHOWN_PER_REASON) {
-                tab.row(vec![
+            d.para(format!("{code}: {count} issues."));
+            let head = ["File:line", "Column", "Value", "Problem"];
+            capped_table(d, &head, &rows, SHOWN_PER_REASON, |i| {
+                vec![
                     format!("{}:{}", i.file, i.line),
                     i.column.clone(),
                     i.value.clone(),
                     i.message.clone(),
-                ]);
-            }
-            d.para(format!("{code}: {count} issues."));
-            d.table(tab);
-            if rows.len() > SHOWN_PER_REASON {
-                d.para(format!("… and {} more.", rows.len() - SHOWN_PER_REASON));
-            }
+                ]
+            });
         }
     }
     if !st.rejected.is_empty() {
         d.h3(format!("Rejected by staging ({})", st.rejected.len()));
-        let mut tab = Table::new(&["Record", "File:line", "Code", "Reason"], &[]);
-        for x in st.rejected.iter().take(SHOWN_PER_REASON * 2) {
-            tab.row(vec![
+        let head = ["Record", "File:line", "Code", "Reason"];
+        capped_table(d, &head, &st.rejected, SHOWN_PER_REASON * 2, |x| {
+            vec![
                 x.id.clone(),
                 format!("{}:{}", x.file, x.line),
                 x.code.clone(),
                 x.reason.clone(),
-            ]);
-        }
-        d.table(tab);
-        if st.rejected.len() > SHOWN_PER_REASON * 2 {
-            d.para(format!(
-                "… and {} more.",
-                st.rejected.len() - SHOWN_PER_REASON * 2
-            ));
-        }
+            ]
+        });
     }
     if !st.dropped.is_empty() {
         d.h3(format!("Dropped by source rules ({})", st.dropped.len()));
-        let mut tab = Table::new(&["Record", "File:line", "Reason"], &[]);
-        for x in st.dropped.iter().take(SHOWN_PER_REASON * 2) {
-            tab.row(vec![
+        let head = ["Record", "File:line", "Reason"];
+        capped_table(d, &head, &st.dropped, SHOWN_PER_REASON * 2, |x| {
+            vec![
                 x.id.clone(),
                 format!("{}:{}", x.file, x.line),
                 x.reason.clone(),
-            ]);
-        }
-        d.table(tab);
-        if st.dropped.len() > SHOWN_PER_REASON * 2 {
-            d.para(format!(
-                "… and {} more.",
-                st.dropped.len() - SHOWN_PER_REASON * 2
-            ));
-        }
+            ]
+        });
     }
     if !st.orphans.is_empty() {
         d.h3("References to records not in the export");
