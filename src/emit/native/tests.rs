@@ -4,14 +4,39 @@
 use super::*;
 use serde_json::json;
 
-fn line(id: &str, target: &str, key: Value, fields: Value, refs: Value) -> Value {
-    json!({"id": id, "op": "upsert", "target": target, "key": key, "fields": fields,
-           "refs": refs, "source": {"object": "t"}})
+/// An upsert line with empty `fields` and `refs` ([`Line`] fills them).
+fn upsert(id: &str, target: &str, key: Value) -> Value {
+    json!({"id": id, "op": "upsert", "target": target, "key": key, "fields": {},
+           "refs": {}, "source": {"object": "t"}})
 }
 
-fn update(id: &str, target: &str, key: Value, refs: Value) -> Value {
+/// An update line with empty `fields` and `refs`.
+fn update(id: &str, target: &str, key: Value) -> Value {
     json!({"id": id, "op": "update", "target": target, "key": key, "fields": {},
-           "refs": refs, "source": {"object": "t"}})
+           "refs": {}, "source": {"object": "t"}})
+}
+
+/// Fills a fixture line's parts in place (the key order stays the
+/// envelope's).
+trait Line {
+    fn fields(self, fields: Value) -> Value;
+    fn refs(self, refs: Value) -> Value;
+}
+
+impl Line for Value {
+    fn fields(mut self, fields: Value) -> Value {
+        self["fields"] = fields;
+        self
+    }
+    fn refs(mut self, refs: Value) -> Value {
+        self["refs"] = refs;
+        self
+    }
+}
+
+/// `Refs` over a resolver and an index.
+fn refs<'a>(resolve: &'a dyn Fn(&str) -> Option<String>, index: &'a Index) -> Refs<'a> {
+    Refs { resolve, index }
 }
 
 /// Resolves everything except refs ending in `:missing`.
@@ -38,16 +63,13 @@ fn codes_of(r: &Rendered) -> Vec<(&str, &str)> {
 #[test]
 fn malformed_lines_are_reported_not_sent() {
     let index = Index::new();
-    let refs = Refs {
-        resolve: &fake,
-        index: &index,
-    };
+    let refs = refs(&fake, &index);
     let lines = vec![
         json!({"op": "upsert"}),
         json!({"id": "a:1", "op": "delete", "target": "people", "key": {}, "fields": {}, "refs": {}}),
         json!({"id": "a:2", "op": "upsert", "target": "people", "key": {}, "fields": {}, "refs": {"x": 5}}),
         json!({"id": "a:3", "op": "upsert", "target": "people", "fields": {}, "refs": {}}),
-        line("a:4", "people", json!({"k": "4"}), json!({}), json!({})),
+        upsert("a:4", "people", json!({"k": "4"})),
     ];
     let out = twenty::render(&lines, &refs, &twenty::Options::default());
     assert_eq!(
@@ -66,19 +88,16 @@ fn malformed_lines_are_reported_not_sent() {
 #[test]
 fn salesforce_upserts_by_external_id_in_batches_of_200() {
     let index = Index::new();
-    let refs = Refs {
-        resolve: &fake,
-        index: &index,
-    };
+    let refs = refs(&fake, &index);
     let lines: Vec<Value> = (0..450)
         .map(|i| {
-            line(
+            upsert(
                 &format!("contacts:{i}"),
                 "Contact",
                 json!({"Source_System_ID__c": i.to_string()}),
-                json!({"LastName": "Berg"}),
-                json!({"OwnerId": "owner:a@x.example", "AccountId": "companies:77"}),
             )
+            .fields(json!({"LastName": "Berg"}))
+            .refs(json!({"OwnerId": "owner:a@x.example", "AccountId": "companies:77"}))
         })
         .collect();
     let out = salesforce::render(&lines, &refs, &salesforce::Options::default());
@@ -103,32 +122,17 @@ fn salesforce_upserts_by_external_id_in_batches_of_200() {
 
 #[test]
 fn salesforce_external_id_references_skip_the_ledger() {
-    let company = line(
+    let company = upsert(
         "companies:77",
         "Account",
         json!({"Source_System_ID__c": "77"}),
-        json!({}),
-        json!({}),
     );
-    let contact = line(
-        "contacts:1",
-        "Contact",
-        json!({"Source_System_ID__c": "1"}),
-        json!({}),
-        json!({}),
-    );
+    let contact = upsert("contacts:1", "Contact", json!({"Source_System_ID__c": "1"}));
     let index = Index::from_lines([&company, &contact]);
     // Only owners resolve: record refs must not need the ledger.
     let owners_only = |r: &str| r.starts_with("owner:").then(|| "005X".to_string());
-    let refs = Refs {
-        resolve: &owners_only,
-        index: &index,
-    };
-    let task = line(
-        "tasks:9",
-        "Task",
-        json!({"Source_System_ID__c": "t9"}),
-        json!({}),
+    let refs = refs(&owners_only, &index);
+    let task = upsert("tasks:9", "Task", json!({"Source_System_ID__c": "t9"})).refs(
         json!({"WhoId": "contacts:1", "WhatId": "companies:77", "Manager__c": "contacts:1",
                "OwnerId": "owner:a@x.example"}),
     );
@@ -154,25 +158,10 @@ fn salesforce_external_id_references_skip_the_ledger() {
 
 #[test]
 fn unresolved_refs_are_e0911_for_every_destination() {
-    let index = Index::from_lines([&line(
-        "contacts:1",
-        "people",
-        json!({"k": "1"}),
-        json!({}),
-        json!({}),
-    )]);
-    let refs = Refs {
-        resolve: &fake,
-        index: &index,
-    };
+    let index = Index::from_lines([&upsert("contacts:1", "people", json!({"k": "1"}))]);
+    let refs = refs(&fake, &index);
     let l = |target: &str, field: &str| {
-        vec![line(
-            "x:1",
-            target,
-            json!({"k": "1"}),
-            json!({}),
-            json!({ field: "contacts:missing" }),
-        )]
+        vec![upsert("x:1", target, json!({"k": "1"})).refs(json!({ field: "contacts:missing" }))]
     };
     let none = |_: &str, _: &str| None;
     let all = [
@@ -207,69 +196,43 @@ fn unresolved_refs_are_e0911_for_every_destination() {
 
 #[test]
 fn twenty_links_follow_the_chosen_generation() {
-    let person = line(
-        "contacts:1",
-        "people",
-        json!({"sourceSystemId": "1"}),
-        json!({}),
-        json!({}),
-    );
-    let company = line(
-        "companies:c1",
-        "companies",
-        json!({"sourceSystemId": "c1"}),
-        json!({}),
-        json!({}),
-    );
-    let task = line(
-        "tasks:t1",
-        "tasks",
-        json!({"sourceSystemId": "t1"}),
-        json!({}),
-        json!({}),
-    );
+    let person = upsert("contacts:1", "people", json!({"sourceSystemId": "1"}));
+    let company = upsert("companies:c1", "companies", json!({"sourceSystemId": "c1"}));
+    let task = upsert("tasks:t1", "tasks", json!({"sourceSystemId": "t1"}));
     let index = Index::from_lines([&person, &company, &task]);
-    let refs = Refs {
-        resolve: &fake,
-        index: &index,
-    };
+    let refs = refs(&fake, &index);
     let links = vec![
-        line(
+        upsert(
             "m:1#noteTargets",
             "noteTargets",
             json!({"sourceSystemId": "m1"}),
-            json!({}),
-            json!({"noteId": "m:1", "target": "contacts:1"}),
-        ),
-        line(
+        )
+        .refs(json!({"noteId": "m:1", "target": "contacts:1"})),
+        upsert(
             "m:2#noteTargets",
             "noteTargets",
             json!({"sourceSystemId": "m2"}),
-            json!({}),
-            json!({"noteId": "m:2", "target": "companies:c1"}),
-        ),
-        line(
+        )
+        .refs(json!({"noteId": "m:2", "target": "companies:c1"})),
+        upsert(
             "m:3#noteTargets",
             "noteTargets",
             json!({"sourceSystemId": "m3"}),
-            json!({}),
-            json!({"noteId": "m:3", "personId": "contacts:1"}),
-        ),
+        )
+        .refs(json!({"noteId": "m:3", "personId": "contacts:1"})),
         // flagged message_without_company: no target at all
-        line(
+        upsert(
             "m:4#noteTargets",
             "noteTargets",
             json!({"sourceSystemId": "m4"}),
-            json!({}),
-            json!({"noteId": "m:4"}),
-        ),
-        line(
+        )
+        .refs(json!({"noteId": "m:4"})),
+        upsert(
             "t:1#taskTargets",
             "taskTargets",
             json!({"sourceSystemId": "t1"}),
-            json!({}),
-            json!({"taskId": "tasks:t1", "target": "tasks:t1"}),
-        ),
+        )
+        .refs(json!({"taskId": "tasks:t1", "target": "tasks:t1"})),
     ];
     let legacy = twenty::Options {
         targets: twenty::Targets::Legacy,
@@ -305,33 +268,29 @@ fn twenty_links_follow_the_chosen_generation() {
 #[test]
 fn twenty_batches_60_and_updates_one_by_one() {
     let index = Index::new();
-    let refs = Refs {
-        resolve: &fake,
-        index: &index,
-    };
+    let refs = refs(&fake, &index);
     let mut lines: Vec<Value> = (0..61)
         .map(|i| {
-            line(
+            upsert(
                 &format!("companies:{i}"),
                 "companies",
                 json!({"sourceSystemId": i.to_string()}),
-                json!({"name": "A", "address": {"addressCountry": "DK"}}),
-                json!({}),
             )
+            .fields(json!({"name": "A", "address": {"addressCountry": "DK"}}))
         })
         .collect();
-    lines.push(update(
-        "companies:2",
-        "companies",
-        json!({"sourceSystemId": "2"}),
-        json!({"parentCompanyId": "companies:1"}),
-    ));
-    lines.push(update(
-        "companies:missing",
-        "companies",
-        json!({"sourceSystemId": "9"}),
-        json!({"parentCompanyId": "companies:1"}),
-    ));
+    lines.push(
+        update("companies:2", "companies", json!({"sourceSystemId": "2"}))
+            .refs(json!({"parentCompanyId": "companies:1"})),
+    );
+    lines.push(
+        update(
+            "companies:missing",
+            "companies",
+            json!({"sourceSystemId": "9"}),
+        )
+        .refs(json!({"parentCompanyId": "companies:1"})),
+    );
     let out = twenty::render(&lines, &refs, &twenty::Options::default());
     assert_eq!(codes_of(&out), [("companies:missing", "E0911")]);
     let sizes: Vec<usize> = out.calls.iter().map(|c| c.ids.len()).collect();
@@ -350,53 +309,19 @@ fn twenty_batches_60_and_updates_one_by_one() {
 
 #[test]
 fn zoho_envelopes_parent_modules_and_updates() {
-    let admin = line(
+    let admin = upsert(
         "admin_users:7",
         "Contacts",
         json!({"Source_Actimo_ID__c": "adm-7"}),
-        json!({}),
-        json!({}),
     );
     let index = Index::from_lines([&admin]);
-    let refs = Refs {
-        resolve: &fake,
-        index: &index,
-    };
+    let refs = refs(&fake, &index);
     let lines = vec![
-        line(
-            "messages:1",
-            "Notes",
-            json!({"Source_Actimo_ID__c": "msg-1"}),
-            json!({"Note_Title": "T", "Note_Content": "C"}),
-            json!({"Parent_Id": "admin_users:7"}),
-        ),
-        line(
-            "messages:2",
-            "Notes",
-            json!({"Source_Actimo_ID__c": "msg-2"}),
-            json!({"Note_Title": "T", "Note_Content": "C"}),
-            json!({"Parent_Id": "placeholder:Contacts:1"}),
-        ),
-        line(
-            "messages:3",
-            "Notes",
-            json!({"Source_Actimo_ID__c": "msg-3"}),
-            json!({"Note_Content": "C"}),
-            json!({"Parent_Id": "nowhere:3"}),
-        ),
-        line(
-            "tasks:1",
-            "Tasks",
-            json!({"Source_Actimo_ID__c": "task-1"}),
-            json!({"Subject": "S"}),
-            json!({"Who_Id": "admin_users:7", "What_Id": "admin_users:7", "Owner": "owner:a@x.example"}),
-        ),
-        update(
-            "admin_users:7",
-            "Contacts",
-            json!({"Source_Actimo_ID__c": "adm-7"}),
-            json!({"Reporting_To": "admin_users:7"}),
-        ),
+        upsert("messages:1", "Notes", json!({"Source_Actimo_ID__c": "msg-1"})).fields(json!({"Note_Title": "T", "Note_Content": "C"})).refs(json!({"Parent_Id": "admin_users:7"})),
+        upsert("messages:2", "Notes", json!({"Source_Actimo_ID__c": "msg-2"})).fields(json!({"Note_Title": "T", "Note_Content": "C"})).refs(json!({"Parent_Id": "placeholder:Contacts:1"})),
+        upsert("messages:3", "Notes", json!({"Source_Actimo_ID__c": "msg-3"})).fields(json!({"Note_Content": "C"})).refs(json!({"Parent_Id": "nowhere:3"})),
+        upsert("tasks:1", "Tasks", json!({"Source_Actimo_ID__c": "task-1"})).fields(json!({"Subject": "S"})).refs(json!({"Who_Id": "admin_users:7", "What_Id": "admin_users:7", "Owner": "owner:a@x.example"})),
+        update("admin_users:7", "Contacts", json!({"Source_Actimo_ID__c": "adm-7"})).refs(json!({"Reporting_To": "admin_users:7"})),
     ];
     let out = zoho::render(&lines, &refs, &zoho::Options::default());
     assert_eq!(codes_of(&out), [("messages:3", "E0915")]);
@@ -430,13 +355,8 @@ fn zoho_envelopes_parent_modules_and_updates() {
     );
     let many: Vec<Value> = (0..250)
         .map(|i| {
-            line(
-                &format!("c:{i}"),
-                "Accounts",
-                json!({"K": i}),
-                json!({"Account_Name": "A"}),
-                json!({}),
-            )
+            upsert(&format!("c:{i}"), "Accounts", json!({"K": i}))
+                .fields(json!({"Account_Name": "A"}))
         })
         .collect();
     let sizes: Vec<usize> = zoho::render(&many, &refs, &zoho::Options::default())
@@ -450,51 +370,22 @@ fn zoho_envelopes_parent_modules_and_updates() {
 #[test]
 fn pipedrive_resolves_custom_field_names_and_never_drops_one() {
     let index = Index::new();
-    let refs = Refs {
-        resolve: &digits,
-        index: &index,
-    };
+    let refs = refs(&digits, &index);
     let keys = |object: &str, name: &str| match (object, name) {
         ("persons", "actimo_id") => Some("a".repeat(40)),
         ("persons", "department") => Some("d".repeat(40)),
         _ => None,
     };
-    let person = line(
-        "contacts:1",
-        "persons",
-        json!({"actimo_id": "1"}),
-        json!({"name": "Ane Berg", "emails": ["ane@x.example", "a2@x.example"], "phones": ["+4520"],
-               "department": "Retail", "visible_to": "3"}),
-        json!({"org_id": "companies:7", "owner_id": "owner:a@x.example"}),
-    );
-    let stray = line(
-        "contacts:2",
-        "persons",
-        json!({"actimo_id": "2"}),
-        json!({"name": "B", "site_location": "Store 1", "hire_date": "2020-01-01"}),
-        json!({}),
-    );
-    let note = line(
-        "cc:1",
-        "notes",
-        json!({"actimo_id": "cc-1"}),
-        json!({"content": "<p>x</p>"}),
-        json!({"person_id": "contacts:1"}),
-    );
-    let bad_note = line(
-        "cc:2",
-        "notes",
-        json!({"actimo_id": "cc-2"}),
-        json!({"content": "x", "mood": "ok"}),
-        json!({}),
-    );
-    let deal = line(
-        "d:1",
-        "deals",
-        json!({"actimo_id": "d1"}),
-        json!({}),
-        json!({}),
-    );
+    let person = upsert("contacts:1", "persons", json!({"actimo_id": "1"})).fields(json!({"name": "Ane Berg", "emails": ["ane@x.example", "a2@x.example"], "phones": ["+4520"],
+               "department": "Retail", "visible_to": "3"})).refs(json!({"org_id": "companies:7", "owner_id": "owner:a@x.example"}));
+    let stray = upsert("contacts:2", "persons", json!({"actimo_id": "2"}))
+        .fields(json!({"name": "B", "site_location": "Store 1", "hire_date": "2020-01-01"}));
+    let note = upsert("cc:1", "notes", json!({"actimo_id": "cc-1"}))
+        .fields(json!({"content": "<p>x</p>"}))
+        .refs(json!({"person_id": "contacts:1"}));
+    let bad_note = upsert("cc:2", "notes", json!({"actimo_id": "cc-2"}))
+        .fields(json!({"content": "x", "mood": "ok"}));
+    let deal = upsert("d:1", "deals", json!({"actimo_id": "d1"}));
     let out = pipedrive::render(&[person, stray, note, bad_note, deal], &refs, &keys);
     assert_eq!(
         codes_of(&out),
@@ -524,46 +415,25 @@ fn pipedrive_resolves_custom_field_names_and_never_drops_one() {
 
 #[test]
 fn freshsales_wraps_moves_cf_fields_and_bulk_upserts() {
-    let contact = line(
-        "contacts:1",
-        "contacts",
-        json!({"cf_actimo_id": "ct-1"}),
-        json!({}),
-        json!({}),
-    );
+    let contact = upsert("contacts:1", "contacts", json!({"cf_actimo_id": "ct-1"}));
     let index = Index::from_lines([&contact]);
-    let refs = Refs {
-        resolve: &digits,
-        index: &index,
-    };
+    let refs = refs(&digits, &index);
     let lines = vec![
-        line(
-            "contacts:1",
-            "contacts",
-            json!({"cf_actimo_id": "ct-1"}),
-            json!({"first_name": "Ane", "tags": ["leder"], "cf_department": "Retail"}),
-            json!({"owner_id": "owner:a@x.example", "sales_accounts": "companies:7"}),
-        ),
-        line(
-            "n:1",
-            "notes",
-            json!({"cf_actimo_id": "n-1"}),
-            json!({"description": "d"}),
-            json!({"targetable_id": "contacts:1"}),
-        ),
-        line(
-            "n:2",
-            "notes",
-            json!({"cf_actimo_id": "n-2"}),
-            json!({"description": "d", "cf_x": 1}),
-            json!({"targetable_id": "contacts:1"}),
-        ),
+        upsert("contacts:1", "contacts", json!({"cf_actimo_id": "ct-1"}))
+            .fields(json!({"first_name": "Ane", "tags": ["leder"], "cf_department": "Retail"}))
+            .refs(json!({"owner_id": "owner:a@x.example", "sales_accounts": "companies:7"})),
+        upsert("n:1", "notes", json!({"cf_actimo_id": "n-1"}))
+            .fields(json!({"description": "d"}))
+            .refs(json!({"targetable_id": "contacts:1"})),
+        upsert("n:2", "notes", json!({"cf_actimo_id": "n-2"}))
+            .fields(json!({"description": "d", "cf_x": 1}))
+            .refs(json!({"targetable_id": "contacts:1"})),
         update(
             "companies:2",
             "sales_accounts",
             json!({"cf_actimo_id": "co-2"}),
-            json!({"parent_sales_account_id": "companies:1"}),
-        ),
+        )
+        .refs(json!({"parent_sales_account_id": "companies:1"})),
     ];
     let out = freshsales::render(&lines, &refs, &freshsales::Options::default());
     assert_eq!(codes_of(&out), [("n:2", "E0913")]);
@@ -606,20 +476,12 @@ fn freshsales_wraps_moves_cf_fields_and_bulk_upserts() {
 #[test]
 fn every_line_lands_in_one_call_or_one_error() {
     let index = Index::new();
-    let refs = Refs {
-        resolve: &fake,
-        index: &index,
-    };
+    let refs = refs(&fake, &index);
     let lines: Vec<Value> = (0..130)
         .map(|i| {
             let parent = if i % 7 == 0 { "x:missing" } else { "x:1" };
-            line(
-                &format!("a:{i}"),
-                "Accounts",
-                json!({"K": i.to_string()}),
-                json!({}),
-                json!({"Parent_Account": parent}),
-            )
+            upsert(&format!("a:{i}"), "Accounts", json!({"K": i.to_string()}))
+                .refs(json!({"Parent_Account": parent}))
         })
         .collect();
     let out = zoho::render(&lines, &refs, &zoho::Options::default());
