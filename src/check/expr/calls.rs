@@ -82,29 +82,11 @@ impl Infer<'_, '_> {
             self.report(d);
             return poisoned(span);
         };
-        if args.len() < min || args.len() > max {
-            let want = if min == max {
-                format!("{min}")
-            } else {
-                format!("{min} to {max}")
-            };
-            let d = self.err(
-                codes::E0306,
-                format!("`{name}` takes {want} argument(s), {} given", args.len()),
-                span,
-                "wrong number of arguments",
-            );
-            self.report(d);
+        if self.wrong_arity(name, args.len(), min, max, span) {
             return poisoned(span);
         }
         if let Some(a) = args.iter().find(|a| a.by.is_some()) {
-            let d = self.err(
-                codes::E0306,
-                format!("`by` only goes with `latest` and `earliest`, not `{name}`"),
-                a.span,
-                "unexpected `by`",
-            );
-            self.report(d);
+            self.unexpected_by(name, a.span);
         }
         let targs: Vec<TExpr> = args.iter().map(|a| self.expr(&a.value, scope)).collect();
         self.func_note(name);
@@ -159,14 +141,7 @@ impl Infer<'_, '_> {
     ) -> TExpr {
         let name = func.name.as_str();
         let (min, max) = if agg == Agg::Join { (2, 2) } else { (1, 1) };
-        if args.len() < min || args.len() > max {
-            let d = self.err(
-                codes::E0306,
-                format!("`{name}` takes {min} argument(s), {} given", args.len()),
-                span,
-                "wrong number of arguments",
-            );
-            self.report(d);
+        if self.wrong_arity(name, args.len(), min, max, span) {
             return poisoned(span);
         }
         let by_allowed = matches!(agg, Agg::Latest | Agg::Earliest);
@@ -183,13 +158,7 @@ impl Infer<'_, '_> {
             return poisoned(span);
         }
         if !by_allowed && args[0].by.is_some() {
-            let d = self.err(
-                codes::E0306,
-                format!("`by` only goes with `latest` and `earliest`, not `{name}`"),
-                args[0].span,
-                "unexpected `by`",
-            );
-            self.report(d);
+            self.unexpected_by(name, args[0].span);
         }
         self.func_note(name);
         let list = self.expr(&args[0].value, scope);
@@ -248,5 +217,42 @@ impl Infer<'_, '_> {
             fallible,
             span,
         )
+    }
+
+    /// E0306 when `given` is outside `min..=max`; true when reported.
+    fn wrong_arity(
+        &mut self,
+        name: &str,
+        given: usize,
+        min: usize,
+        max: usize,
+        span: Span,
+    ) -> bool {
+        if (min..=max).contains(&given) {
+            return false;
+        }
+        let want = if min == max {
+            format!("{min}")
+        } else {
+            format!("{min} to {max}")
+        };
+        let d = self.err(
+            codes::E0306,
+            format!("`{name}` takes {want} argument(s), {given} given"),
+            span,
+            "wrong number of arguments",
+        );
+        self.report(d);
+        true
+    }
+
+    fn unexpected_by(&mut self, name: &str, span: Span) {
+        let d = self.err(
+            codes::E0306,
+            format!("`by` only goes with `latest` and `earliest`, not `{name}`"),
+            span,
+            "unexpected `by`",
+        );
+        self.report(d);
     }
 }

@@ -70,10 +70,7 @@ impl Infer<'_, '_> {
             if inner.ty == Ty::Never {
                 return inner;
             }
-            let ty = match &inner.ty {
-                Ty::List { item } => Ty::List { item: item.clone() },
-                t => Ty::list(t.clone()),
-            };
+            let ty = read_through(true, &inner.ty);
             let f = inner.fallible;
             return texpr(TExprKind::Members(Box::new(inner)), ty, false, f, span);
         }
@@ -173,14 +170,7 @@ impl Infer<'_, '_> {
             if inner.ty == Ty::Never {
                 return inner;
             }
-            let ty = if many {
-                match &inner.ty {
-                    Ty::List { item } => Ty::List { item: item.clone() },
-                    t => Ty::list(t.clone()),
-                }
-            } else {
-                inner.ty.clone()
-            };
+            let ty = read_through(many, &inner.ty);
             let nullable = !many && (nullable || inner.nullable);
             let f = inner.fallible;
             return texpr(
@@ -261,14 +251,7 @@ impl Infer<'_, '_> {
         if inner.ty == Ty::Never {
             return inner;
         }
-        let ty = if many {
-            match &inner.ty {
-                Ty::List { item } => Ty::List { item: item.clone() },
-                t => Ty::list(t.clone()),
-            }
-        } else {
-            inner.ty.clone()
-        };
+        let ty = read_through(many, &inner.ty);
         let nullable = !many && (base.nullable || inner.nullable);
         let fallible = base.fallible || inner.fallible;
         texpr(
@@ -281,5 +264,15 @@ impl Infer<'_, '_> {
             fallible,
             span,
         )
+    }
+}
+
+/// The type of `ty` read through one record, or through `many`: then a
+/// list of it, flat (a list stays one list).
+fn read_through(many: bool, ty: &Ty) -> Ty {
+    match ty {
+        Ty::List { .. } => ty.clone(),
+        t if many => Ty::list(t.clone()),
+        t => t.clone(),
     }
 }

@@ -90,59 +90,53 @@ impl Checker<'_> {
                 let o = self
                     .produced_objects
                     .get(*target as usize)
-                    .map_or("", String::as_str);
-                if !objects.iter().any(|x| x == o) {
-                    let d = Diagnostic::new(
-                        codes::E0301,
-                        format!(
-                            "this alias makes a `{o}`, the field points to {}",
-                            objects.join(" or ")
-                        ),
-                    )
-                    .in_file(&self.file)
-                    .label(leaf.span, "wrong object");
-                    self.diags.push(d);
-                }
-                lookups.push(LookupRef {
-                    field: field.to_string(),
-                    objects: self
-                        .dest
-                        .get_index_of(o)
-                        .map(|i| i as u32)
-                        .into_iter()
-                        .collect(),
-                    record: false,
-                });
+                    .map_or("", String::as_str)
+                    .to_string();
+                let what = format!("this alias makes a `{o}`");
+                self.made_here(&o, &what, objects, leaf, lookups, field);
             }
             Ty::Placeholder { index } => {
                 let o = self.symbols.placeholders[*index as usize]
                     .object
                     .name
-                    .as_str();
-                if !objects.iter().any(|x| x == o) {
-                    let d = Diagnostic::new(
-                        codes::E0301,
-                        format!(
-                            "this placeholder is a `{o}`, the field points to {}",
-                            objects.join(" or ")
-                        ),
-                    )
-                    .in_file(&self.file)
-                    .label(leaf.span, "wrong object");
-                    self.diags.push(d);
-                }
-                lookups.push(LookupRef {
-                    field: field.to_string(),
-                    objects: self
-                        .dest
-                        .get_index_of(o)
-                        .map(|i| i as u32)
-                        .into_iter()
-                        .collect(),
-                    record: false,
-                });
+                    .clone();
+                let what = format!("this placeholder is a `{o}`");
+                self.made_here(&o, &what, objects, leaf, lookups, field);
             }
             _ => {}
         }
+    }
+
+    /// A reference to a record this spec makes (an alias's target or a
+    /// placeholder) of object `o`: E0301 unless the field admits `o`; not
+    /// deferrable.
+    fn made_here(
+        &mut self,
+        o: &str,
+        what: &str,
+        objects: &[String],
+        leaf: &TExpr,
+        lookups: &mut Vec<LookupRef>,
+        field: &str,
+    ) {
+        if !objects.iter().any(|x| x == o) {
+            let d = Diagnostic::new(
+                codes::E0301,
+                format!("{what}, the field points to {}", objects.join(" or ")),
+            )
+            .in_file(&self.file)
+            .label(leaf.span, "wrong object");
+            self.diags.push(d);
+        }
+        lookups.push(LookupRef {
+            field: field.to_string(),
+            objects: self
+                .dest
+                .get_index_of(o)
+                .map(|i| i as u32)
+                .into_iter()
+                .collect(),
+            record: false,
+        });
     }
 }
