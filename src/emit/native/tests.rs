@@ -60,6 +60,14 @@ fn codes_of(r: &Rendered) -> Vec<(&str, &str)> {
         .collect()
 }
 
+/// Each call's method and path, in order.
+fn endpoints(r: &Rendered) -> Vec<(&str, &str)> {
+    r.calls
+        .iter()
+        .map(|c| (c.request.method, c.request.path.as_str()))
+        .collect()
+}
+
 #[test]
 fn malformed_lines_are_reported_not_sent() {
     let index = Index::new();
@@ -201,32 +209,17 @@ fn twenty_links_follow_the_chosen_generation() {
     let task = upsert("tasks:t1", "tasks", json!({"sourceSystemId": "t1"}));
     let index = Index::from_lines([&person, &company, &task]);
     let refs = refs(&fake, &index);
+    // The link of message `m:<n>`.
+    let note = |n: u32, refs: Value| {
+        let key = json!({ "sourceSystemId": format!("m{n}") });
+        upsert(&format!("m:{n}#noteTargets"), "noteTargets", key).refs(refs)
+    };
     let links = vec![
-        upsert(
-            "m:1#noteTargets",
-            "noteTargets",
-            json!({"sourceSystemId": "m1"}),
-        )
-        .refs(json!({"noteId": "m:1", "target": "contacts:1"})),
-        upsert(
-            "m:2#noteTargets",
-            "noteTargets",
-            json!({"sourceSystemId": "m2"}),
-        )
-        .refs(json!({"noteId": "m:2", "target": "companies:c1"})),
-        upsert(
-            "m:3#noteTargets",
-            "noteTargets",
-            json!({"sourceSystemId": "m3"}),
-        )
-        .refs(json!({"noteId": "m:3", "personId": "contacts:1"})),
+        note(1, json!({"noteId": "m:1", "target": "contacts:1"})),
+        note(2, json!({"noteId": "m:2", "target": "companies:c1"})),
+        note(3, json!({"noteId": "m:3", "personId": "contacts:1"})),
         // flagged message_without_company: no target at all
-        upsert(
-            "m:4#noteTargets",
-            "noteTargets",
-            json!({"sourceSystemId": "m4"}),
-        )
-        .refs(json!({"noteId": "m:4"})),
+        note(4, json!({"noteId": "m:4"})),
         upsert(
             "t:1#taskTargets",
             "taskTargets",
@@ -325,13 +318,8 @@ fn zoho_envelopes_parent_modules_and_updates() {
     ];
     let out = zoho::render(&lines, &refs, &zoho::Options::default());
     assert_eq!(codes_of(&out), [("messages:3", "E0915")]);
-    let c: Vec<(&str, &str)> = out
-        .calls
-        .iter()
-        .map(|c| (c.request.method, c.request.path.as_str()))
-        .collect();
     assert_eq!(
-        c,
+        endpoints(&out),
         [
             ("POST", "/crm/v8/Notes"),
             ("POST", "/crm/v8/Tasks/upsert"),
@@ -437,13 +425,8 @@ fn freshsales_wraps_moves_cf_fields_and_bulk_upserts() {
     ];
     let out = freshsales::render(&lines, &refs, &freshsales::Options::default());
     assert_eq!(codes_of(&out), [("n:2", "E0913")]);
-    let c: Vec<(&str, &str)> = out
-        .calls
-        .iter()
-        .map(|c| (c.request.method, c.request.path.as_str()))
-        .collect();
     assert_eq!(
-        c,
+        endpoints(&out),
         [
             ("POST", "/api/contacts/bulk_upsert"),
             ("POST", "/api/notes"),
