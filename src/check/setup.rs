@@ -1,5 +1,15 @@
 //! Declarations (options, `custom`, value maps, tables, owners, source
 //! rules), placeholders and strict-mode warnings.
+//!
+//! Input: the spec's declaration items (its own and its imports'), the
+//! table files they name (through the caller's reader) and, later, the
+//! checked units. Output: the checker's symbols, declared destination
+//! fields, staged source rules and placeholder plans; diagnostics E0207,
+//! E0212, E0215–E0217, E0219–E0221, E0225, E0301, E0302, E0315 and the
+//! strict-mode warnings W0303, W0304, W0401, W0402. Invariants: an imported
+//! file may declare only `values`, `table`, `custom`, `owners` and
+//! `import`; a table is read once, at check time, and a file that cannot be
+//! read or parsed is an error, never a panic.
 
 use super::env::{Declared, DestObj};
 use super::expr::{literal, Scope};
@@ -278,16 +288,18 @@ impl Checker<'_> {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
             .from_reader(text.as_bytes());
+        let invalid = |e: csv::Error| {
+            Diagnostic::new(
+                codes::E0220,
+                format!("table file {:?} is not valid CSV: {e}", t.file.value),
+            )
+            .in_file(&self.file)
+            .label(t.file.span, "invalid CSV")
+        };
         let columns: Vec<String> = match rdr.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
             Err(e) => {
-                let d = Diagnostic::new(
-                    codes::E0220,
-                    format!("table file {:?} is not valid CSV: {e}", t.file.value),
-                )
-                .in_file(&self.file)
-                .label(t.file.span, "invalid CSV");
-                self.diags.push(d);
+                self.diags.push(invalid(e));
                 return;
             }
         };
@@ -296,13 +308,7 @@ impl Checker<'_> {
             match r {
                 Ok(r) => rows.push(r.iter().map(str::to_string).collect()),
                 Err(e) => {
-                    let d = Diagnostic::new(
-                        codes::E0220,
-                        format!("table file {:?} is not valid CSV: {e}", t.file.value),
-                    )
-                    .in_file(&self.file)
-                    .label(t.file.span, "invalid CSV");
-                    self.diags.push(d);
+                    self.diags.push(invalid(e));
                     return;
                 }
             }
