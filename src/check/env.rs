@@ -2,6 +2,14 @@
 //! column layouts and relations (interned on first use, so the plan reads
 //! only what the spec needs), and destination objects merged with the
 //! spec's `custom` declarations.
+//!
+//! Input: the source descriptor with the columns the spec declares in
+//! `source` blocks, and the destination descriptor's objects with the
+//! spec's `custom` fields. Output: a [`SourceEnv`] (objects and relations by
+//! index, as the plan stages them) and [`DestObj`]s (fields by name or by
+//! composite path). Invariants: an object or relation is interned once and
+//! keeps its index; a declared source column replaces a descriptor column
+//! of the same name; of two columns with one name the first wins.
 
 use super::types::column_ty;
 use crate::plan::{ColumnPlan, RelKind, RelPlan, Ty};

@@ -1,4 +1,13 @@
-//! Typing of scalar built-in functions.
+//! Typing of scalar built-in functions (`lower`, `concat`, `number`,
+//! `e164`, `format`, …).
+//!
+//! Input: the function and its typed arguments (their number was checked
+//! by the caller, `expr::calls`). Output: the typed call; E0301 for an
+//! argument of the wrong type, E0404 for a merge member where one value is
+//! needed, E0311 for a date format chrono does not understand. Invariants:
+//! a poisoned argument poisons the call without a further report; a
+//! conversion that can fail on the data (text to a number or a date,
+//! `e164`) makes the call fallible.
 
 use super::expr::{poisoned, Infer};
 use crate::diagnostics::{codes, Diagnostic};

@@ -1,4 +1,11 @@
 //! A spec and the specs it imports, parsed; reading them from disk.
+//!
+//! Input: the spec's file (or its path). Output: a [`Project`] (the main
+//! spec and its imports, parsed) with the parse diagnostics and E0226 for an
+//! import that cannot be read; the standard descriptor [`Registry`] it
+//! needs. Invariants: imports are relative to the importing file and each
+//! path is read once, however often it is imported (so cycles end); an imported
+//! file is not asked for a `migration` line (E0110 is dropped for it).
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
 use crate::schema::Registry;

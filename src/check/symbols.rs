@@ -1,5 +1,12 @@
 //! Declarations expressions refer to: value maps, tables, the owner policy
 //! and placeholders; with use tracking for the strict-mode warnings.
+//!
+//! Input: the `values`, `table`, `owners` items and `placeholder`
+//! expressions. Output: [`Symbols`] (each with its plan) and the coverage
+//! diagnostics of value maps (E0402, W0404, W0405) and owner policies
+//! (E0225). Invariants: a map's output values are shared by every enum type
+//! its uses give; each (map, key type) pair is checked for coverage once;
+//! identical placeholders share one record.
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, SourceFile};
 use crate::plan::{MapPlan, Outcome, OwnerFallback, OwnersPlan, TablePlan, Ty};

@@ -2,8 +2,12 @@
 //! built by the vocabulary descriptors share, [`crate::schema::types`]) and
 //! the assignability of expression types to destination field types.
 //!
-//! The assignability table is documented in docs/language.md ("Type
-//! assignability"); `assign` below is its single implementation.
+//! Input: a written type, or an expression type and a destination field
+//! type. Output: a [`FieldType`] (or the message of E0315), the expression
+//! type of a staged column, and `Ok` or a [`Mismatch`] with the [`Risk`]s
+//! (truncation, precision) an assignment takes. Invariants: pure; the
+//! assignability table is documented in docs/language.md ("Type
+//! assignability"), and `assign` below is its single implementation.
 
 use crate::plan::Ty;
 use crate::schema::model::{EnumValue, FieldType};

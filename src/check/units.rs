@@ -1,4 +1,13 @@
 //! Routes, fan-outs, splits, merges and references → plan units.
+//!
+//! Input: the spec's route, split, merge and reference items. Output: plan
+//! [`Unit`]s and [`ReferencePlan`]s (`None` when one cannot be planned; its
+//! errors are reported); E0210 (unknown source), E0314/E0304
+//! (conditions), E0307 (a list as merge key), E0403/W0403 (split coverage)
+//! and E0508 (keys of two targets that may collide). Invariants: a fan-out
+//! alias is visible only in the later targets of its route; a merge's
+//! target is read in a group scope whose keys are the `by` names; a unit's
+//! label quotes the spec's own text of its filter and keys.
 
 use super::expr::Scope;
 use super::target::CheckedTarget;

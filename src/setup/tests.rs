@@ -1,3 +1,7 @@
+//! The shared helpers' rules (labels from API names, plurals, XML escaping)
+//! and that docs/setup.md shows every destination's type mapping; whole
+//! manifests are covered by the snapshot tests under tests/.
+
 use super::*;
 
 #[test]

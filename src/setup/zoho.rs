@@ -1,7 +1,7 @@
 //! Zoho CRM: custom modules by hand, then the field-creation requests.
 //!
 //! Input: the spec's custom declarations. Output: `zoho/field-requests.json`,
-//! an ordered list of `{object, field, method, path, body, note?}`, one
+//! an ordered list of `{object, field, method, path, body}`, one
 //! `POST /crm/v8/settings/fields?module=…` per field with body
 //! `{"fields": [{field_label, data_type, …}]}`, and the summary, which lists
 //! the custom modules to create in Setup first. Invariant: a field whose
