@@ -12,6 +12,7 @@ mod assemble;
 mod env;
 mod expr;
 mod funcs;
+mod late;
 mod lineage;
 pub mod names;
 mod project;
