@@ -18,7 +18,7 @@
 use super::values::{
     parse_bool, parse_date, parse_datetime, parse_decimal, parse_integer, parse_percent,
     parse_text_key, split_multi, BarePercent, BoolAliases, DateFormats, DecimalMark, EnumMap,
-    Overlap, ValueError, Via, Zone,
+    Overlap, ValueError, Via, Zone, Zones,
 };
 use crate::diagnostics::{codes, Code};
 use crate::plan::{ColumnPlan, Plan};
@@ -36,6 +36,8 @@ pub struct Conventions {
     pub datetime_formats: Vec<String>,
     pub true_values: Vec<String>,
     pub false_values: Vec<String>,
+    /// The descriptor's zone of canonical naive timestamps.
+    pub canonical_zone: Zone,
 }
 
 /// Spellings of true and false accepted in every bundle, on top of the
@@ -50,6 +52,9 @@ impl Conventions {
             datetime_formats: Vec::new(),
             true_values: TRUE.iter().map(|s| s.to_string()).collect(),
             false_values: FALSE.iter().map(|s| s.to_string()).collect(),
+            canonical_zone: d
+                .and_then(|d| Zone::parse(&d.timezone))
+                .unwrap_or(Zone::Utc),
         };
         if let Some(d) = d {
             c.date_formats = d.date_formats.clone();
@@ -194,7 +199,7 @@ struct Dates {
 pub struct ColumnReader {
     kind: Kind,
     mark: DecimalMark,
-    zone: Zone,
+    zone: Zones,
     separator: String,
     state: State,
 }
@@ -225,7 +230,10 @@ impl ColumnReader {
         Ok(ColumnReader {
             kind,
             mark,
-            zone: Zone::parse(&plan.options.timezone).unwrap_or(Zone::Utc),
+            zone: Zones {
+                canonical: conv.canonical_zone,
+                local: Zone::parse(&plan.options.timezone).unwrap_or(Zone::Utc),
+            },
             separator: plan.options.multi_value_separator.clone(),
             state: State::default(),
         })
@@ -368,7 +376,7 @@ fn read_one(
     kind: &Kind,
     t: &str,
     mark: DecimalMark,
-    zone: Zone,
+    zone: Zones,
     state: &mut State,
     problems: &mut Vec<Problem>,
     line: u64,
@@ -436,7 +444,7 @@ fn read_one(
             }
             Err(e) => fail(problems, e),
         },
-        Kind::Datetime(d) => match fast_datetime(t, zone, &mut state.day) {
+        Kind::Datetime(d) => match fast_datetime(t, zone.canonical, &mut state.day) {
             Some(v) => Value::DateTime(v),
             None => datetime(t, d, zone, state, problems, line),
         },
@@ -465,7 +473,7 @@ fn maybe_scientific(t: &str) -> bool {
 fn datetime(
     t: &str,
     d: &Dates,
-    zone: Zone,
+    zone: Zones,
     state: &mut State,
     problems: &mut Vec<Problem>,
     line: u64,

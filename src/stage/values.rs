@@ -18,7 +18,7 @@ pub mod date;
 pub mod number;
 pub mod text;
 
-pub use date::{parse_date, parse_datetime, DateFormats, Overlap, Parsed, Via, Zone};
+pub use date::{parse_date, parse_datetime, DateFormats, Overlap, Parsed, Via, Zone, Zones};
 pub use number::{
     parse_decimal, parse_integer, parse_percent, parse_text_key, BarePercent, DecimalMark,
 };

@@ -201,7 +201,7 @@ fn dates_in_declared_formats_serials_and_ambiguity() {
 }
 
 #[test]
-fn datetimes_are_local_to_the_spec_zone() {
+fn ui_datetimes_are_local_to_the_spec_zone_and_canonical_ones_utc() {
     let utc = |s: &str| {
         Value::DateTime(
             chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
@@ -219,7 +219,9 @@ fn datetimes_are_local_to_the_spec_zone() {
             "05.03.2024 09:15",
         ],
     );
-    assert_eq!(got[0].0, utc("2024-03-05 08:15:00"));
+    // The canonical API-style form is UTC (the descriptor's zone, UTC when
+    // there is none); UI forms are Copenhagen time (the plan's `timezone`).
+    assert_eq!(got[0].0, utc("2024-03-05 09:15:00"));
     assert_eq!(got[1].0, utc("2024-03-05 08:15:00"));
     assert_eq!(got[2].0, utc("2024-03-05 08:15:00"));
     assert_eq!(got[3], (Value::Null, vec!["E0813"]));

@@ -15,9 +15,14 @@
 //! day/month swaps of each other and both read the cell differently, or no
 //! declared format reads it but both `D/M/Y` and `M/D/Y` readings exist and
 //! differ, the cell is `AmbiguousDate`; a single declared format settles
-//! it. Naive times are converted from the column's zone: a time in the
-//! spring-forward gap is `DstGap`, one in the autumn overlap is `DstOverlap`
-//! unless the column chose [`Overlap::Earlier`] or [`Overlap::Later`].
+//! it. Naive times are converted to UTC from one of two zones ([`Zones`]):
+//! the canonical API-style `YYYY-MM-DD HH:MM:SS` (ISO without an offset) is
+//! read in the descriptor's zone (UTC for Actimo, actimo-export.md §4.0),
+//! every other naive reading (the declared UI formats, Excel serials) in the
+//! spec's `timezone`, since only UI exports write local time. A value with
+//! an explicit offset keeps it. A local time in the spring-forward gap is
+//! `DstGap`, one in the autumn overlap is `DstOverlap` unless the column
+//! chose [`Overlap::Earlier`] or [`Overlap::Later`].
 
 use super::ValueError;
 use chrono::format::{Item, Parsed as ChronoParsed, StrftimeItems};
@@ -37,6 +42,24 @@ impl Zone {
             return Some(Zone::Utc);
         }
         name.parse::<chrono_tz::Tz>().ok().map(Zone::Tz)
+    }
+}
+
+/// The zones of naive timestamps: `canonical` for ISO values without an
+/// offset (API-style files), `local` for the UI formats and Excel serials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Zones {
+    pub canonical: Zone,
+    pub local: Zone,
+}
+
+impl From<Zone> for Zones {
+    /// One zone for every naive value.
+    fn from(zone: Zone) -> Zones {
+        Zones {
+            canonical: zone,
+            local: zone,
+        }
     }
 }
 
@@ -431,13 +454,18 @@ pub fn localize(
     }
 }
 
-/// A point in time, in UTC; naive readings are local times in `zone`.
+/// A point in time, in UTC; a naive ISO reading is in `zones.canonical`,
+/// any other naive reading in `zones.local`.
 pub fn parse_datetime(
     s: &str,
     f: &DateFormats,
-    zone: Zone,
+    zones: impl Into<Zones>,
     overlap: Overlap,
 ) -> Result<Parsed<DateTime<Utc>>, ValueError> {
+    let Zones {
+        canonical,
+        local: zone,
+    } = zones.into();
     let t = s.trim();
     if t.is_empty() {
         return Err(ValueError::Empty);
@@ -457,7 +485,7 @@ pub fn parse_datetime(
         }
         Some(Some((naive, None))) => {
             return Ok(Parsed {
-                value: localize(t, naive, zone, overlap)?,
+                value: localize(t, naive, canonical, overlap)?,
                 via: Via::Iso,
             })
         }
@@ -670,6 +698,32 @@ mod tests {
         assert!(matches!(
             p("03/05/2024 09:15"),
             Err(ValueError::AmbiguousDate { .. })
+        ));
+    }
+
+    #[test]
+    fn canonical_naive_times_are_in_the_descriptor_zone() {
+        // actimo-export.md §4.0: API-style `YYYY-MM-DD HH:MM:SS` is UTC, UI
+        // exports (`DD-MM-YYYY HH:MM`) are Copenhagen local time.
+        let f = DateFormats::new(&["%d-%m-%Y %H:%M"], true).unwrap();
+        let zones = Zones {
+            canonical: Zone::Utc,
+            local: cph(),
+        };
+        let p = |s| parse_datetime(s, &f, zones, Overlap::Reject).map(|p| p.value);
+        assert_eq!(p("2022-10-03 10:48:31"), Ok(utc("2022-10-03 10:48:31")));
+        assert_eq!(p("2022-10-03T10:48:31"), Ok(utc("2022-10-03 10:48:31")));
+        assert_eq!(p("03-10-2022 10:48"), Ok(utc("2022-10-03 08:48:00")));
+        assert_eq!(p("45356.5"), Ok(utc("2024-03-05 11:00:00")));
+        assert_eq!(
+            p("2022-10-03 10:48:31+02:00"),
+            Ok(utc("2022-10-03 08:48:31"))
+        );
+        // A canonical UTC value never falls in a DST gap; a local one does.
+        assert_eq!(p("2024-03-31 02:30:00"), Ok(utc("2024-03-31 02:30:00")));
+        assert!(matches!(
+            p("31-03-2024 02:30"),
+            Err(ValueError::DstGap { .. })
         ));
     }
 
