@@ -119,6 +119,14 @@ pub fn run(args: Args) -> u8 {
     if let Err(e) = written {
         return io_error(&args.out, &e);
     }
+    for x in &report.references {
+        for f in &x.redacted {
+            eprintln!(
+                "warning[W0901]: {} value(s) of `{}` in {} held credentials, written as `[redacted]`; hand the credentials over separately",
+                f.values, f.field, x.json
+            );
+        }
+    }
     if !args.quiet {
         let t = &report.totals;
         eprintln!(

@@ -213,6 +213,7 @@ registry! {
     W0403 "split-arm-never-matches" "a split arm can never match";
     W0404 "value-map-coverage-unprovable" "a value map indexed with free text has no `else`";
     W0405 "value-map-arm-never-matches" "a value map arm's key is not a value the key expression can have";
+    W0901 "credentials-redacted" "a reference copied a credential from the export; it was replaced by `[redacted]`";
 
     E1001 "unreadable-file" "a file named on the command line cannot be read";
     E1002 "unknown-code" "`ferry explain` was given a code that is not registered";

@@ -6,11 +6,13 @@
 //! reference and its [`ReferenceTally`]; records that skip or fail are
 //! [`SkipEntry`]s like any unit's. Invariants: records keep source order;
 //! a second reference over the same object gets `<X>-2`, so none
-//! overwrites another.
+//! overwrites another; credentials in the export's text are replaced by
+//! `[redacted]` (see [`crate::report::redact`]) and counted per field.
 
 use super::tally::{ReferenceTally, Scope, SkipEntry, Tally};
 use super::Progress;
 use crate::plan::Plan;
+use crate::report::redact::redact;
 use crate::runtime::exec::run_reference;
 use crate::runtime::{Ctx, Dataset, Fault};
 use crate::value::RecRef;
@@ -89,6 +91,7 @@ pub(crate) fn write_all(
             }
         }
         progress(Progress::Advance(u64::from(rows)));
+        t.redacted = redact_records(&mut records);
         let doc = serde_json::json!({
             "title": r.title,
             "source": data.object_name(r.source),
@@ -106,6 +109,40 @@ pub(crate) fn write_all(
         tally.references.push(t);
     }
     Ok(())
+}
+
+/// Replaces credentials in every text of `records` (house rule: secrets
+/// never reach a reference file); the values changed, by field in first
+/// appearance order.
+fn redact_records(records: &mut [IndexMap<String, J>]) -> Vec<(String, u64)> {
+    fn walk(v: &mut J) -> u64 {
+        match v {
+            J::String(s) => match redact(s) {
+                (_, 0) => 0,
+                (clean, _) => {
+                    *s = clean.into_owned();
+                    1
+                }
+            },
+            J::Array(items) => items.iter_mut().map(walk).sum(),
+            J::Object(map) => map.values_mut().map(walk).sum(),
+            _ => 0,
+        }
+    }
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for rec in records {
+        for (field, v) in rec.iter_mut() {
+            let n = walk(v);
+            if n == 0 {
+                continue;
+            }
+            match out.iter_mut().find(|(f, _)| f == field) {
+                Some((_, total)) => *total += n,
+                None => out.push((field.clone(), n)),
+            }
+        }
+    }
+    out
 }
 
 /// `# title`, then one table row per record.

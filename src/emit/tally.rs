@@ -162,6 +162,8 @@ pub struct ReferenceTally {
     /// `references/automations.json`
     pub json: String,
     pub markdown: String,
+    /// Values of a field whose credentials were replaced (field, count).
+    pub redacted: Vec<(String, u64)>,
 }
 
 /// Everything a run counted.

@@ -91,6 +91,14 @@ pub fn build<'a>(i: &Inputs<'a>) -> RunReport<'a> {
                 skipped: t.skipped,
                 json: t.json.clone(),
                 markdown: t.markdown.clone(),
+                redacted: t
+                    .redacted
+                    .iter()
+                    .map(|(field, values)| Redacted {
+                        field: field.clone(),
+                        values: *values,
+                    })
+                    .collect(),
             })
             .collect(),
         staging: i.stage,
@@ -274,7 +282,10 @@ fn skip_row(i: &Inputs<'_>, s: &SkipEntry) -> SkipRow {
     SkipRow {
         unit: scope_label(i, s.scope),
         reason: s.reason.clone(),
-        message: s.message.clone(),
+        message: s
+            .message
+            .as_deref()
+            .map(|m| super::redact::redact(m).0.into_owned()),
         field: field_of(i.plan, s.scope, s.span),
         id: s.id.clone(),
         file: s.file.to_string(),

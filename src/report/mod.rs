@@ -18,6 +18,7 @@
 
 mod build;
 pub mod doc;
+pub mod redact;
 mod render;
 
 pub use build::{build, Inputs};
@@ -291,6 +292,16 @@ pub struct ReferenceReport {
     pub skipped: u64,
     pub json: String,
     pub markdown: String,
+    /// Credentials replaced by `[redacted]`, by field (W0901).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub redacted: Vec<Redacted>,
+}
+
+/// How many values of one reference field held credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Redacted {
+    pub field: String,
+    pub values: u64,
 }
 
 /// Writes `report.md`, `report.html` and `report.json` into `dir`.

@@ -359,6 +359,23 @@ fn references(d: &mut Doc, r: &RunReport<'_>) {
         ]);
     }
     d.table(tab);
+    let notes: Vec<String> = r
+        .references
+        .iter()
+        .flat_map(|x| x.redacted.iter().map(move |f| (x, f)))
+        .map(|(x, f)| {
+            format!(
+                "W0901: {} {} of `{}` in {} held credentials, written as `[redacted]`; hand the credentials over separately",
+                n(f.values),
+                if f.values == 1 { "value" } else { "values" },
+                f.field,
+                x.json
+            )
+        })
+        .collect();
+    if !notes.is_empty() {
+        d.list(notes);
+    }
 }
 
 fn staging(d: &mut Doc, r: &RunReport<'_>) {
