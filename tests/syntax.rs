@@ -665,10 +665,12 @@ fn values_maps() {
 #[test]
 fn crlf_and_blank_files() {
     parse_ok("migration a -> b\r\nroute s -> T {\r\n  x = 1\r\n}\r\n");
-    assert!(parse_ok("").items.is_empty());
-    assert!(parse_ok("  // only a comment\n/* and a block */\n")
-        .items
-        .is_empty());
+    // Blank and comment-only files parse to no items, and lack the header.
+    for text in ["", "  // only a comment\n/* and a block */\n"] {
+        let (spec, diags) = parse_text("t.ferry", text);
+        assert!(spec.items.is_empty());
+        assert_eq!(codes_of(&diags), ["E0110"], "{text:?}");
+    }
 }
 
 // ── recovery and E0110 ───────────────────────────────────────────────────

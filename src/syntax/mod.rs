@@ -191,7 +191,16 @@ fn migration_first(
     if first.is_some_and(|(_, parsed)| !parsed) {
         return None;
     }
-    let first_item = items.first()?;
+    let Some(first_item) = items.first() else {
+        // Nothing but blanks and comments: a spec without its header.
+        let end = text.len();
+        return Some(
+            Diagnostic::new(codes::E0110, "this file has no `migration` line")
+                .in_file(file)
+                .label(Span::new(end, end), "the file ends without declaring a migration")
+                .help("start the file with the schemas it maps between, e.g. `migration actimo -> salesforce`"),
+        );
+    };
     if matches!(first_item.kind, ItemKind::Migration(_)) {
         if let Some(second) = migrations.get(1) {
             return Some(
