@@ -640,7 +640,9 @@ fn messy_file_level_defects_are_in_the_bytes() {
         .nth(1)
         .unwrap()
         .contains(";Fornavn;Efternavn;"));
-    assert!(contacts.contains(";Mobilnummer;Titel;Afdeling;"));
+    // §4.0: `Mobilnummer` is the UI label of the mobile number (msisdn), not
+    // of the landline `phone_number`, which keeps its API name.
+    assert!(contacts.contains(";Mobilnummer;country_code;phone_number;Titel;Afdeling;"));
     assert!(!String::from_utf8(read("tasks.csv")).unwrap().contains('\r'));
     let activities = String::from_utf8(read("activities.csv")).unwrap();
     assert!(activities.lines().next().unwrap().ends_with("notes,,"));

@@ -91,7 +91,7 @@ fn column(f: &CsvFile, canonical: &str) -> usize {
         ("first_name", "fornavn"),
         ("last_name", "efternavn"),
         ("department", "afdeling"),
-        ("phone_number", "mobilnummer"),
+        ("msisdn", "mobilnummer"),
         ("title", "titel"),
     ];
     let key = danish

@@ -182,7 +182,7 @@ const DANISH: &[(&str, &str)] = &[
     ("first_name", "Fornavn"),
     ("last_name", "Efternavn"),
     ("department", "Afdeling"),
-    ("phone_number", "Mobilnummer"),
+    ("msisdn", "Mobilnummer"),
     ("title", "Titel"),
 ];
 
