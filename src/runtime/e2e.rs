@@ -117,7 +117,7 @@ fn export(plan: &Plan) -> Dataset {
         ("updated_at", at("2024-05-01T00:00:00Z")),
         ("manager_contact_id", t("1007")),
         ("user_id", t("5")),
-        ("site", t("Store 12")),
+        ("location", t("Store 12")),
     ]);
     x.add("contacts", &new);
     let mut gone = contact("1050", "Ex", Some("Employee"), "ex@x.example", "active");
