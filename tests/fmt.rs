@@ -107,6 +107,29 @@ fn corpus_round_trips() {
     }
 }
 
+/// The specs we ship (standard mappings, the README's example, the bench
+/// specs) are what analysts copy: they are in the canonical layout, so
+/// `ferry fmt --check` in a customer's CI passes on a fresh copy.
+#[test]
+fn shipped_specs_are_formatted() {
+    let mut files = Vec::new();
+    for dir in ["specs", "examples", "bench"] {
+        ferry_files(&root().join(dir), &mut files);
+    }
+    assert!(files.len() >= 8, "too few shipped specs: {files:?}");
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("readable spec");
+        let file = SourceFile::new("shipped", &text);
+        let (spec, _) = parse(&file);
+        assert_eq!(
+            format(&spec, &text),
+            text,
+            "{} is not formatted: run `ferry fmt` on it",
+            path.display()
+        );
+    }
+}
+
 #[test]
 fn messy_inputs_snapshots() {
     insta::glob!("fmt/*.ferry", |path| {
