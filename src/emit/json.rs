@@ -23,12 +23,17 @@ use chrono::{Datelike, NaiveDate, Timelike};
 /// control character take the byte loop.
 #[inline]
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    push_str_body(out, s);
+    out.push(b'"');
+}
+
+/// [`push_str`] without the quotes: the escaped text alone.
+#[inline]
+pub fn push_str_body(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     if is_clean(b) {
-        out.reserve(b.len() + 2);
-        out.push(b'"');
         out.extend_from_slice(b);
-        out.push(b'"');
     } else {
         push_escaped(out, b);
     }
@@ -37,20 +42,16 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
 #[inline(never)]
 fn push_escaped(out: &mut Vec<u8>, b: &[u8]) {
     out.reserve(b.len() + 8);
-    out.push(b'"');
-    {
-        let mut start = 0;
-        for (i, &c) in b.iter().enumerate() {
-            let esc = ESCAPE[c as usize];
-            if esc != 0 {
-                out.extend_from_slice(&b[start..i]);
-                push_escape(out, c, esc);
-                start = i + 1;
-            }
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let esc = ESCAPE[c as usize];
+        if esc != 0 {
+            out.extend_from_slice(&b[start..i]);
+            push_escape(out, c, esc);
+            start = i + 1;
         }
-        out.extend_from_slice(&b[start..]);
     }
-    out.push(b'"');
+    out.extend_from_slice(&b[start..]);
 }
 
 /// No byte of `b` needs escaping.

@@ -403,6 +403,14 @@ fn emit_as<O: Out>(
     out.key(&t.key.field, key, &ctx.arena);
     for (k, f) in t.fields.iter().enumerate() {
         let v = ctx.eval_ref(&f.expr, frame)?;
+        // Most fields are a text that the field takes as it is: no
+        // reference to resolve, nothing to conform.
+        if let Some(s) = v.plain(&ctx.arena) {
+            if shape::takes_text(&f.dest, s) {
+                out.text(k, &f.field, &v, s, &ctx.arena);
+                continue;
+            }
+        }
         assign(ctx, f, k, false, v, ids, siblings, out)?;
     }
     let n = t.fields.len();

@@ -277,18 +277,18 @@ impl<'a> Ctx<'a> {
     fn trim_ref<'r>(&mut self, x: RV<'r>) -> RV<'r> {
         match x {
             RV::Val(Value::Text(s)) => {
-                let t = s.trim();
+                let t = text::trim_str(s);
                 if t.len() == s.len() {
                     x
                 } else {
                     RV::Str(t)
                 }
             }
-            RV::Str(s) | RV::OwnerStr(s) => RV::Str(s.trim()),
+            RV::Str(s) | RV::OwnerStr(s) => RV::Str(text::trim_str(s)),
             RV::Buf(a, b) | RV::OwnerBuf(a, b) => {
                 let s = self.arena.get(a..b).unwrap_or("");
                 let start = a + (s.len() - s.trim_start().len());
-                RV::Buf(start, start + s.trim().len())
+                RV::Buf(start, start + text::trim_str(s).len())
             }
             RV::Val(v) => RV::Own(text::trim(v, &mut self.scratch)),
             RV::Own(v) => RV::Own(text::trim(&v, &mut self.scratch)),
@@ -514,7 +514,7 @@ impl<'a> Ctx<'a> {
             return bug(span, format!("lookup table {table} does not exist"));
         };
         let row = match (key.text(&self.arena), key.value()) {
-            (Some(s), _) => t.find_text(s.trim()),
+            (Some(s), _) => t.find_text(text::trim_str(s)),
             (None, Some(v)) => key_text(v, &mut self.scratch).and_then(|k| t.find_text(k)),
             (None, None) => None,
         };

@@ -38,6 +38,22 @@ pub(crate) fn conform_rv<'r>(
     conform_any(v, dest, span, arena)
 }
 
+/// Whether a field of type `dest` takes the text `s` unchanged, as
+/// [`conform_rv`] would (false: ask `conform_rv`).
+#[inline]
+pub(crate) fn takes_text(dest: &FieldType, s: &str) -> bool {
+    match dest {
+        FieldType::Text { max } | FieldType::Textarea { max } => {
+            max.is_none_or(|max| s.len() <= max as usize)
+        }
+        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => true,
+        FieldType::Picklist { values } => {
+            values.is_empty() || values.iter().any(|e| *e.value == *s)
+        }
+        _ => false,
+    }
+}
+
 #[inline(never)]
 fn conform_any<'r>(
     v: RV<'r>,
