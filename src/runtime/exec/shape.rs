@@ -388,6 +388,58 @@ mod tests {
     }
 
     #[test]
+    fn texts_a_field_takes_as_they_are_conform_to_themselves() {
+        let values = vec![
+            EnumValue {
+                value: "Active".into(),
+                aliases: vec!["on".into()],
+            },
+            EnumValue {
+                value: "Søren".into(),
+                aliases: vec![],
+            },
+        ];
+        let types = [
+            FieldType::Text { max: None },
+            FieldType::Text { max: Some(5) },
+            FieldType::Textarea { max: Some(3) },
+            FieldType::Email,
+            FieldType::Phone,
+            FieldType::Url,
+            FieldType::Id,
+            FieldType::Integer,
+            FieldType::Picklist { values: vec![] },
+            FieldType::Picklist {
+                values: values.clone(),
+            },
+            FieldType::Multipicklist { values },
+        ];
+        let texts = [
+            "", "Active", "active", "on", "Søren", "Åse", "Søren!", "12345", "123456", " x ",
+        ];
+        let mut taken = 0;
+        for dest in &types {
+            for s in texts {
+                if !takes_text(dest, s) {
+                    continue;
+                }
+                taken += 1;
+                let mut arena = String::new();
+                let got = conform_rv(RV::Str(s), dest, S, &mut arena);
+                assert_eq!(
+                    got.map(|v| v.into_value(&arena)),
+                    Ok(Value::text(s)),
+                    "{s:?} into {dest:?}"
+                );
+            }
+        }
+        // Not vacuous: most pairs take the fast path, some must not.
+        assert!(taken > 40 && taken < types.len() * texts.len(), "{taken}");
+        assert!(!takes_text(&FieldType::Text { max: Some(5) }, "Søren!"));
+        assert!(!takes_text(&FieldType::Integer, "12"));
+    }
+
+    #[test]
     fn json_shapes() {
         let day = chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
         let t = day.and_hms_opt(8, 15, 0).unwrap().and_utc();
