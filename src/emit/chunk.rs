@@ -85,44 +85,40 @@ pub(crate) fn run_chunk(
     spare: Option<Vec<Vec<u8>>>,
 ) -> Chunk {
     let mut out = Chunk::new(env.files, env.layout);
-    if let Some(bufs) = spare.filter(|b| b.len() == env.files) {
-        out.bufs = bufs;
-    }
+    let bufs = match spare.filter(|b| b.len() == env.files) {
+        Some(bufs) => bufs,
+        None => std::mem::take(&mut out.bufs),
+    };
     let file: Arc<str> = ctx
         .data
         .table(env.unit.source)
         .map_or_else(|| Arc::from(""), |t| t.file.clone());
-    let mut lines = Lines::new(env.layout);
+    let mut lines = Lines::new(env.layout, bufs);
     for i in range {
-        lines.reset();
-        let (done, first, members) = match subjects {
-            Subjects::Rows(_) => (
-                run_record_with(ctx, env.unit, i as u32, &mut lines),
-                i as u32,
-                1,
-            ),
+        let (first, members) = match subjects {
+            Subjects::Rows(_) => (i as u32, 1),
             Subjects::Groups(groups) => {
                 let g = &groups[i];
-                let first = g.members.first().copied().unwrap_or(0);
-                (
-                    run_group_with(ctx, env.unit, g, &mut lines),
-                    first,
-                    g.members.len(),
-                )
+                (g.members.first().copied().unwrap_or(0), g.members.len())
             }
         };
-        let members_n = members as u64;
-        out.records += members_n;
-        out.tally.records += members_n;
-        let group = matches!(subjects, Subjects::Groups(_)).then_some(members);
-        if group.is_some() {
-            out.tally.groups += 1;
-        }
         let r = RecRef {
             object: env.unit.source,
             row: first,
         };
         let line = ctx.data.origin(r).1;
+        let group = matches!(subjects, Subjects::Groups(_)).then_some(members);
+        lines.begin(line, group);
+        let done = match subjects {
+            Subjects::Rows(_) => run_record_with(ctx, env.unit, first, &mut lines),
+            Subjects::Groups(groups) => run_group_with(ctx, env.unit, &groups[i], &mut lines),
+        };
+        let members_n = members as u64;
+        out.records += members_n;
+        out.tally.records += members_n;
+        if group.is_some() {
+            out.tally.groups += 1;
+        }
         let skip = |out: &mut Chunk, reason: &str, message: Option<String>, span: Span| {
             out.tally.skipped += members_n;
             out.skips.push(SkipEntry {
@@ -146,7 +142,7 @@ pub(crate) fn run_chunk(
                 ),
                 None => {
                     out.tally.emitted += members_n;
-                    lines.commit(&mut out, line, group, env.fallback_ref);
+                    lines.commit(&mut out, env.fallback_ref);
                     if let Some(id) = lines.first_id() {
                         for f in &ctx.flags {
                             out.flags.push(FlagEntry {
@@ -166,6 +162,7 @@ pub(crate) fn run_chunk(
             Err(Fault::Error(e)) => skip(&mut out, e.code.id, Some(e.message), e.span),
         }
     }
+    out.bufs = lines.into_bufs();
     out.coverage = std::mem::take(&mut ctx.coverage);
     out
 }

@@ -17,8 +17,11 @@
 //! frame is the element record.
 
 mod borrowed;
+mod lookup;
+mod owner;
+mod rv;
 
-pub(crate) use borrowed::RV;
+pub(crate) use rv::RV;
 
 use super::builtins;
 use super::exec::{Emitted, Outcome};
@@ -198,17 +201,18 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates `e` against `frame`.
     pub fn eval(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
+        if borrowed::owns(&e.kind) {
+            self.eval_owned(e, frame)
+        } else {
+            self.via_ref(e, frame)
+        }
+    }
+
+    /// The kinds whose result is always a new value ([`borrowed::owns`]);
+    /// every other kind has its one implementation in [`Ctx::eval_ref`].
+    pub(crate) fn eval_owned(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
         use TExprKind as K;
         Ok(match &e.kind {
-            K::Lit(v) => v.clone(),
-            K::Column(c) => self.data.cell(self.record(frame, e.span)?, *c).clone(),
-            K::List(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    out.push(self.eval(item, frame)?);
-                }
-                Value::List(Arc::from(out))
-            }
             K::GroupKey(i) => match frame {
                 Frame::Group { keys, .. } => match keys.get(*i as usize) {
                     Some(v) => v.clone(),
@@ -218,11 +222,6 @@ impl<'a> Ctx<'a> {
             },
             K::Members(inner) => self.members(inner, frame)?,
             K::Produced(i) => Value::Produced(*i),
-            K::ValueMap { .. } | K::Table { .. } | K::Nav { .. } | K::Owner(_) => {
-                return self.via_ref(e, frame)
-            }
-            K::Call { .. } if borrowed::borrows(&e.kind) => return self.via_ref(e, frame),
-            K::Call { func, args } => builtins::call(self, *func, args, frame, e.span)?,
             K::Agg {
                 func,
                 list,
@@ -240,40 +239,30 @@ impl<'a> Ctx<'a> {
                 };
                 builtins::aggregates::agg(*func, &list, by.as_deref(), sep.as_deref(), e.span)?
             }
-            K::Not(x) => Value::Bool(!truthy(&self.eval(x, frame)?)),
             K::Neg(x) => ops::neg(&*self.arg(x, frame)?, e.span)?,
             K::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, frame, e.span)?,
-            K::Coalesce(a, b) => match self.eval(a, frame) {
-                Ok(Value::Null) | Err(Fault::Error(_)) => self.eval(b, frame)?,
-                other => other?,
-            },
-            K::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                if truthy(&self.eval(cond, frame)?) {
-                    self.eval(then, frame)?
-                } else {
-                    self.eval(otherwise, frame)?
-                }
-            }
             K::Filter { list, cond } => self.filter(list, cond, frame)?,
             K::Map { list, then } => self.map_records(list, then, frame)?,
             K::Clear => Value::Clear,
             K::Skip(reason) => return super::skip(reason, e.span),
-            K::Flag(reason) => {
-                if !self.flags.iter().any(|f| f == reason) {
-                    self.flags.push(reason.clone());
-                }
-                Value::Null
-            }
             K::Placeholder(i) => Value::Placeholder(*i),
             K::TakenAt => self.data.taken_at.map_or(Value::Null, Value::DateTime),
+            // `eval_ref`'s kinds; `eval_node` never sends them here.
+            K::Lit(_)
+            | K::Column(_)
+            | K::List(_)
+            | K::ValueMap { .. }
+            | K::Table { .. }
+            | K::Nav { .. }
+            | K::Owner(_)
+            | K::Call { .. }
+            | K::Not(_)
+            | K::Coalesce(..)
+            | K::If { .. }
+            | K::Flag(_) => return bug(e.span, "a borrowing expression evaluated as owned"),
         })
     }
 
-    /// [`Ctx::eval_ref`], materialized; the arena texts it made are dropped.
     fn via_ref(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
         let mark = self.arena.len();
         let v = self.eval_ref(e, frame).map(|v| v.into_value(&self.arena));

@@ -18,10 +18,12 @@
 //!   `contacts:1042#note`, `placeholder:Account:1`, `owner:ane@x.example`).
 
 mod out;
+mod reference;
 mod shape;
 mod staging;
 
 pub(crate) use out::Out;
+pub use reference::run_reference;
 pub(crate) use shape::push_json;
 pub use shape::to_json;
 pub use staging::{apply_source_rules, group_rows, DropReason, Dropped, Group};
@@ -30,7 +32,7 @@ use super::eval::{truthy, Ctx, Frame, RV};
 use super::keys::key_text;
 use super::{bug, fail, Fault, RecordError};
 use crate::diagnostics::codes;
-use crate::plan::{FieldPlan, ReferencePlan, SplitOtherwise, TargetPlan, Unit, UnitKind};
+use crate::plan::{FieldPlan, SplitOtherwise, TargetPlan, Unit, UnitKind};
 use crate::span::Span;
 use crate::value::{RecRef, Value};
 use indexmap::IndexMap;
@@ -403,6 +405,14 @@ fn emit_as<O: Out>(
     out.key(&t.key.field, key, &ctx.arena);
     for (k, f) in t.fields.iter().enumerate() {
         let v = ctx.eval_ref(&f.expr, frame)?;
+        // Most fields are a text that the field takes as it is: no
+        // reference to resolve, nothing to conform.
+        if let Some(s) = v.plain(&ctx.arena) {
+            if shape::takes_text(&f.dest, s) {
+                out.text(k, &f.field, &v, s, &ctx.arena);
+                continue;
+            }
+        }
         assign(ctx, f, k, false, v, ids, siblings, out)?;
     }
     let n = t.fields.len();
@@ -481,47 +491,6 @@ fn assign<O: Out>(
     }
     ctx.ref_buf = id;
     written
-}
-
-/// One record of a `reference` document: field name → JSON (records as
-/// their ids), or `None` when the reference's `where` is not true.
-pub fn run_reference(
-    ctx: &mut Ctx<'_>,
-    reference: &ReferencePlan,
-    row: u32,
-) -> Result<Option<IndexMap<String, serde_json::Value>>, Fault> {
-    let r = RecRef {
-        object: reference.source,
-        row,
-    };
-    ctx.begin(Some(r));
-    let frame = Frame::Rec(r);
-    if let Some(f) = &reference.filter {
-        if !truthy(&ctx.eval(f, frame)?) {
-            return Ok(None);
-        }
-    }
-    let mut out = IndexMap::with_capacity(reference.fields.len());
-    for (name, e) in &reference.fields {
-        let v = ctx.eval(e, frame)?;
-        out.insert(name.clone(), reference_json(ctx, &v));
-    }
-    Ok(Some(out))
-}
-
-fn reference_json(ctx: &Ctx<'_>, v: &Value) -> serde_json::Value {
-    match v {
-        Value::Rec(r) => serde_json::Value::String(ctx.data.record_id(*r)),
-        Value::Placeholder(i) => ctx
-            .plan
-            .placeholders
-            .get(*i as usize)
-            .map_or(serde_json::Value::Null, |p| p.id.clone().into()),
-        Value::List(items) => {
-            serde_json::Value::Array(items.iter().map(|i| reference_json(ctx, i)).collect())
-        }
-        other => to_json(other),
-    }
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub fn upper(v: &Value, buf: &mut String) -> Value {
 /// (appending nothing) when lower-casing would not change it.
 pub(crate) fn lower_into(s: &str, out: &mut String) -> bool {
     if s.is_ascii() {
-        if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        if !has_ascii_in(s.as_bytes(), b'A', b'Z') {
             return false;
         }
         let start = out.len();
@@ -72,10 +72,41 @@ pub(crate) fn lower_into(s: &str, out: &mut String) -> bool {
     true
 }
 
+/// Whether some byte of the ASCII text `b` is in `lo..=hi` (both below
+/// 0x80), eight bytes per step: a byte `x` is in range when `x + 0x80 - lo`
+/// has its top bit set and `x + 0x7f - hi` has not; with every byte below
+/// 0x80 no sum carries into the next byte.
+#[inline]
+fn has_ascii_in(b: &[u8], lo: u8, hi: u8) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let (a, z) = (LO * u64::from(0x80 - lo), LO * u64::from(0x7f - hi));
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        if (w.wrapping_add(a) & !w.wrapping_add(z) & HI) != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|x| (lo..=hi).contains(x))
+}
+
+/// `s.trim()`, without looking at characters when the text starts and
+/// ends with a visible ASCII character (nearly every cell).
+#[inline]
+pub(crate) fn trim_str(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// As [`lower_into`], upper-casing.
 pub(crate) fn upper_into(s: &str, out: &mut String) -> bool {
     if s.is_ascii() {
-        if !s.bytes().any(|b| b.is_ascii_lowercase()) {
+        if !has_ascii_in(s.as_bytes(), b'a', b'z') {
             return false;
         }
         let start = out.len();
@@ -243,6 +274,39 @@ pub fn len(v: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn word_scans_agree_with_byte_scans(s in "(?s).{0,40}", pad in "[ \t]{0,2}") {
+            let s = format!("{pad}{s}{pad}");
+            proptest::prop_assert_eq!(trim_str(&s), s.trim());
+            if s.is_ascii() {
+                let b = s.as_bytes();
+                proptest::prop_assert_eq!(has_ascii_in(b, b'A', b'Z'), b.iter().any(u8::is_ascii_uppercase));
+                proptest::prop_assert_eq!(has_ascii_in(b, b'a', b'z'), b.iter().any(u8::is_ascii_lowercase));
+            }
+        }
+    }
+
+    #[test]
+    fn range_scan_at_the_range_edges() {
+        for c in 0u8..0x80 {
+            for at in 0..12 {
+                let mut b = vec![b'-'; 12];
+                b[at] = c;
+                assert_eq!(
+                    has_ascii_in(&b, b'A', b'Z'),
+                    c.is_ascii_uppercase(),
+                    "{c} at {at}"
+                );
+                assert_eq!(
+                    has_ascii_in(&b, b'a', b'z'),
+                    c.is_ascii_lowercase(),
+                    "{c} at {at}"
+                );
+            }
+        }
+    }
 
     fn t(s: &str) -> Value {
         Value::text(s)

@@ -6,127 +6,53 @@
 //! borrowed text, a text in the context's per-record arena, or an owned
 //! value.
 //!
-//! Invariants: this is the one implementation of the kinds it handles
-//! ([`borrows`]): `Ctx::eval` runs them through here and materializes the
-//! result, so both give the same values (a text slice becomes the same
-//! text). Anything else is evaluated by `Ctx::eval` and owned. Arena texts
-//! live until the next record starts ([`Ctx::begin`]); `Ctx::eval` drops
-//! the ones it made once it has materialized its result.
+//! Invariants: this is the one implementation of every kind but those
+//! [`owns`] lists (`Ctx::eval_owned` has those): `Ctx::eval` runs them
+//! through here and materializes the result, so both give the same values
+//! (a text slice becomes the same text). Arena texts live until the next
+//! record starts ([`Ctx::begin`]); `Ctx::eval` drops the ones it made once
+//! it has materialized its result. The value type is in [`super::rv`],
+//! `owner(…)` in [`super::owner`].
 
-use super::{truthy, Ctx, Frame, NULL};
-use crate::plan::{Func, MapPlan, Outcome as MapOutcome, OwnerFallback, RelKind, TExpr, TExprKind};
+use super::rv::RV;
+use super::{truthy, Ctx, Frame};
+use crate::plan::{Func, TExpr, TExprKind};
 use crate::runtime::builtins::{self, dates, text};
-use crate::runtime::keys::key_text;
-use crate::runtime::{bug, Dataset, Fault};
+use crate::runtime::{Dataset, Fault};
 use crate::span::Span;
-use crate::value::{RecRef, Value};
+use crate::value::Value;
 use std::sync::Arc;
 
-/// An evaluated value that may borrow.
-///
-/// `repr(u64)`: a whole-word tag, so moves copy whole words. With a byte
-/// tag, moves (of `Result<RV, _>` too) copy the 7 bytes after it in
-/// overlapping pieces, a store-forwarding stall per move.
-#[derive(Clone, Debug, PartialEq)]
-#[repr(u64)]
-pub(crate) enum RV<'r> {
-    /// A cell, literal, value-map outcome or table cell.
-    Val(&'r Value),
-    Own(Value),
-    /// Text: a slice of a borrowed text.
-    Str(&'r str),
-    /// Text: `arena[start..end]`.
-    Buf(usize, usize),
-    /// An owner (normalized email), borrowed or in the arena.
-    OwnerStr(&'r str),
-    OwnerBuf(usize, usize),
-}
-
-impl RV<'_> {
-    #[inline]
-    pub(crate) fn null() -> RV<'static> {
-        RV::Val(&NULL)
-    }
-
-    /// The value, unless this is a text slice or arena text.
-    #[inline]
-    pub(crate) fn value(&self) -> Option<&Value> {
-        match self {
-            RV::Val(v) => Some(v),
-            RV::Own(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    #[inline]
-    pub(crate) fn is_null(&self) -> bool {
-        matches!(self.value(), Some(Value::Null))
-    }
-
-    /// The text of a plain text (not an owner).
-    #[inline]
-    pub(crate) fn plain<'s>(&'s self, arena: &'s str) -> Option<&'s str> {
-        match self {
-            RV::Val(Value::Text(s)) | RV::Own(Value::Text(s)) => Some(s),
-            RV::Str(s) => Some(s),
-            RV::Buf(a, b) => arena.get(*a..*b),
-            _ => None,
-        }
-    }
-
-    /// The text of a text or an owner (as [`Value::as_str`]).
-    #[inline]
-    pub(crate) fn text<'s>(&'s self, arena: &'s str) -> Option<&'s str> {
-        match self {
-            RV::Val(Value::Owner(s)) | RV::Own(Value::Owner(s)) => Some(s),
-            RV::OwnerStr(s) => Some(s),
-            RV::OwnerBuf(a, b) => arena.get(*a..*b),
-            _ => self.plain(arena),
-        }
-    }
-
-    /// The owner's normalized email, when this is an owner.
-    #[inline]
-    pub(crate) fn owner<'s>(&'s self, arena: &'s str) -> Option<&'s str> {
-        match self {
-            RV::Val(Value::Owner(_)) | RV::Own(Value::Owner(_)) => self.text(arena),
-            RV::OwnerStr(_) | RV::OwnerBuf(..) => self.text(arena),
-            _ => None,
-        }
-    }
-
-    /// The value as [`Ctx::eval`] gives it.
-    pub(crate) fn into_value(self, arena: &str) -> Value {
-        match self {
-            RV::Val(v) => v.clone(),
-            RV::Own(v) => v,
-            RV::Str(s) => Value::text(s),
-            RV::Buf(a, b) => Value::text(arena.get(a..b).unwrap_or("")),
-            RV::OwnerStr(s) => Value::Owner(Arc::from(s)),
-            RV::OwnerBuf(a, b) => Value::Owner(Arc::from(arena.get(a..b).unwrap_or(""))),
-        }
-    }
-}
-
-/// The kinds [`Ctx::eval_ref`] implements itself (besides the trivial
-/// literal, column, `??` and `if`); `Ctx::eval` hands these over.
-pub(crate) fn borrows(kind: &TExprKind) -> bool {
+/// The kinds [`Ctx::eval_owned`] implements: their result is always a
+/// new value. [`Ctx::eval_ref`] implements every other kind, and
+/// `Ctx::eval` materializes what it gives.
+pub(crate) fn owns(kind: &TExprKind) -> bool {
+    use TExprKind as K;
     match kind {
-        TExprKind::ValueMap { .. }
-        | TExprKind::Table { .. }
-        | TExprKind::Nav { .. }
-        | TExprKind::Owner(_) => true,
-        TExprKind::Call { func, .. } => matches!(
-            func,
-            Func::Trim
-                | Func::Lower
-                | Func::Upper
-                | Func::Truncate
-                | Func::Left
-                | Func::Format
-                | Func::Concat
-        ),
-        _ => false,
+        K::GroupKey(_)
+        | K::Members(_)
+        | K::Produced(_)
+        | K::Agg { .. }
+        | K::Neg(_)
+        | K::Binary { .. }
+        | K::Filter { .. }
+        | K::Map { .. }
+        | K::Clear
+        | K::Skip(_)
+        | K::Placeholder(_)
+        | K::TakenAt => true,
+        K::Lit(_)
+        | K::Column(_)
+        | K::List(_)
+        | K::ValueMap { .. }
+        | K::Table { .. }
+        | K::Nav { .. }
+        | K::Owner(_)
+        | K::Call { .. }
+        | K::Not(_)
+        | K::Coalesce(..)
+        | K::If { .. }
+        | K::Flag(_) => false,
     }
 }
 
@@ -206,7 +132,32 @@ impl<'a> Ctx<'a> {
                 self.owner_ref(v, e.span)?
             }
             K::Call { func, args } => self.call_ref(*func, args, frame, e.span)?,
-            _ => RV::Own(self.eval(e, frame)?),
+            K::Not(x) => RV::Own(Value::Bool(!truthy(&self.eval(x, frame)?))),
+            K::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval(item, frame)?);
+                }
+                RV::Own(Value::List(Arc::from(out)))
+            }
+            K::Flag(reason) => {
+                if !self.flags.iter().any(|f| f == reason) {
+                    self.flags.push(reason.clone());
+                }
+                RV::null()
+            }
+            K::GroupKey(_)
+            | K::Members(_)
+            | K::Produced(_)
+            | K::Agg { .. }
+            | K::Neg(_)
+            | K::Binary { .. }
+            | K::Filter { .. }
+            | K::Map { .. }
+            | K::Clear
+            | K::Skip(_)
+            | K::Placeholder(_)
+            | K::TakenAt => RV::Own(self.eval_owned(e, frame)?),
         })
     }
 
@@ -277,18 +228,18 @@ impl<'a> Ctx<'a> {
     fn trim_ref<'r>(&mut self, x: RV<'r>) -> RV<'r> {
         match x {
             RV::Val(Value::Text(s)) => {
-                let t = s.trim();
+                let t = text::trim_str(s);
                 if t.len() == s.len() {
                     x
                 } else {
                     RV::Str(t)
                 }
             }
-            RV::Str(s) | RV::OwnerStr(s) => RV::Str(s.trim()),
+            RV::Str(s) | RV::OwnerStr(s) => RV::Str(text::trim_str(s)),
             RV::Buf(a, b) | RV::OwnerBuf(a, b) => {
                 let s = self.arena.get(a..b).unwrap_or("");
                 let start = a + (s.len() - s.trim_start().len());
-                RV::Buf(start, start + s.trim().len())
+                RV::Buf(start, start + text::trim_str(s).len())
             }
             RV::Val(v) => RV::Own(text::trim(v, &mut self.scratch)),
             RV::Own(v) => RV::Own(text::trim(&v, &mut self.scratch)),
@@ -409,231 +360,5 @@ impl<'a> Ctx<'a> {
         self.arena.push_str(&out);
         self.text_buf = out;
         Ok(self.tail(start))
-    }
-
-    /// `map[key]`, counting coverage; a list maps element by element
-    /// (elements mapped to null drop out).
-    fn map_ref<'r>(&mut self, map: u32, key: RV<'r>, span: Span) -> Result<RV<'r>, Fault>
-    where
-        'a: 'r,
-    {
-        if let Some(Value::List(items)) = key.value() {
-            let items = Arc::clone(items);
-            let mut out = Vec::with_capacity(items.len());
-            for item in items.iter() {
-                let mark = self.arena.len();
-                let v = self.map_ref(map, RV::Own(item.clone()), span)?;
-                let v = v.into_value(&self.arena);
-                self.arena.truncate(mark);
-                if !v.is_null() {
-                    out.push(v);
-                }
-            }
-            return Ok(RV::Own(Value::List(Arc::from(out))));
-        }
-        let data: &'a Dataset = self.data;
-        let (Some(plan_map), Some(index)) = (
-            self.plan.value_maps.get(map as usize),
-            data.lookups.maps.get(map as usize),
-        ) else {
-            return bug(span, format!("value map {map} does not exist"));
-        };
-        let plan_map: &'a MapPlan = plan_map;
-        let maps = &mut self.coverage.maps;
-        if maps.len() <= map as usize {
-            maps.resize_with(map as usize + 1, Default::default);
-        }
-        let cov = &mut maps[map as usize];
-        if key.is_null() {
-            cov.nulls += 1;
-            return Ok(RV::null());
-        }
-        let arena = &self.arena;
-        let found = match (key.plain(arena), key.value()) {
-            (Some(s), _) => index.find_text(s, &mut self.scratch),
-            (None, Some(v)) => index.find(v, &mut self.scratch),
-            (None, None) => {
-                let v = key.clone().into_value(arena);
-                index.find(&v, &mut self.scratch)
-            }
-        };
-        let outcome = match found {
-            Some(arm) => {
-                if cov.hits.len() <= arm as usize {
-                    cov.hits.resize(arm as usize + 1, 0);
-                }
-                cov.hits[arm as usize] += 1;
-                plan_map.arms.get(arm as usize).map(|(_, o)| o)
-            }
-            None => {
-                let owned;
-                let text = match key.text(arena) {
-                    Some(s) => s,
-                    None => {
-                        owned = key.value().and_then(Value::to_text).unwrap_or_default();
-                        &owned
-                    }
-                };
-                let miss = match cov.misses.get_index_of(text) {
-                    Some(i) => &mut cov.misses[i],
-                    None => cov.misses.entry(text.to_string()).or_default(),
-                };
-                miss.count += 1;
-                if miss.examples.len() < 3 {
-                    if let Some(r) = self.current {
-                        miss.examples.push(data.record_id(r));
-                    }
-                }
-                plan_map.otherwise.as_ref()
-            }
-        };
-        match outcome {
-            None => Ok(RV::null()),
-            Some(MapOutcome::Value(v)) => Ok(RV::Val(v)),
-            Some(MapOutcome::Keep) => Ok(key),
-            Some(MapOutcome::Skip(reason)) => crate::runtime::skip(reason, span),
-        }
-    }
-
-    /// `table[key]` (the row as a list) or `table[key].column`.
-    fn table_ref<'r>(
-        &mut self,
-        table: u32,
-        key: RV<'r>,
-        column: Option<u32>,
-        span: Span,
-    ) -> Result<RV<'r>, Fault>
-    where
-        'a: 'r,
-    {
-        if key.is_null() {
-            return Ok(RV::null());
-        }
-        let data: &'a Dataset = self.data;
-        let Some(t) = data.lookups.tables.get(table as usize) else {
-            return bug(span, format!("lookup table {table} does not exist"));
-        };
-        let row = match (key.text(&self.arena), key.value()) {
-            (Some(s), _) => t.find_text(s.trim()),
-            (None, Some(v)) => key_text(v, &mut self.scratch).and_then(|k| t.find_text(k)),
-            (None, None) => None,
-        };
-        Ok(match row {
-            None => RV::null(),
-            Some(r) => RV::Val(match column {
-                Some(c) => t.cell_at(r, c),
-                None => t.whole_at(r),
-            }),
-        })
-    }
-
-    /// A relation hop; a to-one hop borrows what `then` gives.
-    fn nav_ref<'r>(
-        &mut self,
-        rel: u32,
-        then: Option<&'r TExpr>,
-        frame: Frame<'_>,
-        span: Span,
-    ) -> Result<RV<'r>, Fault>
-    where
-        'a: 'r,
-    {
-        let to_many = match self.plan.relations.get(rel as usize).map(|r| &r.kind) {
-            Some(RelKind::Forward { .. }) => false,
-            Some(RelKind::Link { many, .. }) => *many,
-            // Unknown relations get `nav`'s error.
-            Some(RelKind::Reverse { .. }) | None => true,
-        };
-        if to_many {
-            return self.nav(rel, then, frame, span).map(RV::Own);
-        }
-        let from = self.record(frame, span)?;
-        let data: &'a Dataset = self.data;
-        let Some((to, rows)) = data.related(rel, from, &mut self.scratch) else {
-            return self.nav(rel, then, frame, span).map(RV::Own);
-        };
-        let rec = |row: u32| RecRef { object: to, row };
-        match (rows.first(), then) {
-            (None, _) => Ok(RV::null()),
-            (Some(&row), None) => Ok(RV::Own(Value::Rec(rec(row)))),
-            (Some(&row), Some(t)) => self.eval_ref(t, Frame::Rec(rec(row))),
-        }
-    }
-
-    /// `owner(email)`: a normalized email, or the policy's fallback when blank.
-    fn owner_ref<'r>(&mut self, v: RV<'r>, span: Span) -> Result<RV<'r>, Fault> {
-        // Where the email's text is, and whether it is the whole of a text
-        // value (only such a value, already clean, is kept as it stands).
-        enum At<'r> {
-            Borrowed(&'r str),
-            Arena(usize, usize),
-            Owned(String, bool),
-        }
-        let at = match v {
-            RV::Val(Value::Text(s) | Value::Owner(s)) => At::Borrowed(s),
-            RV::Str(s) | RV::OwnerStr(s) => At::Borrowed(s),
-            RV::Buf(a, b) | RV::OwnerBuf(a, b) => At::Arena(a, b),
-            RV::Own(Value::Text(s) | Value::Owner(s)) => At::Owned(s.to_string(), true),
-            RV::Val(other) => At::Owned(other.to_text().unwrap_or_default(), false),
-            RV::Own(other) => At::Owned(other.to_text().unwrap_or_default(), false),
-        };
-        let (text, whole) = match &at {
-            At::Borrowed(s) => (*s, true),
-            At::Arena(a, b) => (self.arena.get(*a..*b).unwrap_or(""), true),
-            At::Owned(s, whole) => (s.as_str(), *whole),
-        };
-        let email = text.trim();
-        if email.is_empty() {
-            return match self.plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
-                Some(OwnerFallback::Owner(email)) => Ok(RV::Own(Value::Owner(Arc::from(
-                    email.trim().to_lowercase(),
-                )))),
-                Some(OwnerFallback::Skip(reason)) => crate::runtime::skip(reason, span),
-                None => Ok(RV::null()),
-            };
-        }
-        let clean = !email.chars().any(char::is_uppercase);
-        let keep = clean && whole && email.len() == text.len();
-        let (from, len, ascii) = (
-            email.as_ptr() as usize - text.as_ptr() as usize,
-            email.len(),
-            email.is_ascii(),
-        );
-        let lowered = |e: &str| {
-            if ascii {
-                e.to_ascii_lowercase()
-            } else {
-                e.to_lowercase()
-            }
-        };
-        Ok(match at {
-            At::Borrowed(s) if keep => RV::OwnerStr(s),
-            At::Borrowed(s) if ascii => self.lower_owner(&s[from..from + len]),
-            At::Borrowed(s) => self.push_owner(&lowered(&s[from..from + len])),
-            At::Arena(a, b) if keep => RV::OwnerBuf(a, b),
-            At::Arena(a, _) => {
-                let e = lowered(self.arena.get(a + from..a + from + len).unwrap_or(""));
-                self.push_owner(&e)
-            }
-            At::Owned(s, _) if keep => self.push_owner(&s),
-            At::Owned(s, _) => self.push_owner(&lowered(&s[from..from + len])),
-        })
-    }
-
-    fn push_owner(&mut self, email: &str) -> RV<'static> {
-        let start = self.arena.len();
-        self.arena.push_str(email);
-        RV::OwnerBuf(start, self.arena.len())
-    }
-
-    /// An ASCII email lower-cased (borrowed when already lower case).
-    fn lower_owner<'r>(&mut self, email: &'r str) -> RV<'r> {
-        if !email.bytes().any(|b| b.is_ascii_uppercase()) {
-            return RV::OwnerStr(email);
-        }
-        let start = self.arena.len();
-        self.arena.push_str(email);
-        self.arena[start..].make_ascii_lowercase();
-        RV::OwnerBuf(start, self.arena.len())
     }
 }

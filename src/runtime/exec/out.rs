@@ -27,6 +27,13 @@ pub(crate) trait Out {
     /// Field `k` of the target (its `fields`, then its `deferred`), a
     /// conformed non-null value.
     fn value(&mut self, k: usize, deferred: bool, name: &str, v: RV<'_>, arena: &str);
+    /// [`Out::value`] of a field (not deferred) whose value `v` is the
+    /// plain text `s`, already conformed.
+    #[inline]
+    fn text(&mut self, k: usize, name: &str, v: &RV<'_>, s: &str, arena: &str) {
+        let _ = s;
+        self.value(k, false, name, v.clone(), arena);
+    }
     /// Field `k` sent as a reference to the payload record `id`.
     fn reference(&mut self, k: usize, deferred: bool, name: &str, id: &str);
     /// The record is complete.

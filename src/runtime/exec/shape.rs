@@ -38,6 +38,22 @@ pub(crate) fn conform_rv<'r>(
     conform_any(v, dest, span, arena)
 }
 
+/// Whether a field of type `dest` takes the text `s` unchanged, as
+/// [`conform_rv`] would (false: ask `conform_rv`).
+#[inline]
+pub(crate) fn takes_text(dest: &FieldType, s: &str) -> bool {
+    match dest {
+        FieldType::Text { max } | FieldType::Textarea { max } => {
+            max.is_none_or(|max| s.len() <= max as usize)
+        }
+        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => true,
+        FieldType::Picklist { values } => {
+            values.is_empty() || values.iter().any(|e| *e.value == *s)
+        }
+        _ => false,
+    }
+}
+
 #[inline(never)]
 fn conform_any<'r>(
     v: RV<'r>,
@@ -369,6 +385,58 @@ mod tests {
             conform(l, &multi, S, &mut String::new()),
             Ok(Value::List(vec![Value::text("Completed")].into()))
         );
+    }
+
+    #[test]
+    fn texts_a_field_takes_as_they_are_conform_to_themselves() {
+        let values = vec![
+            EnumValue {
+                value: "Active".into(),
+                aliases: vec!["on".into()],
+            },
+            EnumValue {
+                value: "Søren".into(),
+                aliases: vec![],
+            },
+        ];
+        let types = [
+            FieldType::Text { max: None },
+            FieldType::Text { max: Some(5) },
+            FieldType::Textarea { max: Some(3) },
+            FieldType::Email,
+            FieldType::Phone,
+            FieldType::Url,
+            FieldType::Id,
+            FieldType::Integer,
+            FieldType::Picklist { values: vec![] },
+            FieldType::Picklist {
+                values: values.clone(),
+            },
+            FieldType::Multipicklist { values },
+        ];
+        let texts = [
+            "", "Active", "active", "on", "Søren", "Åse", "Søren!", "12345", "123456", " x ",
+        ];
+        let mut taken = 0;
+        for dest in &types {
+            for s in texts {
+                if !takes_text(dest, s) {
+                    continue;
+                }
+                taken += 1;
+                let mut arena = String::new();
+                let got = conform_rv(RV::Str(s), dest, S, &mut arena);
+                assert_eq!(
+                    got.map(|v| v.into_value(&arena)),
+                    Ok(Value::text(s)),
+                    "{s:?} into {dest:?}"
+                );
+            }
+        }
+        // Not vacuous: most pairs take the fast path, some must not.
+        assert!(taken > 40 && taken < types.len() * texts.len(), "{taken}");
+        assert!(!takes_text(&FieldType::Text { max: Some(5) }, "Søren!"));
+        assert!(!takes_text(&FieldType::Integer, "12"));
     }
 
     #[test]

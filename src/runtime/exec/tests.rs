@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::diagnostics::codes;
-use crate::plan::{Agg, BinOp, DedupePlan, Func, KeepPlan, TExprKind};
+use crate::plan::{Agg, BinOp, DedupePlan, Func, KeepPlan, ReferencePlan, TExprKind};
 use crate::runtime::fixtures::*;
 use crate::runtime::Dataset;
 use crate::schema::model::FieldType;
