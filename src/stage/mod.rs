@@ -31,10 +31,13 @@
 pub mod bundle;
 pub mod cells;
 mod coverage;
+mod encoding;
 mod file;
 mod headers;
 mod keys;
+mod lookup;
 mod orphans;
+mod quotes;
 pub mod read;
 pub mod report;
 mod rows;
