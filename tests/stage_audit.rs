@@ -24,8 +24,12 @@ route contacts -> Contact {
 }
 "#;
 
-/// A fresh folder holding `files` (name, bytes) and the spec beside it.
+/// A fresh folder holding `files` (name, bytes) and [`SPEC`] beside it.
 fn bundle(tag: &str, files: &[(&str, &[u8])]) -> (PathBuf, Plan) {
+    bundle_with(tag, SPEC, files)
+}
+
+fn bundle_with(tag: &str, spec_text: &str, files: &[(&str, &[u8])]) -> (PathBuf, Plan) {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let d = base.join(format!("stage-audit-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -34,7 +38,7 @@ fn bundle(tag: &str, files: &[(&str, &[u8])]) -> (PathBuf, Plan) {
         std::fs::write(d.join(name), bytes).unwrap();
     }
     let spec = d.with_extension("ferry");
-    std::fs::write(&spec, SPEC).unwrap();
+    std::fs::write(&spec, spec_text).unwrap();
     let (project, _) = ferry::check::load_project(&spec).expect("spec readable");
     let reg = ferry::schema::Registry::standard().expect("descriptors");
     let read = ferry::check::reader_beside(&project.main.file.name);
@@ -214,4 +218,62 @@ fn a_data_file_that_is_a_directory_or_a_broken_link_is_called_that() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn unknown_enum_values_a_value_map_indexes_are_in_the_coverage() {
+    let spec = r#"migration actimo -> salesforce
+
+custom Contact {
+  Source_System_ID__c : text(40) external_id unique
+  Emp__c : picklist("A", "L", "T")
+}
+
+values emp {
+  "Active" => "A"
+  "On Leave" => "L"
+  "Terminated" => "T"
+}
+
+route contacts -> Contact {
+  key Source_System_ID__c = contact_id
+  LastName = last_name ?? "Unknown"
+  Emp__c = emp[employment_status]
+}
+"#;
+    let head = "contact_id,workspace_id,first_name,last_name,status,employment_status,created_at\n";
+    let mut csv = head.to_string();
+    for (id, status) in [
+        (1, "Sygemeldt"),
+        (2, "Active"),
+        (3, "Sygemeldt"),
+        (4, "Ukendt"),
+    ] {
+        csv.push_str(&format!(
+            "{id},20417,Anna,Holm,active,{status},2021-03-04 05:06:07\n"
+        ));
+    }
+    let (dir, plan) = bundle_with("enum", spec, &[("contacts.csv", csv.as_bytes())]);
+    let s = stage(&plan, &dir).expect("stages");
+    let dry = bundle::coverage_rows(&plan, &bundle::dry_run(&plan, &s.data));
+    let rows = bundle::with_enum_rows(&plan, dry, &s.report, &s.data);
+    let got: Vec<(&str, &str, u64, Vec<&str>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.map.as_str(),
+                r.value.as_str(),
+                r.count,
+                r.examples.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("emp", "Sygemeldt", 2, vec!["contacts:1", "contacts:3"]),
+            ("emp", "Ukendt", 1, vec!["contacts:4"]),
+        ]
+    );
+    assert!(rows.iter().all(|r| r.outcome.contains("E0810")));
 }

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use super::coverage::{coverage_rows, dry_run, CoverageRow};
+pub use super::coverage_enum::{enum_rows, with_enum_rows};
 
 /// A staged bundle: the records the runtime reads, and what staging found.
 pub struct Staged {

@@ -31,6 +31,7 @@
 pub mod bundle;
 pub mod cells;
 mod coverage;
+mod coverage_enum;
 mod encoding;
 mod file;
 mod headers;
