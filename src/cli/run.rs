@@ -100,7 +100,12 @@ pub fn run(args: Args) -> u8 {
         Ok(o) => o,
         Err(e) => return io_error(&args.out, &e),
     };
-    staged.report.coverage = crate::stage::bundle::coverage_rows(plan, &output.tally.coverage);
+    staged.report.coverage = crate::stage::bundle::with_enum_rows(
+        plan,
+        crate::stage::bundle::coverage_rows(plan, &output.tally.coverage),
+        &staged.report,
+        &staged.data,
+    );
     let (spec, input) = (
         args.spec.display().to_string(),
         args.input.display().to_string(),

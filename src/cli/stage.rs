@@ -119,7 +119,12 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let coverage = dry_run(plan, &staged.data);
-    staged.report.coverage = coverage_rows(plan, &coverage);
+    staged.report.coverage = bundle::with_enum_rows(
+        plan,
+        coverage_rows(plan, &coverage),
+        &staged.report,
+        &staged.data,
+    );
     if std::env::var_os("FERRY_TIMINGS").is_some() {
         let bytes: u64 = staged.report.files.iter().map(|f| f.bytes).sum();
         let rows: u64 = staged.report.files.iter().map(|f| f.rows).sum();

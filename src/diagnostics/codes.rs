@@ -178,6 +178,7 @@ registry! {
     E0819 "forbidden-personal-data" "a column that must stay empty holds personal data";
     E0820 "reference-cycle" "references form a cycle";
     E0821 "missing-data-file" "a file the spec reads is not in the bundle";
+    E0822 "quote-swallows-records" "a quoted cell swallows lines that read as records";
     W0801 "legacy-encoding" "a file is not UTF-8 and was decoded as Windows-1252";
     W0802 "unrecognized-header" "a file has a column the descriptor does not know";
     W0803 "unterminated-quote" "a quoted cell is probably not closed";

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use super::coverage::{coverage_rows, dry_run, CoverageRow};
+pub use super::coverage_enum::{enum_rows, with_enum_rows};
 
 /// A staged bundle: the records the runtime reads, and what staging found.
 pub struct Staged {
@@ -179,7 +180,7 @@ pub fn stage_with(
     opts: &StageOptions<'_>,
 ) -> Result<Staged, Diagnostics> {
     let mut fatal = Diagnostics::new();
-    let listing = match list_dir(input) {
+    let listing = match super::lookup::Listing::read(input) {
         Ok(l) => l,
         Err(e) => {
             fatal.push(Diagnostic::new(
@@ -197,9 +198,10 @@ pub fn stage_with(
     let mut paths: Vec<Option<(PathBuf, String)>> = Vec::with_capacity(plan.sources.len());
     let mut missing: Vec<FileReport> = Vec::new();
     for s in &plan.sources {
-        match listing.get(&s.file.to_lowercase()) {
+        let not_a_file = listing.not_a_file(&s.file);
+        match listing.find(&s.file) {
             Some((path, name)) => paths.push(Some((path.clone(), name.clone()))),
-            None if s.optional => {
+            None if s.optional && not_a_file.is_none() => {
                 paths.push(None);
                 missing.push(FileReport {
                     object: s.name.clone(),
@@ -213,25 +215,26 @@ pub fn stage_with(
             }
             None => {
                 paths.push(None);
-                let names = listing.values().map(|(_, n)| n.as_str());
+                let names = listing.files.values().map(|(_, n)| n.as_str());
+                let what = match not_a_file {
+                    Some((name, what)) => format!("`{name}` in the bundle is {what}, not a file"),
+                    None => format!("the bundle has no `{}`", s.file),
+                };
                 fatal.push(
                     Diagnostic::new(
                         codes::E0821,
-                        format!(
-                            "the bundle has no `{}`, which the spec reads for {}",
-                            s.file, s.name
-                        ),
+                        format!("{what}; the spec reads `{}` for {}", s.file, s.name),
                     )
                     .help(format!(
                         "looked in `{}` (file names are matched ignoring case)",
                         input.display()
                     ))
-                    .maybe_help(did_you_mean(&s.file, names)),
+                    .maybe_help(did_you_mean(&s.file, names).filter(|_| not_a_file.is_none())),
                 );
             }
         }
     }
-    let labels = labels_for(plan, &listing);
+    let labels = labels_for(plan, &listing.files);
     let used = if opts.all_columns {
         Used::all(plan)
     } else {
@@ -249,7 +252,8 @@ pub fn stage_with(
                 }
             }
             Some(Err(diags)) => fatal.extend(diags),
-            Some(Ok(o)) => {
+            Some(Ok(mut o)) => {
+                o.report.notes.extend(listing.also(&s.file));
                 tables.push(o.table);
                 report.files.push(o.report);
                 report.issues.extend(o.issues);
@@ -323,25 +327,6 @@ pub fn stage_with(
 }
 
 /// Lower-cased file name → (path, name as on disk).
-fn list_dir(dir: &Path) -> std::io::Result<HashMap<String, (PathBuf, String)>> {
-    let mut out = HashMap::new();
-    for e in std::fs::read_dir(dir)? {
-        let e = e?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        if e.path().is_file() {
-            // Two spellings of one name: the first in name order wins.
-            let key = name.to_lowercase();
-            match out.get(&key) {
-                Some((_, n)) if *n <= name => {}
-                _ => {
-                    out.insert(key, (e.path(), name));
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// Custom-field labels, read only when a plan column is spelled `dataN`.
 fn labels_for(plan: &Plan, listing: &HashMap<String, (PathBuf, String)>) -> CustomLabels {
     let wants = plan

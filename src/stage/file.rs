@@ -12,7 +12,9 @@
 
 use super::bundle::{FileReport, RejectedRecord, RowIssue};
 use super::cells::{decimal_mark, ColumnReader, Conventions};
+use super::encoding::Evidence;
 use super::headers::{map_headers, CustomLabels};
+use super::quotes::QuoteScan;
 use super::read::{CsvFile, TextEncoding};
 use super::rows::{line32, Job, Part, PARTS, SPLIT_BYTES};
 use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic};
@@ -32,6 +34,21 @@ pub fn delimiter_name(d: u8) -> String {
         b'\t' => "tab".to_string(),
         d => (d as char).to_string(),
     }
+}
+
+/// W0801's message: what the Windows-1252 reading rests on.
+fn legacy_message(ev: &Evidence) -> String {
+    let mut m = format!(
+        "the file is not UTF-8 ({} bytes are not); it was decoded as Windows-1252, which is right for Danish text saved by older Excel",
+        ev.invalid
+    );
+    if let Some(line) = ev.first_valid_line {
+        m.push_str(&format!(
+            "; {} byte sequences that are valid UTF-8 (first on line {line}) were decoded as Windows-1252 too: check them",
+            ev.valid_multi
+        ));
+    }
+    m
 }
 
 /// Stages `source` (object `object` of `plan`) from `bytes` of file `name`.
@@ -64,6 +81,26 @@ pub fn stage_file(
         line_ending: format!("{:?}", csv.line_ending).to_lowercase(),
         ..FileReport::default()
     };
+    if let TextEncoding::Utf8Lossy { replaced, .. } = csv.encoding {
+        let lines = &csv.evidence.invalid_lines;
+        report.notes.push(format!(
+            "{replaced} invalid UTF-8 bytes replaced by `\u{fffd}` on {} lines (W0804 on each)",
+            lines.len()
+        ));
+        issues.extend(lines.iter().map(|&line| RowIssue {
+            code: codes::W0804.id.to_string(),
+            file: name.to_string(),
+            line: line32(line),
+            column: String::new(),
+            value: String::new(),
+            message: format!(
+                "a byte on this line is not valid UTF-8 and was staged as `\u{fffd}`; the file is UTF-8 ({} valid multi-byte letters)",
+                csv.evidence.valid_multi
+            ),
+        }));
+    }
+    let quotes = QuoteScan::of(&csv);
+    issues.extend(quotes.issues(name, &csv));
     let header_line = line32(csv.header_line);
     let mut file_issue = |code: Code, column: &str, value: &str, message: String| {
         issues.push(RowIssue {
@@ -77,26 +114,10 @@ pub fn stage_file(
     };
     match csv.encoding {
         TextEncoding::Utf8 => {}
-        TextEncoding::Windows1252 => file_issue(
-            codes::W0801,
-            "",
-            "",
-            "the file is not UTF-8; it was decoded as Windows-1252 (æ, ø and å come out right for Danish text)".into(),
-        ),
-        TextEncoding::Utf8Lossy { replaced, first_line } => file_issue(
-            codes::W0804,
-            "",
-            "",
-            format!("{replaced} bytes are not valid UTF-8 and were replaced by `\u{fffd}` (first on line {first_line})"),
-        ),
-    }
-    if !csv.quotes_balanced {
-        file_issue(
-            codes::W0803,
-            "",
-            "",
-            "the file has an odd number of `\"`: a quoted cell is probably not closed, and the records after it may have been read as one cell".into(),
-        );
+        TextEncoding::Windows1252 => {
+            file_issue(codes::W0801, "", "", legacy_message(&csv.evidence))
+        }
+        TextEncoding::Utf8Lossy { .. } => {}
     }
     let mapping = map_headers(&source.columns, &csv.headers, csv.width(), labels);
     let mut fatal = Vec::new();
@@ -224,6 +245,7 @@ pub fn stage_file(
         mapping: &mapping.columns,
         required: &required,
         read: &read,
+        swallowed: &quotes.open_lines(),
     };
     let parts = if size >= SPLIT_BYTES { PARTS } else { 1 };
     // A run that reads under half the columns checks fields one by one.
@@ -270,6 +292,10 @@ pub fn stage_file(
     for p in parts {
         all.merge(p);
     }
+    let swallowed = quotes.rejected(name, source, &mapping.columns);
+    all.count += swallowed.len() as u64;
+    all.rejected.extend(swallowed);
+    all.rejected.sort_by_key(|r| r.line);
     report.rows = all.count;
     report.rejected = all.rejected.len() as u64;
     if all.blank > 0 {

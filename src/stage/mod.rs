@@ -31,10 +31,14 @@
 pub mod bundle;
 pub mod cells;
 mod coverage;
+mod coverage_enum;
+mod encoding;
 mod file;
 mod headers;
 mod keys;
+mod lookup;
 mod orphans;
+mod quotes;
 pub mod read;
 pub mod report;
 mod rows;

@@ -14,6 +14,7 @@
 //! and newlines inside quoted cells, so `file:line` points at the text a
 //! person sees in an editor.
 
+use super::encoding::Evidence;
 use super::split::{Fast, Fields};
 use crate::diagnostics::{codes, Code};
 
@@ -87,6 +88,9 @@ pub struct DuplicateHeader {
 #[derive(Debug)]
 pub struct CsvFile {
     pub encoding: TextEncoding,
+    /// For a file that is not valid UTF-8: what decided its encoding and
+    /// the lines with invalid bytes (empty for valid UTF-8).
+    pub evidence: Evidence,
     pub bom: bool,
     pub delimiter: u8,
     /// The file began with Excel's `sep=X` line.
@@ -130,7 +134,7 @@ fn line_of(text: &[u8], offset: usize) -> u64 {
 }
 
 /// Decodes the whole file: BOM, UTF-16 and binary checks, UTF-8 or Windows-1252.
-fn decode(mut bytes: Vec<u8>) -> Result<(String, TextEncoding, bool), ReadError> {
+fn decode(mut bytes: Vec<u8>) -> Result<(String, TextEncoding, bool, Evidence), ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -149,33 +153,22 @@ fn decode(mut bytes: Vec<u8>) -> Result<(String, TextEncoding, bool), ReadError>
             line: line_of(&bytes, at),
         });
     }
-    let err = match String::from_utf8(bytes) {
-        Ok(text) => return Ok((text, TextEncoding::Utf8, bom)),
-        Err(e) => {
-            let err = e.utf8_error();
-            bytes = e.into_bytes();
-            err
-        }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok((text, TextEncoding::Utf8, bom, Evidence::default())),
+        Err(e) => e.into_bytes(),
     };
-    // Valid multi-byte UTF-8 before the first bad byte means the file is
-    // UTF-8 with a few broken bytes; otherwise it is a legacy 8-bit export.
-    let head = &bytes[..err.valid_up_to()];
-    if bom || head.iter().any(|&b| b >= 0x80) {
-        let first_line = line_of(&bytes, err.valid_up_to());
+    // The whole file votes (see `Evidence::is_utf8`), not its first bad byte.
+    let ev = Evidence::of(&bytes);
+    if bom || ev.is_utf8() {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let replaced = text.matches('\u{fffd}').count()
-            - String::from_utf8_lossy(head).matches('\u{fffd}').count();
-        return Ok((
-            text,
-            TextEncoding::Utf8Lossy {
-                replaced,
-                first_line,
-            },
-            bom,
-        ));
+        let encoding = TextEncoding::Utf8Lossy {
+            replaced: ev.invalid,
+            first_line: ev.invalid_lines.first().copied().unwrap_or(1),
+        };
+        return Ok((text, encoding, bom, ev));
     }
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
-    Ok((text.into_owned(), TextEncoding::Windows1252, bom))
+    Ok((text.into_owned(), TextEncoding::Windows1252, bom, ev))
 }
 
 /// The first line's end (the `\n`) or the text's end.
@@ -238,7 +231,7 @@ fn reader(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
 impl CsvFile {
     /// Decodes `bytes` and reads the header.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<CsvFile, ReadError> {
-        let (text_string, encoding, bom) = decode(bytes)?;
+        let (text_string, encoding, bom, evidence) = decode(bytes)?;
         let text = text_string.as_bytes();
         let end = first_line_end(text);
         let (sep, mut start, mut line) = match sep_line(&text[..end]) {
@@ -304,6 +297,7 @@ impl CsvFile {
             && super::split::quotes_regular(&text[body..], delimiter);
         Ok(CsvFile {
             encoding,
+            evidence,
             bom,
             delimiter,
             sep_line: sep.is_some(),
@@ -325,6 +319,11 @@ impl CsvFile {
     fn csv_only(mut self) -> CsvFile {
         self.regular = false;
         self
+    }
+
+    /// The text after the header and the physical line it starts on.
+    pub fn body(&self) -> (&[u8], u64) {
+        (&self.text.as_bytes()[self.body..], self.body_line)
     }
 
     /// Named columns: the headers without the trailing unnamed ones.

@@ -50,6 +50,8 @@ pub struct Job<'a> {
     pub required: &'a [bool],
     /// Columns to read; the others stay null (the plan never reads them).
     pub read: &'a [bool],
+    /// Lines where a quoted cell opens that swallows records (E0822), ascending.
+    pub swallowed: &'a [u64],
 }
 
 /// The staged rows of one part of a file.
@@ -110,6 +112,19 @@ impl Job<'_> {
         while let Some(rec) = recs.next_record() {
             part.count += 1;
             let line = rec.line;
+            if self.swallowed.binary_search(&line).is_ok() {
+                // Its cells hold the records that follow: reported once, as E0822.
+                part.rejected.push(RejectedRecord {
+                    object: source.name.clone(),
+                    id: raw_id(source, self.mapping, &rec),
+                    file: name.to_string(),
+                    line: line32(line),
+                    code: codes::E0822.id.to_string(),
+                    reason: "a quoted cell opens here and swallows the records after it (E0822)"
+                        .into(),
+                });
+                continue;
+            }
             let issue = |issues: &mut Vec<RowIssue>,
                          code: Code,
                          column: &str,
