@@ -117,6 +117,62 @@ pub enum RelKind {
     },
 }
 
+/// One reference a relation follows: the column holding key values and the
+/// column they name (see [`RelPlan::references`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ColumnRef<'p> {
+    /// The referencing (object, column): `contacts.manager_contact_id`.
+    pub child: (u32, u32),
+    /// The referenced (object, column): `contacts.contact_id`.
+    pub parent: (u32, u32),
+    /// A link relation's `where`: only link rows whose column (of the child
+    /// object) equals the value are references.
+    pub filter: Option<&'p (u32, Value)>,
+}
+
+impl RelPlan {
+    /// The references the relation follows, from side first: one for a
+    /// forward or reverse relation, two for a link (link → from, link → to).
+    /// Every column a relation reads is a `child`, a `parent` or a filter's.
+    pub fn references(&self) -> Vec<ColumnRef<'_>> {
+        match &self.kind {
+            RelKind::Forward {
+                column,
+                target_column,
+            } => vec![ColumnRef {
+                child: (self.from, *column),
+                parent: (self.to, *target_column),
+                filter: None,
+            }],
+            RelKind::Reverse { column, key_column } => vec![ColumnRef {
+                child: (self.to, *column),
+                parent: (self.from, *key_column),
+                filter: None,
+            }],
+            RelKind::Link {
+                via,
+                from_column,
+                to_column,
+                key_column,
+                target_column,
+                filter,
+                ..
+            } => vec![
+                ColumnRef {
+                    child: (*via, *from_column),
+                    parent: (self.from, *key_column),
+                    filter: filter.as_ref(),
+                },
+                ColumnRef {
+                    child: (*via, *to_column),
+                    parent: (self.to, *target_column),
+                    filter: filter.as_ref(),
+                },
+            ],
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct MapPlan {
     pub name: String,

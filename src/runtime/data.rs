@@ -6,8 +6,13 @@
 //! or by `ferry check` from `test { given … }` blocks.
 //! Output: an immutable [`Dataset`] (shareable across threads) with
 //! relation indexes from `plan.relations` (built once, when first
-//! followed), lookup tables and value maps prepared for constant-time
-//! matching. Tables store only the columns a run reads (see [`Table`]).
+//! followed, or all at once by [`Dataset::build_indexes`]), lookup tables
+//! and value maps prepared for constant-time matching. Tables store only
+//! the columns a run reads (see [`Table`]).
+//!
+//! Submodules: `table` (the rows of one object), `index` (hash-only key
+//! indexes), `relations` (which index each relation follows, link
+//! indexes, the column keys staging checks).
 //!
 //! Invariants: object index i is `plan.sources[i]` (missing tables are empty
 //! — an optional source that was not exported); every row has exactly the
@@ -15,276 +20,25 @@
 //! rows in file order; keys are normalized by [`crate::runtime::keys`]
 //! (ids compare as trimmed text, so `"77"` matches `77`).
 
+mod index;
+mod relations;
+mod table;
+
+pub(crate) use index::KeyIndexBuilder;
+pub use relations::link_filter_matches;
+pub(crate) use relations::ColumnKeys;
+pub use table::Table;
+
 use super::keys::key_text;
 use super::lookups::Lookups;
-use crate::plan::{Plan, RelKind};
+use crate::plan::Plan;
 use crate::value::{RecRef, Value};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use relations::Indexes;
 use std::fmt::Write;
 use std::sync::Arc;
 
 static NULL: Value = Value::Null;
-
-/// The rows of one source object, stored flat.
-///
-/// A table made with [`Table::with_columns`] stores only the columns a run
-/// reads (the others read as null): a wide export file of which a spec
-/// uses a few columns takes a few cells per row, not all of them.
-#[derive(Clone, Debug, Default)]
-pub struct Table {
-    /// The file the rows came from, for reports (`contacts.csv`).
-    pub file: Arc<str>,
-    /// Columns of the source (the plan's layout).
-    width: usize,
-    /// Column → stored position (`ABSENT`: not stored); empty when every
-    /// column is stored in order.
-    slots: Vec<u32>,
-    /// Cells stored per row.
-    stored: usize,
-    cells: Vec<Value>,
-    /// 1-based line of each row in `file`.
-    lines: Vec<u32>,
-}
-
-const ABSENT: u32 = u32::MAX;
-
-impl Table {
-    /// An empty table of `width` columns.
-    pub fn new(file: impl Into<Arc<str>>, width: usize) -> Table {
-        Table {
-            file: file.into(),
-            width,
-            slots: Vec::new(),
-            stored: width,
-            cells: Vec::new(),
-            lines: Vec::new(),
-        }
-    }
-
-    pub fn with_capacity(file: impl Into<Arc<str>>, width: usize, rows: usize) -> Table {
-        let mut t = Table::new(file, width);
-        t.reserve(rows);
-        t
-    }
-
-    /// An empty table of `keep.len()` columns storing only those `keep`
-    /// marks; rows are then pushed with the kept columns' cells, in order.
-    pub fn with_columns(file: impl Into<Arc<str>>, keep: &[bool], rows: usize) -> Table {
-        let mut t = Table::new(file, keep.len());
-        if keep.iter().any(|&k| !k) {
-            let mut next = 0;
-            t.slots = keep
-                .iter()
-                .map(|&k| {
-                    if k {
-                        next += 1;
-                        next - 1
-                    } else {
-                        ABSENT
-                    }
-                })
-                .collect();
-            t.stored = next as usize;
-        }
-        t.reserve(rows);
-        t
-    }
-
-    fn reserve(&mut self, rows: usize) {
-        self.cells.reserve(rows.saturating_mul(self.stored));
-        self.lines.reserve(rows);
-    }
-
-    /// An empty table with this one's file and columns.
-    pub fn empty_like(&self, rows: usize) -> Table {
-        let mut t = Table {
-            file: self.file.clone(),
-            width: self.width,
-            slots: self.slots.clone(),
-            stored: self.stored,
-            cells: Vec::new(),
-            lines: Vec::new(),
-        };
-        t.reserve(rows);
-        t
-    }
-
-    /// Appends a row read at `line`: the stored columns' cells in order
-    /// (every column for a table made with [`Table::new`]). Extra cells
-    /// are dropped, missing ones are null, so a ragged row can never shift
-    /// the columns after it.
-    pub fn push(&mut self, row: impl IntoIterator<Item = Value>, line: u32) {
-        let start = self.cells.len();
-        self.cells.extend(row.into_iter().take(self.stored));
-        self.cells.resize(start + self.stored, Value::Null);
-        self.lines.push(line);
-    }
-
-    pub fn len(&self) -> usize {
-        self.lines.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
-    /// Columns of the source.
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
-    /// The stored cells of row `i` (empty when out of range).
-    pub fn row(&self, i: u32) -> &[Value] {
-        let start = (i as usize).saturating_mul(self.stored);
-        self.cells
-            .get(start..start.saturating_add(self.stored))
-            .unwrap_or(&[])
-    }
-
-    /// One cell; null when the row or column is out of range or not stored.
-    #[inline]
-    pub fn cell(&self, row: u32, col: u32) -> &Value {
-        let slot = if self.slots.is_empty() {
-            if col as usize >= self.width {
-                return &NULL;
-            }
-            col
-        } else {
-            match self.slots.get(col as usize) {
-                Some(&s) if s != ABSENT => s,
-                _ => return &NULL,
-            }
-        };
-        let at = (row as usize).saturating_mul(self.stored) + slot as usize;
-        self.cells.get(at).unwrap_or(&NULL)
-    }
-
-    /// The 1-based line of row `i` in [`Table::file`] (0 when unknown).
-    pub fn line(&self, i: u32) -> u32 {
-        self.lines.get(i as usize).copied().unwrap_or(0)
-    }
-
-    /// Moves `other`'s rows after this table's (a file staged in parts).
-    pub fn append(&mut self, mut other: Table) {
-        if other.width == self.width && other.slots == self.slots {
-            self.cells.append(&mut other.cells);
-            self.lines.append(&mut other.lines);
-        } else {
-            for i in 0..other.len() as u32 {
-                let row: Vec<Value> = (0..self.width as u32)
-                    .filter(|&c| self.stores(c))
-                    .map(|c| other.cell(i, c).clone())
-                    .collect();
-                self.push(row, other.line(i));
-            }
-        }
-    }
-
-    /// Whether column `col` is stored.
-    fn stores(&self, col: u32) -> bool {
-        if self.slots.is_empty() {
-            (col as usize) < self.width
-        } else {
-            self.slots.get(col as usize).is_some_and(|&s| s != ABSENT)
-        }
-    }
-
-    /// The rows kept by `keep` (missing flags mean keep), in order.
-    /// Cells are moved, not cloned: a million-row table is not doubled.
-    fn retain(self, keep: &[bool]) -> Table {
-        let mut out = self.empty_like(self.lines.len());
-        let Table {
-            cells,
-            lines,
-            stored,
-            ..
-        } = self;
-        let mut cells = cells.into_iter();
-        for (i, line) in lines.into_iter().enumerate() {
-            let row = cells.by_ref().take(stored);
-            if keep.get(i).copied().unwrap_or(true) {
-                out.push(row, line);
-            } else {
-                row.for_each(drop);
-            }
-        }
-        out
-    }
-}
-
-/// Rows by key text, in file order: a hash from key to a slice of a flat
-/// row array (one allocation per distinct key, none per row).
-#[derive(Debug, Default)]
-pub(crate) struct KeyIndex {
-    ids: foldhash::HashMap<Box<str>, u32>,
-    starts: Vec<u32>,
-    rows: Vec<u32>,
-}
-
-impl KeyIndex {
-    pub(crate) fn get(&self, key: &str) -> &[u32] {
-        let Some(&id) = self.ids.get(key) else {
-            return &[];
-        };
-        let (a, b) = (self.starts[id as usize], self.starts[id as usize + 1]);
-        &self.rows[a as usize..b as usize]
-    }
-}
-
-#[derive(Default)]
-pub(crate) struct KeyIndexBuilder {
-    ids: foldhash::HashMap<Box<str>, u32>,
-    entries: Vec<(u32, u32)>,
-}
-
-impl KeyIndexBuilder {
-    pub(crate) fn add(&mut self, key: &str, row: u32) {
-        let id = match self.ids.get(key) {
-            Some(&id) => id,
-            None => {
-                let id = self.ids.len() as u32;
-                self.ids.insert(key.into(), id);
-                id
-            }
-        };
-        self.entries.push((id, row));
-    }
-
-    /// Counting sort by key id; stable, so rows stay in insertion order.
-    pub(crate) fn finish(self) -> KeyIndex {
-        let n = self.ids.len();
-        let mut starts = vec![0u32; n + 1];
-        for &(id, _) in &self.entries {
-            starts[id as usize + 1] += 1;
-        }
-        for i in 0..n {
-            starts[i + 1] += starts[i];
-        }
-        let mut next: Vec<u32> = starts[..n].to_vec();
-        let mut rows = vec![0u32; self.entries.len()];
-        for (id, row) in self.entries {
-            let at = &mut next[id as usize];
-            rows[*at as usize] = row;
-            *at += 1;
-        }
-        KeyIndex {
-            ids: self.ids,
-            starts,
-            rows,
-        }
-    }
-}
-
-/// How one relation is followed: key of the `from` record's column, looked
-/// up in an index that yields rows of the `to` object.
-#[derive(Debug)]
-struct RelIndex {
-    from: u32,
-    to: u32,
-    from_column: u32,
-    index: Arc<KeyIndex>,
-}
 
 /// Everything the evaluator reads: staged rows, relation indexes, prepared
 /// lookups. Built once per plan and run; immutable afterwards.
@@ -295,10 +49,9 @@ pub struct Dataset {
     pub taken_at: Option<DateTime<Utc>>,
     names: Vec<Arc<str>>,
     primary_keys: Vec<Vec<u32>>,
-    /// The plan's relations, indexed on first use (a dataset that source
-    /// rules replace right away is never indexed).
-    relations: Vec<crate::plan::RelPlan>,
-    rels: std::sync::OnceLock<Vec<RelIndex>>,
+    /// Relation and column indexes, each built on first use (a dataset
+    /// that source rules replace right away is never indexed).
+    indexes: Indexes,
     pub(crate) lookups: Lookups,
 }
 
@@ -320,8 +73,7 @@ impl Dataset {
                 .map(|s| Arc::from(s.name.as_str()))
                 .collect(),
             primary_keys: plan.sources.iter().map(|s| s.primary_key.clone()).collect(),
-            relations: plan.relations.clone(),
-            rels: std::sync::OnceLock::new(),
+            indexes: Indexes::new(plan),
             lookups: Lookups::new(plan),
         }
     }
@@ -410,152 +162,6 @@ impl Dataset {
             let _ = write!(out, "line{}", self.origin(r).1);
         }
     }
-
-    /// Rows of the relation's target object related to `from`, in file order.
-    /// `None` when `rel` is unknown or does not start at `from`'s object.
-    pub fn related(&self, rel: u32, from: RecRef, scratch: &mut String) -> Option<(u32, &[u32])> {
-        let ri = self
-            .rels
-            .get_or_init(|| self.index_relations())
-            .get(rel as usize)?;
-        if ri.from != from.object {
-            return None;
-        }
-        let rows = match key_text(self.cell(from, ri.from_column), scratch) {
-            Some(k) => ri.index.get(k),
-            None => &[],
-        };
-        Some((ri.to, rows))
-    }
-
-    fn index_relations(&self) -> Vec<RelIndex> {
-        let mut shared: HashMap<(u32, u32), Arc<KeyIndex>> = HashMap::new();
-        let mut column_index = |object: u32, column: u32| {
-            shared
-                .entry((object, column))
-                .or_insert_with(|| Arc::new(self.index_column(object, column)))
-                .clone()
-        };
-        let mut out = Vec::with_capacity(self.relations.len());
-        for r in &self.relations {
-            let (from_column, index) = match &r.kind {
-                RelKind::Forward {
-                    column,
-                    target_column,
-                } => (*column, column_index(r.to, *target_column)),
-                RelKind::Reverse { column, key_column } => {
-                    (*key_column, column_index(r.to, *column))
-                }
-                RelKind::Link {
-                    via,
-                    from_column,
-                    to_column,
-                    key_column,
-                    target_column,
-                    filter,
-                    many,
-                } => {
-                    let targets = column_index(r.to, *target_column);
-                    let link = self.index_link(
-                        *via,
-                        *from_column,
-                        *to_column,
-                        filter.as_ref(),
-                        &targets,
-                        *many,
-                    );
-                    (*key_column, Arc::new(link))
-                }
-            };
-            out.push(RelIndex {
-                from: r.from,
-                to: r.to,
-                from_column,
-                index,
-            });
-        }
-        out
-    }
-
-    fn index_column(&self, object: u32, column: u32) -> KeyIndex {
-        let mut b = KeyIndexBuilder::default();
-        let mut scratch = String::new();
-        if let Some(t) = self.table(object) {
-            for row in 0..t.len() as u32 {
-                if let Some(k) = key_text(t.cell(row, column), &mut scratch) {
-                    b.add(k, row);
-                }
-            }
-        }
-        b.finish()
-    }
-
-    /// From-key → target rows through the link object, link rows in file
-    /// order; a to-one link keeps only the first match.
-    fn index_link(
-        &self,
-        via: u32,
-        from_column: u32,
-        to_column: u32,
-        filter: Option<&(u32, Value)>,
-        targets: &KeyIndex,
-        many: bool,
-    ) -> KeyIndex {
-        let mut b = KeyIndexBuilder::default();
-        let (mut s1, mut s2) = (String::new(), String::new());
-        let mut seen = foldhash::HashSet::default();
-        if let Some(t) = self.table(via) {
-            for row in 0..t.len() as u32 {
-                if let Some((c, v)) = filter {
-                    if !link_filter_matches(t.cell(row, *c), v) {
-                        continue;
-                    }
-                }
-                let Some(k) = key_text(t.cell(row, from_column), &mut s1) else {
-                    continue;
-                };
-                if !many && seen.contains(k) {
-                    continue;
-                }
-                let Some(tk) = key_text(t.cell(row, to_column), &mut s2) else {
-                    continue;
-                };
-                let Some(&target) = targets.get(tk).first() else {
-                    continue;
-                };
-                if !many {
-                    seen.insert(k.to_string());
-                }
-                b.add(k, target);
-            }
-        }
-        b.finish()
-    }
-}
-
-/// Whether a link row's `cell` passes the link's `where` value: equal, or a
-/// boolean filter on a column staged as text. Staging's orphan check uses
-/// the same test, so both agree on which link rows count.
-pub fn link_filter_matches(cell: &Value, want: &Value) -> bool {
-    cell.loose_eq(want) || bool_like_eq(cell, want)
-}
-
-/// A link filter like `is_primary == true` must also accept a boolean column
-/// that was staged as text (`"true"`, `"1"`).
-fn bool_like_eq(cell: &Value, want: &Value) -> bool {
-    match (cell, want) {
-        (Value::Text(s), Value::Bool(b)) => {
-            let s = s.trim();
-            let t = ["true", "1", "yes", "ja", "x"]
-                .iter()
-                .any(|w| s.eq_ignore_ascii_case(w));
-            let f = ["false", "0", "no", "nej"]
-                .iter()
-                .any(|w| s.eq_ignore_ascii_case(w));
-            (*b && t) || (!*b && f)
-        }
-        _ => false,
-    }
 }
 
 #[cfg(test)]
@@ -596,18 +202,6 @@ mod tests {
     fn datasets_can_be_shared_across_threads() {
         fn shared<T: Send + Sync>() {}
         shared::<Dataset>();
-    }
-
-    #[test]
-    fn key_index_keeps_file_order() {
-        let mut b = KeyIndexBuilder::default();
-        for (k, r) in [("a", 0), ("b", 1), ("a", 2), ("a", 3)] {
-            b.add(k, r);
-        }
-        let ix = b.finish();
-        assert_eq!(ix.get("a"), &[0, 2, 3]);
-        assert_eq!(ix.get("b"), &[1]);
-        assert!(ix.get("c").is_empty());
     }
 
     #[test]

@@ -37,6 +37,20 @@ pub(crate) fn key_text<'v>(v: &'v Value, buf: &'v mut String) -> Option<&'v str>
     Some(buf.as_str())
 }
 
+/// Whether `v`'s key text is `key` (a key text, so already trimmed);
+/// allocates nothing for text and integer cells. Indexes confirm hits with it.
+#[inline]
+pub(crate) fn key_eq(v: &Value, key: &str) -> bool {
+    match v {
+        // Equal lengths: equal only when equal as written (a cell with
+        // surrounding spaces is longer than its key).
+        Value::Text(s) | Value::Owner(s) if s.len() == key.len() => **s == *key,
+        Value::Text(s) | Value::Owner(s) => s.len() > key.len() && s.trim() == key,
+        Value::Int(i) => itoa::Buffer::new().format(*i) == key,
+        other => key_text(other, &mut String::new()) == Some(key),
+    }
+}
+
 /// Appends the decimal digits of `i` (ids are formatted per record, and
 /// `fmt` machinery is a measurable share of that).
 pub(crate) fn push_int(out: &mut String, i: i64) {
@@ -75,6 +89,26 @@ mod tests {
             key(&Value::Num(Decimal::from_str("77.50").unwrap())).as_deref(),
             Some("77.5")
         );
+    }
+
+    #[test]
+    fn key_eq_agrees_with_key_text() {
+        let values = [
+            Value::text(" 77 "),
+            Value::text("77"),
+            Value::text(" "),
+            Value::Int(77),
+            Value::Int(-7),
+            Value::Num(Decimal::from_str("77.0").unwrap()),
+            Value::Bool(true),
+            Value::Null,
+            Value::Owner(" a@b ".into()),
+        ];
+        for v in &values {
+            for k in ["77", "-7", "", "true", "a@b", "7"] {
+                assert_eq!(key_eq(v, k), key(v).as_deref() == Some(k), "{v:?} {k:?}");
+            }
+        }
     }
 
     #[test]

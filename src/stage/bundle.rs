@@ -305,6 +305,8 @@ pub fn stage_with(
             rule: rule.into(),
         });
     }
+    // Staging's key checks and the run look keys up in the same indexes.
+    data.build_indexes(WORKERS);
     let data = super::keys::reject_duplicate_keys(plan, data, &mut report);
     report.orphans = super::orphans::find(plan, &data, &removed);
     for f in &mut report.files {

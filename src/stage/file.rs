@@ -285,6 +285,9 @@ pub fn stage_file(
             Ok::<(), Vec<Diagnostic>>(())
         })?;
     }
+    // The cells own their texts: the file's text goes before the parts are
+    // joined, so a large file's text and its joined table never coexist.
+    drop(csv);
     let mut parts = done.into_iter();
     let mut all = parts
         .next()

@@ -4,13 +4,16 @@
 //! Input: the staged dataset after `source` rules. Output: the dataset
 //! without the repeats, each listed as rejected with E0815 and the line of
 //! the record that was kept. Invariants: the first record in file order is
-//! kept; ids compare as trimmed text (the runtime's key rule); single-column
-//! keys are borrowed from the cells, so a million ids allocate nothing.
+//! kept; ids compare as trimmed text (the runtime's key rule); keys are
+//! found through hash-only indexes (a one-column key through the index the
+//! relations use), so a million ids allocate nothing per id.
 
 use super::bundle::{RejectedRecord, RowIssue, StageReport};
 use crate::diagnostics::codes;
 use crate::plan::Plan;
+use crate::runtime::data::KeyIndexBuilder;
 use crate::runtime::Dataset;
+use crate::schema::model::FieldType;
 use crate::value::{RecRef, Value};
 
 /// The text a key cell compares by (ids are trimmed text).
@@ -36,13 +39,27 @@ pub(crate) fn reject_duplicate_keys(
     data: Dataset,
     report: &mut StageReport,
 ) -> Dataset {
+    // Objects are independent: the largest first, on two threads.
+    let mut order: Vec<usize> = (0..plan.sources.len()).collect();
+    order.sort_by_key(|&o| std::cmp::Reverse(data.len(o as u32)));
+    let found = super::par::map(2, &order, |&o| {
+        let s = &plan.sources[o];
+        let ty = match s.primary_key[..] {
+            [c] => s.columns.get(c as usize).map(|c| &c.ty),
+            _ => None,
+        };
+        (o, duplicate_rows(&data, o as u32, &s.primary_key, ty))
+    });
+    let mut dups_of: Vec<Vec<(u32, u32)>> = vec![Vec::new(); plan.sources.len()];
+    for (o, d) in found {
+        dups_of[o] = d;
+    }
     let mut keep: Vec<Vec<bool>> = Vec::with_capacity(plan.sources.len());
     let mut any = false;
-    for (o, s) in plan.sources.iter().enumerate() {
+    for (o, (s, dups)) in plan.sources.iter().zip(dups_of).enumerate() {
         let object = o as u32;
         let n = data.len(object);
         let mut k = vec![true; n];
-        let dups = duplicate_rows(&data, object, &s.primary_key);
         for (row, first) in dups {
             k[row as usize] = false;
             any = true;
@@ -81,71 +98,58 @@ pub(crate) fn reject_duplicate_keys(
     }
 }
 
+/// Whether the runtime's key texts of a column of type `ty` are the ones
+/// [`key_text`] gives (not for datetimes, which it writes with fractions of
+/// a second, nor lists). Staged key cells are never null: a row without
+/// its key is rejected before.
+pub(crate) fn indexed_alike(ty: Option<&FieldType>) -> bool {
+    !matches!(
+        ty,
+        None | Some(FieldType::Datetime | FieldType::Multipicklist { .. } | FieldType::List { .. })
+    )
+}
+
 /// (row, first row with the same key) for every repeated primary key of
-/// `object`. A single-column key is found by its 64-bit hash (a small
-/// table for millions of ids) and confirmed by comparing the texts; keys
-/// whose hash collides with a different key go to an exact table.
-fn duplicate_rows(data: &Dataset, object: u32, pk: &[u32]) -> Vec<(u32, u32)> {
-    use std::hash::BuildHasher;
+/// `object`, by row. A key is its cells' [`key_text`]s joined by `|` (an
+/// empty part for a cell without one). A one-column key the dataset
+/// indexes for its relations is read from that index; other keys go
+/// through a hash-only index of their own, confirmed by comparing texts.
+fn duplicate_rows(
+    data: &Dataset,
+    object: u32,
+    pk: &[u32],
+    plan_column: Option<&FieldType>,
+) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
-    let n = data.len(object) as u32;
-    let mut buf = String::new();
-    let key_of = |row: u32, buf: &mut String| -> String {
-        let mut key = String::new();
-        for (i, &c) in pk.iter().enumerate() {
-            if i > 0 {
-                key.push('|');
-            }
-            key.push_str(key_text(data.cell(RecRef { object, row }, c), buf).unwrap_or(""));
-        }
-        key
-    };
+    let mut add = |rows: &[u32]| out.extend(rows[1..].iter().map(|&r| (r, rows[0])));
     match pk {
         [] => {}
-        [c] => {
-            // Only for hash hits (duplicates, or rare collisions).
-            let text = |row: u32, buf: &mut String| -> String {
-                key_text(data.cell(RecRef { object, row }, *c), buf)
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let hasher = foldhash::fast::FixedState::default();
-            let mut first: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
-            first.reserve(n as usize);
-            let mut exact: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
-            for row in 0..n {
-                let cell = data.cell(RecRef { object, row }, *c);
-                let h = hasher.hash_one(key_text(cell, &mut buf).unwrap_or(""));
-                let Some(&seen) = first.get(&h) else {
-                    first.insert(h, row);
-                    continue;
-                };
-                let key = text(row, &mut buf);
-                if text(seen, &mut buf) == key {
-                    out.push((row, seen));
-                    continue;
-                }
-                // A different key with the same hash: settle it exactly.
-                match exact.get(&key) {
-                    Some(&f) => out.push((row, f)),
-                    None => {
-                        exact.insert(key, row);
-                    }
-                }
-            }
+        [c] if indexed_alike(plan_column) => {
+            data.column_keys(object, *c).repeated().for_each(&mut add);
         }
         _ => {
-            let mut seen: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
-            for row in 0..n {
-                let key = key_of(row, &mut buf);
-                match seen.get(&key) {
-                    Some(&first) => out.push((row, first)),
-                    None => {
-                        seen.insert(key, row);
+            let write = |row: u32, out: &mut String, buf: &mut String| {
+                out.clear();
+                for (i, &c) in pk.iter().enumerate() {
+                    if i > 0 {
+                        out.push('|');
                     }
+                    out.push_str(key_text(data.cell(RecRef { object, row }, c), buf).unwrap_or(""));
                 }
+            };
+            let n = data.len(object);
+            let mut b = KeyIndexBuilder::new(n);
+            let (mut key, mut other, mut buf) = (String::new(), String::new(), String::new());
+            for row in 0..n as u32 {
+                write(row, &mut key, &mut buf);
+                b.add(&key, row, row, true, |r| {
+                    write(r, &mut other, &mut buf);
+                    other == key
+                });
             }
+            b.finish().repeated().for_each(&mut add);
         }
     }
+    out.sort_unstable();
     out
 }

@@ -21,7 +21,8 @@
 //! - `headers`, `file`, `rows`, `keys`, `orphans`, `coverage`: header
 //!   mapping, one file, its rows (in parallel parts for large files),
 //!   repeated keys, dangling references, the coverage dry run, and `used`:
-//!   the columns a plan can read (`ferry run` parses only those);
+//!   the columns a plan can read (`ferry run` parses only those), `par`:
+//!   a parallel map whose results keep job order;
 //! - [`report`]: the report as terminal text and Markdown.
 //!
 //! Invariants: nothing here guesses. An ambiguous date, a number Excel
@@ -38,6 +39,7 @@ mod headers;
 mod keys;
 mod lookup;
 mod orphans;
+mod par;
 mod quotes;
 pub mod read;
 pub mod report;

@@ -12,12 +12,14 @@
 //! the same columns), so a polymorphic parent column is checked against
 //! each parent object for its own rows only. A reference to a record
 //! the source rules removed is told apart from one to a record the bundle
-//! never had ([`Removed`]).
+//! never had ([`Removed`]). Referenced columns are looked up in the
+//! dataset's own indexes (those the run follows relations through), so a
+//! key column is indexed once for staging and the run.
 
 use super::bundle::OrphanReport;
 use super::keys::key_text;
-use crate::plan::{Plan, RelKind};
-use crate::runtime::data::link_filter_matches;
+use crate::plan::Plan;
+use crate::runtime::data::{link_filter_matches, ColumnKeys};
 use crate::runtime::Dataset;
 use crate::value::{RecRef, Value};
 use std::borrow::Cow;
@@ -135,34 +137,16 @@ fn checks(plan: &Plan) -> Vec<Check> {
                 .map_or("?", |s| s.name.as_str()),
             r.name
         );
-        match &r.kind {
-            RelKind::Forward {
-                column,
-                target_column,
-            } => add((r.from, *column, r.to, *target_column, name, None)),
-            RelKind::Reverse { column, key_column } => {
-                add((r.to, *column, r.from, *key_column, name, None))
-            }
-            RelKind::Link {
-                via,
-                from_column,
-                to_column,
-                key_column,
-                target_column,
-                filter,
-                ..
-            } => {
-                let rows = filter.as_ref().map(|f| vec![f.clone()]);
-                add((
-                    *via,
-                    *from_column,
-                    r.from,
-                    *key_column,
-                    name.clone(),
-                    rows.clone(),
-                ));
-                add((*via, *to_column, r.to, *target_column, name, rows));
-            }
+        for c in r.references() {
+            let rows = c.filter.map(|f| vec![f.clone()]);
+            add((
+                c.child.0,
+                c.child.1,
+                c.parent.0,
+                c.parent.1,
+                name.clone(),
+                rows,
+            ));
         }
     }
     out
@@ -178,11 +162,25 @@ fn column_name(plan: &Plan, object: u32, column: u32) -> String {
     )
 }
 
-/// Every orphaned reference of `data`, per referencing column.
-pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport> {
-    let mut out = Vec::new();
-    let mut buf = String::new();
-    for (child, ccol, parent, pcol, relation, rows) in checks(plan) {
+/// The keys of a referenced column.
+enum ParentKeys<'d> {
+    /// The dataset's index of the column: the relations' own.
+    Index(ColumnKeys<'d>),
+    /// The key texts, for a column whose values the runtime writes as
+    /// keys differently (datetimes with fractions of a second, lists).
+    Set(foldhash::HashSet<Cow<'d, str>>),
+}
+
+impl<'d> ParentKeys<'d> {
+    fn new(plan: &Plan, data: &'d Dataset, parent: u32, pcol: u32, buf: &mut String) -> Self {
+        let ty = plan
+            .sources
+            .get(parent as usize)
+            .and_then(|s| s.columns.get(pcol as usize))
+            .map(|c| &c.ty);
+        if super::keys::indexed_alike(ty) {
+            return ParentKeys::Index(data.column_keys(parent, pcol));
+        }
         // Keys borrowed from the cells: ids are text, so this allocates nothing per row.
         let mut keys: foldhash::HashSet<Cow<'_, str>> = foldhash::HashSet::default();
         for row in 0..data.len(parent) as u32 {
@@ -197,79 +195,104 @@ pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport>
                     keys.insert(Cow::Borrowed(s.trim()));
                 }
                 v => {
-                    if let Some(k) = key_text(v, &mut buf) {
+                    if let Some(k) = key_text(v, buf) {
                         keys.insert(Cow::Owned(k.to_string()));
                     }
                 }
             }
         }
-        let gone = removed
-            .keys
-            .iter()
-            .find(|k| k.0 == (parent, pcol))
-            .map(|k| &k.1);
-        let mut rep = OrphanReport {
-            relation,
-            count: 0,
-            removed: 0,
-            examples: Vec::new(),
-            column: column_name(plan, child, ccol),
-            target: column_name(plan, parent, pcol),
-            file: plan
-                .sources
-                .get(child as usize)
-                .map_or(String::new(), |s| s.file.clone()),
-            lines: Vec::new(),
-            values: Vec::new(),
-        };
-        let mut last: Option<(Arc<str>, bool)> = None;
-        for row in 0..data.len(child) as u32 {
-            let r = RecRef { object: child, row };
-            if let Some(filters) = &rows {
-                let checked = filters
-                    .iter()
-                    .any(|(c, v)| link_filter_matches(data.cell(r, *c), v));
-                if !checked {
-                    continue;
-                }
-            }
-            let cell = data.cell(r, ccol);
-            let items = match cell {
-                Value::List(items) => &items[..],
-                v => std::slice::from_ref(v),
-            };
-            for v in items {
-                // Sorted exports repeat a reference row after row, and
-                // staging shares the text of repeats: one lookup for them.
-                if let (Value::Text(a), Some((b, true))) = (v, &last) {
-                    if Arc::ptr_eq(a, b) {
-                        continue;
-                    }
-                }
-                let Some(k) = key_text(v, &mut buf) else {
-                    continue;
-                };
-                let found = keys.contains(k);
-                if let Value::Text(a) = v {
-                    last = Some((Arc::clone(a), found));
-                }
-                if found {
-                    continue;
-                }
-                rep.count += 1;
-                if gone.is_some_and(|g| g.contains(k)) {
-                    rep.removed += 1;
-                }
-                if rep.examples.len() < EXAMPLES {
-                    rep.values.push(k.to_string());
-                    rep.examples.push(data.record_id(r));
-                    rep.lines.push(data.origin(r).1);
-                }
-            }
-        }
-        if rep.count > 0 {
-            out.push(rep);
+        ParentKeys::Set(keys)
+    }
+
+    /// Whether a record holds key `k` (never the empty key: blank cells
+    /// are no keys).
+    fn contains(&self, k: &str) -> bool {
+        match self {
+            ParentKeys::Index(ix) => !k.is_empty() && !ix.rows(k).is_empty(),
+            ParentKeys::Set(s) => s.contains(k),
         }
     }
-    out
+}
+
+/// Every orphaned reference of `data`, per referencing column.
+/// Checks are independent and run on two threads; reports keep their order.
+pub fn find(plan: &Plan, data: &Dataset, removed: &Removed) -> Vec<OrphanReport> {
+    let checks = checks(plan);
+    super::par::map(2, &checks, |c| check(plan, data, removed, c))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The orphans of one referencing column, if any.
+fn check(plan: &Plan, data: &Dataset, removed: &Removed, c: &Check) -> Option<OrphanReport> {
+    let (child, ccol, parent, pcol, relation, rows) = c;
+    let (child, ccol, parent, pcol) = (*child, *ccol, *parent, *pcol);
+    let mut buf = String::new();
+    let keys = ParentKeys::new(plan, data, parent, pcol, &mut buf);
+    let gone = removed
+        .keys
+        .iter()
+        .find(|k| k.0 == (parent, pcol))
+        .map(|k| &k.1);
+    let mut rep = OrphanReport {
+        relation: relation.clone(),
+        count: 0,
+        removed: 0,
+        examples: Vec::new(),
+        column: column_name(plan, child, ccol),
+        target: column_name(plan, parent, pcol),
+        file: plan
+            .sources
+            .get(child as usize)
+            .map_or(String::new(), |s| s.file.clone()),
+        lines: Vec::new(),
+        values: Vec::new(),
+    };
+    let mut last: Option<(Arc<str>, bool)> = None;
+    for row in 0..data.len(child) as u32 {
+        let r = RecRef { object: child, row };
+        if let Some(filters) = rows {
+            let checked = filters
+                .iter()
+                .any(|(c, v)| link_filter_matches(data.cell(r, *c), v));
+            if !checked {
+                continue;
+            }
+        }
+        let cell = data.cell(r, ccol);
+        let items = match cell {
+            Value::List(items) => &items[..],
+            v => std::slice::from_ref(v),
+        };
+        for v in items {
+            // Sorted exports repeat a reference row after row, and
+            // staging shares the text of repeats: one lookup for them.
+            if let (Value::Text(a), Some((b, true))) = (v, &last) {
+                if Arc::ptr_eq(a, b) {
+                    continue;
+                }
+            }
+            let Some(k) = key_text(v, &mut buf) else {
+                continue;
+            };
+            let found = keys.contains(k);
+            if let Value::Text(a) = v {
+                last = Some((Arc::clone(a), found));
+            }
+            if found {
+                continue;
+            }
+            rep.count += 1;
+            if gone.is_some_and(|g| g.contains(k)) {
+                rep.removed += 1;
+            }
+            if rep.examples.len() < EXAMPLES {
+                rep.values.push(k.to_string());
+                rep.examples.push(data.record_id(r));
+                rep.lines.push(data.origin(r).1);
+            }
+        }
+    }
+    (rep.count > 0).then_some(rep)
 }

@@ -9,9 +9,7 @@
 //! expression can reach it; an expression whose records' object is not
 //! known from its type makes every column of every object used.
 
-use crate::plan::{
-    KeepPlan, Plan, RelKind, SplitOtherwise, TExpr, TExprKind, TargetPlan, Ty, UnitKind,
-};
+use crate::plan::{KeepPlan, Plan, SplitOtherwise, TExpr, TExprKind, TargetPlan, Ty, UnitKind};
 
 /// `used[object][column]`.
 pub struct Used {
@@ -59,34 +57,11 @@ impl Used {
             }
         }
         for r in &plan.relations {
-            match &r.kind {
-                RelKind::Forward {
-                    column,
-                    target_column,
-                } => {
-                    w.mark(r.from, *column);
-                    w.mark(r.to, *target_column);
-                }
-                RelKind::Reverse { column, key_column } => {
-                    w.mark(r.to, *column);
-                    w.mark(r.from, *key_column);
-                }
-                RelKind::Link {
-                    via,
-                    from_column,
-                    to_column,
-                    key_column,
-                    target_column,
-                    filter,
-                    ..
-                } => {
-                    w.mark(*via, *from_column);
-                    w.mark(*via, *to_column);
-                    w.mark(r.from, *key_column);
-                    w.mark(r.to, *target_column);
-                    if let Some((c, _)) = filter {
-                        w.mark(*via, *c);
-                    }
+            for c in r.references() {
+                w.mark(c.child.0, c.child.1);
+                w.mark(c.parent.0, c.parent.1);
+                if let Some((col, _)) = c.filter {
+                    w.mark(c.child.0, *col);
                 }
             }
         }

@@ -1,6 +1,8 @@
 use super::*;
 use crate::plan::PlanOptions;
 use crate::schema::model::EnumValue;
+use crate::stage::values::{parse_datetime, DateFormats, Overlap};
+use chrono::NaiveDate;
 use std::str::FromStr;
 
 fn plan(date_formats: &[&str]) -> Plan {
