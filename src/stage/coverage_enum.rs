@@ -12,12 +12,12 @@
 //! are not matched (the column belongs to another record); ordering is
 //! the dry run's: map (spec order), count (highest first), value.
 
-use super::bundle::StageReport;
+use super::bundle::{RowIssue, StageReport};
 use super::coverage::CoverageRow;
 use crate::plan::Plan;
 use crate::runtime::Dataset;
 use crate::value::RecRef;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The outcome shown for such values.
 pub const OUTSIDE: &str =
@@ -62,56 +62,80 @@ fn indexed_columns(plan: &Plan) -> BTreeSet<(u32, u32, u32)> {
 /// The coverage rows of the unknown enum values that value maps index.
 pub fn enum_rows(plan: &Plan, report: &StageReport, data: &Dataset) -> Vec<CoverageRow> {
     let indexed = indexed_columns(plan);
-    if indexed.is_empty() {
-        return Vec::new();
-    }
-    // Record ids by (file, line): staged, rejected or dropped.
-    let mut ids: HashMap<(&str, u32), String> = HashMap::new();
-    for o in 0..plan.sources.len() as u32 {
-        for row in 0..data.len(o) as u32 {
-            let r = RecRef { object: o, row };
-            let (file, line) = data.origin(r);
-            ids.insert((file, line), data.record_id(r));
-        }
-    }
-    for r in &report.rejected {
-        ids.entry((&r.file, r.line)).or_insert_with(|| r.id.clone());
-    }
-    for d in &report.dropped {
-        ids.entry((&d.file, d.line)).or_insert_with(|| d.id.clone());
-    }
-    let mut out = Vec::new();
-    for (m, map) in plan.value_maps.iter().enumerate() {
-        let mut rows: Vec<CoverageRow> = Vec::new();
+    // The E0810 issues of indexed columns, with their map, first: most runs
+    // have none, and then no record id is looked up at all.
+    let mut hits: Vec<(usize, &RowIssue)> = Vec::new();
+    let mut objects = BTreeSet::new();
+    for m in 0..plan.value_maps.len() {
         for &(_, o, c) in indexed.range((m as u32, 0, 0)..(m as u32 + 1, 0, 0)) {
             let source = &plan.sources[o as usize];
             let Some(col) = source.columns.get(c as usize) else {
                 continue;
             };
-            for i in report.issues.iter().filter(|i| {
-                i.code == "E0810"
-                    && i.column == col.name
-                    && i.file.eq_ignore_ascii_case(&source.file)
-            }) {
-                let id = ids
-                    .get(&(i.file.as_str(), i.line))
-                    .cloned()
-                    .unwrap_or_else(|| format!("{}:{}", i.file, i.line));
-                match rows.iter_mut().find(|r| r.value == i.value) {
-                    Some(r) => {
-                        r.count += 1;
-                        if r.examples.len() < 3 {
-                            r.examples.push(id);
-                        }
+            let before = hits.len();
+            hits.extend(
+                report
+                    .issues
+                    .iter()
+                    .filter(|i| {
+                        i.code == "E0810"
+                            && i.column == col.name
+                            && i.file.eq_ignore_ascii_case(&source.file)
+                    })
+                    .map(|i| (m, i)),
+            );
+            if hits.len() > before {
+                objects.insert(o);
+            }
+        }
+    }
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    // Record ids of just those (file, line)s: staged, rejected or dropped.
+    let wanted: HashSet<(&str, u32)> = hits
+        .iter()
+        .map(|(_, i)| (i.file.as_str(), i.line))
+        .collect();
+    let mut ids: HashMap<(&str, u32), String> = HashMap::new();
+    for &o in &objects {
+        for row in 0..data.len(o) as u32 {
+            let r = RecRef { object: o, row };
+            let (file, line) = data.origin(r);
+            if wanted.contains(&(file, line)) {
+                ids.insert((file, line), data.record_id(r));
+            }
+        }
+    }
+    let rejected = report.rejected.iter().map(|r| (&r.file, r.line, &r.id));
+    let dropped = report.dropped.iter().map(|d| (&d.file, d.line, &d.id));
+    for (file, line, id) in rejected.chain(dropped) {
+        if wanted.contains(&(file.as_str(), line)) {
+            ids.entry((file, line)).or_insert_with(|| id.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for (m, map) in plan.value_maps.iter().enumerate() {
+        let mut rows: Vec<CoverageRow> = Vec::new();
+        for &(_, i) in hits.iter().filter(|(hm, _)| *hm == m) {
+            let id = ids
+                .get(&(i.file.as_str(), i.line))
+                .cloned()
+                .unwrap_or_else(|| format!("{}:{}", i.file, i.line));
+            match rows.iter_mut().find(|r| r.value == i.value) {
+                Some(r) => {
+                    r.count += 1;
+                    if r.examples.len() < 3 {
+                        r.examples.push(id);
                     }
-                    None => rows.push(CoverageRow {
-                        map: map.name.clone(),
-                        value: i.value.clone(),
-                        count: 1,
-                        examples: vec![id],
-                        outcome: OUTSIDE.to_string(),
-                    }),
                 }
+                None => rows.push(CoverageRow {
+                    map: map.name.clone(),
+                    value: i.value.clone(),
+                    count: 1,
+                    examples: vec![id],
+                    outcome: OUTSIDE.to_string(),
+                }),
             }
         }
         rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
