@@ -49,9 +49,15 @@ if [ ! -f "$BUNDLE/manifest.json" ]; then
     "$FERRY" gen --contacts "$CONTACTS" --seed "$SEED" --out "$BUNDLE" --only "$FILES" 2>&1 | tee "$BUNDLE.gen"
   fi
 fi
-# Size of the complete bundle: what `ferry gen` reported, else what is on disk.
+# Size of the complete bundle: what `ferry gen` reported. A bundle made
+# elsewhere (BUNDLE=) has no report: its size on disk is all we know, and
+# it is labelled so (an `--only` bundle is far smaller than the complete one).
 COMPLETE_MB=$(grep -o 'complete bundle is [0-9.]* MB' "$BUNDLE.gen" 2>/dev/null | awk '{print int($4)}' || true)
-[ -n "$COMPLETE_MB" ] || COMPLETE_MB=$(du -sm "$BUNDLE" | cut -f1)
+COMPLETE_LABEL="complete bundle"
+if [ -z "$COMPLETE_MB" ]; then
+  COMPLETE_MB=$(du -sm "$BUNDLE" | cut -f1)
+  COMPLETE_LABEL="bundle folder on disk (no $BUNDLE.gen: complete size unknown)"
+fi
 
 TIME=/usr/bin/time
 [ -x "$TIME" ] || TIME=""
@@ -169,7 +175,7 @@ report() { # NAME RECORDS BYTES
   }'
 }
 
-echo "input: contacts route $((IN / 1000000)) MB ($CONTACTS records); related $((IN_REL / 1000000)) MB ($REL_RECORDS records); complete bundle $COMPLETE_MB MB"
+echo "input: contacts route $((IN / 1000000)) MB ($CONTACTS records); related $((IN_REL / 1000000)) MB ($REL_RECORDS records); $COMPLETE_LABEL $COMPLETE_MB MB"
 report run1 "$CONTACTS" "$IN"
 report run2 "$CONTACTS" "$IN"
 report related "$REL_RECORDS" "$IN_REL"
@@ -192,9 +198,9 @@ echo "ferry run / floor (contacts):  $(ratio run2 floor) x wall, $(cpu_ratio run
 echo "ferry run / floor (related):   $(ratio related floor_related) x wall, $(cpu_ratio related floor_related) x cpu   (target <= 2)"
 [ $HAVE_MLR = 1 ] && echo "Miller / ferry run (contacts, per record): $(rate_ratio mlr run2) x   (> 1: ferry is ahead)"
 [ $HAVE_JAQ = 1 ] && echo "jaq / ferry run (contacts, per record):    $(rate_ratio jaq run2) x   (> 1: ferry is ahead; jaq reads the floor's JSON lines)"
-awk -v m="$(field related 4)" -v c="$(field run2 4)" -v b="$COMPLETE_MB" -v i="$IN_REL" 'BEGIN {
-  printf "peak RSS: contacts %.0f MB, related %.0f MB = %.2f x the files it reads, %.3f x the complete bundle (target <= 2)\n",
-    c / 1024, m / 1024, m * 1024 / i, m / 1024 / b
+awk -v m="$(field related 4)" -v c="$(field run2 4)" -v b="$COMPLETE_MB" -v i="$IN_REL" -v l="$COMPLETE_LABEL" 'BEGIN {
+  printf "peak RSS: contacts %.0f MB, related %.0f MB = %.2f x the files it reads, %.3f x the %s (target <= 2)\n",
+    c / 1024, m / 1024, m * 1024 / i, m / 1024 / b, l
 }'
 [ $HAVE_MLR = 1 ] || echo "Miller: not installed, skipped"
 [ $HAVE_JAQ = 1 ] || echo "jaq: not installed, skipped"
