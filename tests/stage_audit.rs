@@ -276,4 +276,31 @@ route contacts -> Contact {
         ]
     );
     assert!(rows.iter().all(|r| r.outcome.contains("E0810")));
+
+    // `ferry run`'s report.json lists them under the map too.
+    let out = dir.with_extension("run-out");
+    let _ = std::fs::remove_dir_all(&out);
+    let spec_path = dir.with_extension("ferry");
+    std::fs::write(&spec_path, spec).expect("spec written");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(["run", "-q", "--input"])
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .arg(&spec_path)
+        .output()
+        .expect("ferry runs");
+    assert!(status.status.success(), "{status:?}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json"))
+            .expect("report.json is JSON");
+    let maps = report["value_maps"].as_array().expect("value_maps");
+    let emp = maps.iter().find(|m| m["name"] == "emp").expect("map emp");
+    let unmatched: Vec<(&str, u64)> = emp["unmatched"]
+        .as_array()
+        .expect("unmatched")
+        .iter()
+        .map(|u| (u["value"].as_str().unwrap(), u["records"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(unmatched, vec![("Sygemeldt", 2), ("Ukendt", 1)]);
 }

@@ -391,7 +391,12 @@ fn outcome_text(o: &Outcome) -> String {
 fn value_maps(i: &Inputs<'_>) -> Vec<MapReport> {
     let cov = &i.run.tally.coverage;
     // The stage report's conversion, so `ferry stage` and `ferry run` agree.
-    let rows = crate::stage::bundle::coverage_rows(i.plan, cov);
+    let mut rows = crate::stage::bundle::coverage_rows(i.plan, cov);
+    // Values staging refused as outside the column's enum never reach a
+    // map; they are still data the map does not cover.
+    if let Some(stage) = i.stage {
+        rows.extend(crate::stage::bundle::enum_rows(i.plan, stage, i.data));
+    }
     i.plan
         .value_maps
         .iter()
