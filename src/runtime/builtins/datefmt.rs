@@ -23,6 +23,11 @@ pub(crate) struct FormatCache {
 struct Compiled {
     items: Vec<Item<'static>>,
     fast: Option<Vec<Part>>,
+    /// The byte length of the fast form's text (reserved once per call).
+    len: usize,
+    /// The fast form as three date numbers and two ASCII separators
+    /// (`%d.%m.%Y`, `%Y-%m-%d`, `%m/%d/%Y`): written without the part loop.
+    date3: Option<Date3>,
     /// The pattern asks for a time of day.
     time: bool,
 }
@@ -30,6 +35,9 @@ struct Compiled {
 #[derive(Debug)]
 enum Part {
     Lit(Box<str>),
+    /// A one-character literal (`.` `-` `/` `:`): pushed without the
+    /// call a short string copy costs.
+    Char(char),
     Year,
     Month,
     Day,
@@ -71,7 +79,25 @@ fn compile(pattern: &str) -> Option<Compiled> {
             .iter()
             .any(|p| matches!(p, Part::Hour | Part::Minute | Part::Second))
     });
-    Some(Compiled { items, fast, time })
+    let len = fast.as_ref().map_or(0, |parts| {
+        parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.len(),
+                Part::Char(c) => c.len_utf8(),
+                Part::Year => 4,
+                _ => 2,
+            })
+            .sum()
+    });
+    let date3 = fast.as_deref().and_then(date3);
+    Some(Compiled {
+        items,
+        fast,
+        len,
+        date3,
+        time,
+    })
 }
 
 /// The pattern as parts, when it has only the specifiers written by hand.
@@ -94,14 +120,88 @@ fn fast_parts(pattern: &str) -> Option<Vec<Part>> {
             _ => return None,
         };
         if !lit.is_empty() {
-            parts.push(Part::Lit(std::mem::take(&mut lit).into()));
+            parts.push(literal(std::mem::take(&mut lit)));
         }
         parts.push(part);
     }
     if !lit.is_empty() {
-        parts.push(Part::Lit(lit.into()));
+        parts.push(literal(lit));
     }
     Some(parts)
+}
+
+/// Three date numbers and the two ASCII separators between them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Date3 {
+    fields: [Field; 3],
+    seps: [u8; 2],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    Year,
+    Month,
+    Day,
+}
+
+fn date3(parts: &[Part]) -> Option<Date3> {
+    let field = |p: &Part| match p {
+        Part::Year => Some(Field::Year),
+        Part::Month => Some(Field::Month),
+        Part::Day => Some(Field::Day),
+        _ => None,
+    };
+    // `char::from(u8)` gives back the literal only for ASCII.
+    let sep = |p: &Part| match p {
+        Part::Char(c) if c.is_ascii() => u8::try_from(*c).ok(),
+        _ => None,
+    };
+    match parts {
+        [a, s, b, t, c] => Some(Date3 {
+            fields: [field(a)?, field(b)?, field(c)?],
+            seps: [sep(s)?, sep(t)?],
+        }),
+        _ => None,
+    }
+}
+
+/// `d` as the parts of `f` write it (the year checked to be 0–9999).
+fn write_date3(f: Date3, d: NaiveDate, out: &mut String) {
+    // At most three years and two separators.
+    let mut b = [0u8; 14];
+    let mut i = 0;
+    for (n, field) in f.fields.iter().enumerate() {
+        if let Some(&sep) = n.checked_sub(1).and_then(|s| f.seps.get(s)) {
+            b[i] = sep;
+            i += 1;
+        }
+        let (v, width) = match field {
+            Field::Year => (d.year() as u32, 4),
+            Field::Month => (d.month(), 2),
+            Field::Day => (d.day(), 2),
+        };
+        if width == 4 {
+            b[i] = b'0' + (v / 1000 % 10) as u8;
+            b[i + 1] = b'0' + (v / 100 % 10) as u8;
+            i += 2;
+        }
+        b[i] = b'0' + (v / 10 % 10) as u8;
+        b[i + 1] = b'0' + (v % 10) as u8;
+        i += 2;
+    }
+    // Digits and ASCII separators: always UTF-8, checked in one pass
+    // rather than a `char` push per byte.
+    if let Ok(text) = std::str::from_utf8(&b[..i]) {
+        out.push_str(text);
+    }
+}
+
+fn literal(lit: String) -> Part {
+    let mut chars = lit.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Part::Char(c),
+        _ => Part::Lit(lit.into()),
+    }
 }
 
 /// Appends `v` (a date, or a datetime shown in `tz`) formatted with
@@ -117,6 +217,8 @@ pub(crate) fn format_fast(
     use crate::value::Value;
     let Some(Compiled {
         fast: Some(parts),
+        len,
+        date3,
         time,
         ..
     }) = cache.compiled(pattern)
@@ -135,10 +237,29 @@ pub(crate) fn format_fast(
     if !(0..10_000).contains(&year) || at.is_some_and(|t| t.nanosecond() >= 1_000_000_000) {
         return false;
     }
+    if let Some(f) = date3 {
+        write_date3(*f, date, out);
+        return true;
+    }
+    write_parts(parts, *len, date, at, out);
+    true
+}
+
+/// The general fast form: `parts` one by one (`len` bytes in all).
+fn write_parts(
+    parts: &[Part],
+    len: usize,
+    date: NaiveDate,
+    at: Option<NaiveTime>,
+    out: &mut String,
+) {
+    let year = date.year();
     let at = at.unwrap_or(NaiveTime::MIN);
+    out.reserve(len);
     for p in parts {
         match p {
             Part::Lit(s) => out.push_str(s),
+            Part::Char(c) => out.push(*c),
             Part::Year => {
                 push2(out, year as u32 / 100);
                 push2(out, year as u32 % 100);
@@ -150,7 +271,6 @@ pub(crate) fn format_fast(
             Part::Second => push2(out, at.second()),
         }
     }
-    true
 }
 
 fn push2(out: &mut String, n: u32) {
@@ -205,6 +325,8 @@ mod tests {
             "%Y-%m-%d",
             "%Y-%m-%dT%H:%M:%S",
             "%H:%M",
+            "%d/%m/%Y.",
+            "✓%Y年%m",
             "day %d of %m, år %Y ✓",
             "",
             "%",
@@ -222,6 +344,8 @@ mod tests {
                         chrono_text(v, p, tz),
                         "{v:?} {p:?}"
                     );
+                    let len = cache.compiled(p).map(|c| c.len);
+                    assert_eq!(Some(out.len() - 1), len, "reserved length {p:?}");
                 } else {
                     assert_eq!(out, "x", "nothing appended for {v:?} {p:?}");
                 }
@@ -233,5 +357,48 @@ mod tests {
         ));
         assert!(!format_fast(&mut cache, &values[0], "%H", tz, &mut out));
         assert!(cache.items("%Q").is_none());
+    }
+
+    /// The three-number writer against the part loop, for every order of
+    /// year, month and day, several separators and every day of years at
+    /// the edges of the four-digit range.
+    #[test]
+    fn date3_matches_the_part_loop() {
+        let fields = ["%Y", "%m", "%d"];
+        let mut patterns = Vec::new();
+        for a in fields {
+            for b in fields {
+                for c in fields {
+                    for (s, t) in [(".", "."), ("-", "/"), (" ", ":"), ("_", ",")] {
+                        patterns.push(format!("{a}{s}{b}{t}{c}"));
+                    }
+                }
+            }
+        }
+        let mut days = Vec::new();
+        for year in [0, 7, 99, 999, 1000, 1970, 2000, 2024, 9999] {
+            let mut d = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            while d.year() == year {
+                days.push(d);
+                d = d.succ_opt().unwrap();
+            }
+        }
+        let mut cache = FormatCache::default();
+        for p in &patterns {
+            let c = cache.compiled(p).unwrap();
+            let (Some(f), Some(parts)) = (c.date3, c.fast.as_deref()) else {
+                panic!("{p:?} has no three-number form");
+            };
+            for &d in &days {
+                let (mut fast, mut general) = (String::new(), String::new());
+                write_date3(f, d, &mut fast);
+                write_parts(parts, c.len, d, None, &mut general);
+                assert_eq!(fast, general, "{p:?} {d}");
+            }
+        }
+        // Not three numbers with one-character ASCII separators.
+        for p in ["%d.%m.%Y.", "%d..%m.%Y", "%d✓%m.%Y", "%d.%m", "%H.%m.%Y"] {
+            assert_eq!(cache.compiled(p).and_then(|c| c.date3), None, "{p:?}");
+        }
     }
 }
