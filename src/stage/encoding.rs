@@ -29,36 +29,29 @@ impl Evidence {
     /// Tallies the whole of `bytes`.
     pub fn of(bytes: &[u8]) -> Evidence {
         let mut ev = Evidence::default();
-        let mut rest = bytes;
         let mut line = 1u64;
-        loop {
-            let (valid, bad) = match std::str::from_utf8(rest) {
-                Ok(_) => (rest, 0),
-                Err(e) => (
-                    &rest[..e.valid_up_to()],
-                    e.error_len().unwrap_or(rest.len() - e.valid_up_to()),
-                ),
-            };
-            // A lead byte (11xxxxxx) in valid text starts one multi-byte sequence.
-            let multi = valid.iter().filter(|&&b| b >= 0xC0).count();
-            if multi > 0 && ev.first_valid_line.is_none() {
-                let at = valid.iter().position(|&b| b >= 0xC0).unwrap_or(0);
-                ev.first_valid_line =
-                    Some(line + memchr::memchr_iter(b'\n', &valid[..at]).count() as u64);
+        // std's chunks: a valid run, then one maximal invalid sequence (the
+        // unit `from_utf8_lossy` replaces by one U+FFFD).
+        for chunk in bytes.utf8_chunks() {
+            let valid = chunk.valid().as_bytes();
+            if let Some(at) = valid.iter().position(|&b| b >= 0xC0) {
+                ev.first_valid_line.get_or_insert_with(|| {
+                    line + memchr::memchr_iter(b'\n', &valid[..at]).count() as u64
+                });
+                ev.valid_multi += valid[at..].iter().filter(|&&b| b >= 0xC0).count();
             }
-            ev.valid_multi += multi;
             line += memchr::memchr_iter(b'\n', valid).count() as u64;
-            if bad == 0 {
-                return ev;
+            let bad = chunk.invalid();
+            if bad.is_empty() {
+                continue;
             }
             ev.invalid += 1;
             if ev.invalid_lines.last() != Some(&line) {
                 ev.invalid_lines.push(line);
             }
-            let bad_bytes = &rest[valid.len()..valid.len() + bad];
-            line += memchr::memchr_iter(b'\n', bad_bytes).count() as u64;
-            rest = &rest[valid.len() + bad..];
+            line += memchr::memchr_iter(b'\n', bad).count() as u64;
         }
+        ev
     }
 
     /// UTF-8 when valid multi-byte sequences are at least as many as the

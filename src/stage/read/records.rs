@@ -141,6 +141,20 @@ pub enum Shape {
     Long { fields: usize },
 }
 
+impl Shape {
+    /// The shape of a record of `n` fields under `width` named headers;
+    /// `extra_filled` says whether a field past the headers is non-empty.
+    fn of(n: usize, width: usize, extra_filled: impl FnOnce() -> bool) -> Shape {
+        if n < width {
+            Shape::Short { fields: n }
+        } else if extra_filled() {
+            Shape::Long { fields: n }
+        } else {
+            Shape::Exact
+        }
+    }
+}
+
 /// A streaming reader of records; call [`Records::next_record`] in a loop.
 pub struct Records<'a> {
     rdr: csv::Reader<&'a [u8]>,
@@ -229,13 +243,9 @@ impl Records<'_> {
             let fields = &fast.fields;
             let n = fields.len();
             let text = fast.text();
-            let shape = if n < self.width {
-                Shape::Short { fields: n }
-            } else if (self.width..n).any(|i| !fields.get(text, i).is_empty()) {
-                Shape::Long { fields: n }
-            } else {
-                Shape::Exact
-            };
+            let shape = Shape::of(n, self.width, || {
+                (self.width..n).any(|i| !fields.get(text, i).is_empty())
+            });
             return Some(Record {
                 line,
                 shape,
@@ -284,13 +294,9 @@ impl Records<'_> {
             self.at = first;
             let line = self.line;
             let n = self.rec.len();
-            let shape = if n < self.width {
-                Shape::Short { fields: n }
-            } else if self.rec.iter().skip(self.width).any(|f| !f.is_empty()) {
-                Shape::Long { fields: n }
-            } else {
-                Shape::Exact
-            };
+            let shape = Shape::of(n, self.width, || {
+                self.rec.iter().skip(self.width).any(|f| !f.is_empty())
+            });
             return Some(Record {
                 line,
                 shape,
