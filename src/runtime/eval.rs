@@ -201,14 +201,12 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates `e` against `frame`.
     pub fn eval(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
-        if borrowed::owns(&e.kind) {
-            self.eval_owned(e, frame)
-        } else {
-            self.via_ref(e, frame)
-        }
+        // `eval_ref` hands the owning kinds to `eval_owned` and gives their
+        // value back as it is.
+        self.via_ref(e, frame)
     }
 
-    /// The kinds whose result is always a new value ([`borrowed::owns`]);
+    /// The kinds whose result is always a new value;
     /// every other kind has its one implementation in [`Ctx::eval_ref`].
     pub(crate) fn eval_owned(&mut self, e: &TExpr, frame: Frame<'_>) -> Result<Value, Fault> {
         use TExprKind as K;

@@ -23,39 +23,6 @@ use crate::span::Span;
 use crate::value::Value;
 use std::sync::Arc;
 
-/// The kinds [`Ctx::eval_owned`] implements: their result is always a
-/// new value. [`Ctx::eval_ref`] implements every other kind, and
-/// `Ctx::eval` materializes what it gives.
-pub(crate) fn owns(kind: &TExprKind) -> bool {
-    use TExprKind as K;
-    match kind {
-        K::GroupKey(_)
-        | K::Members(_)
-        | K::Produced(_)
-        | K::Agg { .. }
-        | K::Neg(_)
-        | K::Binary { .. }
-        | K::Filter { .. }
-        | K::Map { .. }
-        | K::Clear
-        | K::Skip(_)
-        | K::Placeholder(_)
-        | K::TakenAt => true,
-        K::Lit(_)
-        | K::Column(_)
-        | K::List(_)
-        | K::ValueMap { .. }
-        | K::Table { .. }
-        | K::Nav { .. }
-        | K::Owner(_)
-        | K::Call { .. }
-        | K::Not(_)
-        | K::Coalesce(..)
-        | K::If { .. }
-        | K::Flag(_) => false,
-    }
-}
-
 /// Appends `v`'s text as `concat` writes it (null as nothing).
 fn push_text(out: &mut String, v: &RV<'_>, arena: &str) {
     match v.value() {
