@@ -8,6 +8,7 @@
 //! context's value-map coverage is moved into the chunk, so chunks merged in
 //! order count exactly what one sequential pass would.
 
+use super::fast::{Fast, FastState};
 use super::layout::UnitLayout;
 use super::record::Lines;
 use super::tally::{FlagEntry, Scope, SkipEntry, UnitTally};
@@ -73,6 +74,8 @@ pub(crate) struct Env<'l> {
     pub layout: &'l UnitLayout,
     /// `owner:<fallback email>` when the `owners` policy names one.
     pub fallback_ref: Option<&'l str>,
+    /// The unit compiled, when it compiles (see [`super::fast`]).
+    pub fast: Option<&'l Fast<'l>>,
 }
 
 /// Runs `range` of `subjects` through the unit, writing into `spare`
@@ -94,6 +97,7 @@ pub(crate) fn run_chunk(
         .table(env.unit.source)
         .map_or_else(|| Arc::from(""), |t| t.file.clone());
     let mut lines = Lines::new(env.layout, bufs);
+    let mut fast = FastState::default();
     for i in range {
         let (first, members) = match subjects {
             Subjects::Rows(_) => (i as u32, 1),
@@ -110,7 +114,12 @@ pub(crate) fn run_chunk(
         let group = matches!(subjects, Subjects::Groups(_)).then_some(members);
         lines.begin(line, group);
         let done = match subjects {
-            Subjects::Rows(_) => run_record_with(ctx, env.unit, first, &mut lines),
+            Subjects::Rows(_) => match env.fast {
+                Some(f) if f.write(ctx, first, line, lines.bufs_mut(), &mut fast, &mut out) => {
+                    Ok(Done::Emitted)
+                }
+                _ => run_record_with(ctx, env.unit, first, &mut lines),
+            },
             Subjects::Groups(groups) => run_group_with(ctx, env.unit, &groups[i], &mut lines),
         };
         let members_n = members as u64;

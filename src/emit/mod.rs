@@ -26,6 +26,7 @@
 //! CSV → JSON-lines baseline of `bench/run.sh`).
 
 mod chunk;
+mod fast;
 pub mod floor;
 pub mod json;
 pub mod layout;
@@ -56,6 +57,10 @@ pub struct Options {
     pub threads: usize,
     /// Records (or merge groups) per chunk.
     pub chunk: usize,
+    /// Routes whose fields all compile are written by the compiled route
+    /// ([`fast`]); false runs every record through the general executor
+    /// (same bytes: the tests compare both).
+    pub compiled: bool,
 }
 
 impl Default for Options {
@@ -63,6 +68,7 @@ impl Default for Options {
         Options {
             threads: 2,
             chunk: 4096,
+            compiled: true,
         }
     }
 }
@@ -123,12 +129,17 @@ pub fn run(
     let mut emails = foldhash::HashSet::default();
     for (i, unit) in plan.units.iter().enumerate() {
         progress(Progress::Unit { label: &unit.label });
+        let fast = opts
+            .compiled
+            .then(|| fast::Fast::new(plan, unit, &layout.units[i]))
+            .flatten();
         let env = Env {
             files: layout.files.len(),
             unit_index: i as u32,
             unit,
             layout: &layout.units[i],
             fallback_ref: fallback.as_deref(),
+            fast: fast.as_ref(),
         };
         let mut sink = |c: Chunk| -> io::Result<Vec<Vec<u8>>> {
             progress(Progress::Advance(c.records));
@@ -158,12 +169,14 @@ pub fn unit_bytes(plan: &Plan, data: &Dataset, unit: usize) -> (u64, u64) {
         return (0, 0);
     };
     let fallback = fallback_ref(plan);
+    let fast = fast::Fast::new(plan, u, unit_layout);
     let env = Env {
         files: layout.files.len(),
         unit_index: unit as u32,
         unit: u,
         layout: unit_layout,
         fallback_ref: fallback.as_deref(),
+        fast: fast.as_ref(),
     };
     let (mut bytes, mut lines) = (0, 0);
     let mut sink = |mut c: Chunk| -> io::Result<Vec<Vec<u8>>> {
@@ -181,6 +194,18 @@ pub fn unit_bytes(plan: &Plan, data: &Dataset, unit: usize) -> (u64, u64) {
     // The sink never fails, so neither does the run.
     let _ = run_unit(plan, data, &env, opts, &mut sink);
     (bytes, lines)
+}
+
+/// Labels of the units [`run`] writes through the compiled route
+/// ([`fast`]); the others go through the general executor.
+pub fn compiled_units<'p>(plan: &'p Plan, data: &Dataset) -> Vec<&'p str> {
+    let layout = Layout::new(plan, data);
+    plan.units
+        .iter()
+        .zip(&layout.units)
+        .filter(|(u, l)| fast::Fast::new(plan, u, l).is_some())
+        .map(|(u, _)| u.label.as_str())
+        .collect()
 }
 
 /// `owner:<email>` of the `owners` fallback, as the evaluator normalizes it.

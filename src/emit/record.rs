@@ -146,6 +146,12 @@ impl<'l> Lines<'l> {
         self.marks.clear();
     }
 
+    /// The payload buffers, for the compiled route (which cuts back what
+    /// it wrote itself when it gives a record up).
+    pub(crate) fn bufs_mut(&mut self) -> &mut [Vec<u8>] {
+        &mut self.bufs
+    }
+
     /// The buffers, without any uncommitted subject's bytes.
     pub(crate) fn into_bufs(mut self) -> Vec<Vec<u8>> {
         self.rollback();

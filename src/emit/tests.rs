@@ -232,7 +232,16 @@ fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn run_into(plan: &Plan, data: &Dataset, dir: &Path, threads: usize, chunk: usize) -> RunOutput {
-    let out = run(plan, data, dir, Options { threads, chunk }, &mut |_| {}).unwrap();
+    let opts = Options {
+        threads,
+        chunk,
+        compiled: true,
+    };
+    run_with(plan, data, dir, opts)
+}
+
+fn run_with(plan: &Plan, data: &Dataset, dir: &Path, opts: Options) -> RunOutput {
+    let out = run(plan, data, dir, opts, &mut |_| {}).unwrap();
     let report = crate::report::build(&crate::report::Inputs {
         plan,
         data,

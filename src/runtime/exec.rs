@@ -24,8 +24,8 @@ mod staging;
 
 pub(crate) use out::Out;
 pub use reference::run_reference;
-pub(crate) use shape::push_json;
 pub use shape::to_json;
+pub(crate) use shape::{push_json, takes_text};
 pub use staging::{apply_source_rules, group_rows, DropReason, Dropped, Group};
 
 use super::eval::{truthy, Ctx, Frame, RV};

@@ -18,9 +18,11 @@
 //! Modules: [`data`] (the staged dataset and its relation indexes),
 //! [`eval`] (expressions), [`builtins`] (functions and aggregates),
 //! [`exec`] (units → emitted records, source rules, merge groups,
-//! reference documents, JSON shapes).
+//! reference documents, JSON shapes), `compiled` (the common field shapes
+//! evaluated straight from the cells, for the emitter's compiled route).
 
 pub mod builtins;
+pub(crate) mod compiled;
 pub mod data;
 pub mod eval;
 pub mod exec;

@@ -165,6 +165,31 @@ fn date3(parts: &[Part]) -> Option<Date3> {
     }
 }
 
+/// A `format` pattern of three date numbers and two ASCII separators
+/// (`%d.%m.%Y`), compiled once for the compiled route
+/// ([`crate::runtime::compiled`]); it writes what [`format_fast`] writes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DatePattern(Date3);
+
+impl DatePattern {
+    /// `None` when the pattern is not of that form (or not valid).
+    pub(crate) fn new(pattern: &str) -> Option<DatePattern> {
+        let c = compile(pattern)?;
+        c.date3.filter(|_| !c.time).map(DatePattern)
+    }
+
+    /// Appends `d` formatted and returns true; false, appending nothing,
+    /// for a year outside 0–9999 (chrono's business).
+    #[inline]
+    pub(crate) fn write(self, d: NaiveDate, out: &mut String) -> bool {
+        if !(0..10_000).contains(&d.year()) {
+            return false;
+        }
+        write_date3(self.0, d, out);
+        true
+    }
+}
+
 /// `d` as the parts of `f` write it (the year checked to be 0–9999).
 fn write_date3(f: Date3, d: NaiveDate, out: &mut String) {
     // At most three years and two separators.

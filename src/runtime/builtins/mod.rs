@@ -8,7 +8,7 @@
 //! a panic.
 
 pub mod aggregates;
-mod datefmt;
+pub(crate) mod datefmt;
 pub mod dates;
 pub mod numbers;
 pub mod phones;

@@ -1,0 +1,161 @@
+//! Every compiled op against the general evaluator, over cells of every
+//! kind: where an op gives a value, it is `Ctx::eval`'s, and its value-map
+//! counts are those `Ctx::eval` adds; where it is not certain, it bails.
+
+use super::*;
+use crate::runtime::fixtures::*;
+use crate::runtime::{Ctx, Frame, Table};
+use chrono::NaiveDate;
+
+fn cells() -> Vec<Value> {
+    vec![
+        t("Ane"),
+        t(" Ane "),
+        t("ÅSE Øster "),
+        t(""),
+        t("   "),
+        Value::Null,
+        Value::Int(7),
+        t("ACTIVE"),
+        t("active"),
+        t(" pending"),
+        t("blocked"),
+        t("unknown"),
+        t("Acme "),
+        t("Nordisk"),
+        t("ΣΑΣ"),
+        t("a\"b\\c\n"),
+        list(vec![t("active")]),
+        day("2024-02-29"),
+        at("2024-06-01T22:30:00Z"),
+        Value::Bool(true),
+        Value::Date(NaiveDate::from_ymd_opt(-5, 1, 1).unwrap_or_default()),
+        Value::Date(NaiveDate::from_ymd_opt(12_345, 1, 1).unwrap_or_default()),
+    ]
+}
+
+/// One contact per test cell, the cell in every column.
+fn data(plan: &Plan) -> Dataset {
+    let mut contacts = Table::new("contacts.csv", 10);
+    for (i, v) in cells().into_iter().enumerate() {
+        contacts.push(std::iter::repeat_n(v, 10), i as u32 + 2);
+    }
+    Dataset::new(plan, vec![contacts])
+}
+
+fn exprs() -> Vec<TExpr> {
+    use crate::plan::Func::{Format, Lower, Trim, Upper};
+    let c = || col(C_FIRST);
+    let map = |map, key| {
+        ex(TExprKind::ValueMap {
+            map,
+            key: Box::new(key),
+        })
+    };
+    let table = |key, column| {
+        ex(TExprKind::Table {
+            table: TABLE_INDUSTRY,
+            key: Box::new(key),
+            column: Some(column),
+        })
+    };
+    vec![
+        c(),
+        txt("x"),
+        lit(Value::Null),
+        call(Trim, vec![c()]),
+        call(Lower, vec![c()]),
+        call(Upper, vec![c()]),
+        call(Lower, vec![call(Trim, vec![c()])]),
+        call(Trim, vec![call(Lower, vec![c()])]),
+        call(Upper, vec![call(Lower, vec![c()])]),
+        coalesce(c(), txt("(unknown)")),
+        coalesce(call(Lower, vec![c()]), txt("z")),
+        coalesce(lit(Value::Null), c()),
+        map(MAP_STATUS, c()),
+        map(MAP_STATUS_ELSE, c()),
+        map(MAP_STATUS, call(Lower, vec![c()])),
+        map(MAP_STATUS_ELSE, call(Lower, vec![call(Trim, vec![c()])])),
+        table(c(), 1),
+        table(call(Trim, vec![c()]), 0),
+        table(call(Upper, vec![c()]), 1),
+        call(Format, vec![col(C_HIRED), txt("%d.%m.%Y")]),
+        call(Format, vec![col(C_HIRED), txt("%Y-%m-%d")]),
+    ]
+}
+
+#[test]
+fn ops_give_what_the_evaluator_gives_or_bail() {
+    let plan = crm_plan();
+    let data = data(&plan);
+    let mut st = OpState::default();
+    let (mut given, mut bailed) = (0, 0);
+    for e in exprs() {
+        let op = Op::new(&e, &plan).unwrap_or_else(|| panic!("compiles: {e:?}"));
+        for row in 0..cells().len() as u32 {
+            let r = rec(CONTACTS, row);
+            st.begin();
+            let got = op.eval(&data, r, &mut st);
+            if got == Got::Bail {
+                bailed += 1;
+                continue;
+            }
+            given += 1;
+            let mut ctx = Ctx::new(&plan, &data);
+            let mut mine = ctx.coverage.clone();
+            let want = ctx.eval(&e, Frame::Rec(r));
+            let ours = match st.resolve(got) {
+                Some(s) => Value::text(s),
+                None => Value::Null,
+            };
+            assert_eq!(Ok(ours), want, "{e:?} on row {row}");
+            st.count(&mut mine);
+            assert_eq!(mine, ctx.coverage, "coverage of {e:?} on row {row}");
+        }
+    }
+    // Most combinations are certain; the rest (numbers, lists, datetimes,
+    // misses, skips, far years) are the general evaluator's.
+    assert!(given >= 200, "{given} given, {bailed} bailed");
+    assert!(bailed >= 100, "{given} given, {bailed} bailed");
+}
+
+#[test]
+fn uncertain_values_bail() {
+    let plan = crm_plan();
+    let data = data(&plan);
+    let mut st = OpState::default();
+    let row = |v: &Value| cells().iter().position(|c| c == v).unwrap_or(0) as u32;
+    // `None`: bailed; else the text (or null) given.
+    let on = |e: TExpr, v: Value, st: &mut OpState| -> Option<Option<String>> {
+        let op = Op::new(&e, &plan).unwrap_or_else(|| panic!("compiles: {e:?}"));
+        st.begin();
+        let got = op.eval(&data, rec(CONTACTS, row(&v)), st);
+        (got != Got::Bail).then(|| st.resolve(got).map(String::from))
+    };
+    let status = |key| {
+        ex(TExprKind::ValueMap {
+            map: MAP_STATUS,
+            key: Box::new(key),
+        })
+    };
+    // A number is conformed by the general evaluator, not passed as text.
+    assert_eq!(on(col(C_FIRST), Value::Int(7), &mut st), None);
+    // A miss is reported with example ids; a skip arm skips.
+    assert_eq!(on(status(col(C_FIRST)), t("unknown"), &mut st), None);
+    assert_eq!(on(status(col(C_FIRST)), t("blocked"), &mut st), None);
+    assert!(st.hits.len() == 1, "the skip arm matched before bailing");
+    // Datetimes need the spec's zone; far years need chrono.
+    let format = |c| call(crate::plan::Func::Format, vec![c, txt("%d.%m.%Y")]);
+    assert_eq!(
+        on(format(col(C_HIRED)), at("2024-06-01T22:30:00Z"), &mut st),
+        None
+    );
+    let far = cells()[21].clone();
+    assert_eq!(on(format(col(C_HIRED)), far, &mut st), None);
+    // What the shapes do not cover does not compile.
+    assert!(Op::new(&call(crate::plan::Func::Concat, vec![txt("a")]), &plan).is_none());
+    assert!(Op::new(&format(txt("2024-01-01")), &plan).is_none());
+    assert!(Op::new(&format(col(C_HIRED)).clone(), &plan).is_some());
+    let time = call(crate::plan::Func::Format, vec![col(C_HIRED), txt("%H:%M")]);
+    assert!(Op::new(&time, &plan).is_none());
+}
