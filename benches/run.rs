@@ -54,6 +54,14 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("run");
     g.throughput(Throughput::Elements(N as u64));
     g.sample_size(10).measurement_time(Duration::from_secs(8));
+    // The same route into memory (no files): what the route costs on
+    // one core without the page cache's share.
+    g.bench_function("contacts_route_100k_in_memory", |b| {
+        b.iter(|| {
+            let (_, lines) = emit::unit_bytes(&plan, &data, 0);
+            assert_eq!(lines, N as u64);
+        })
+    });
     for threads in [1, 2] {
         g.bench_function(format!("contacts_route_100k_{threads}_thread"), |b| {
             b.iter(|| {

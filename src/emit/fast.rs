@@ -23,18 +23,25 @@
 use super::chunk::Chunk;
 use super::json::push_str_body;
 use super::layout::UnitLayout;
+use crate::plan::FieldPlan;
 use crate::plan::{Plan, Unit, UnitKind};
+use crate::runtime::builtins::text;
 use crate::runtime::compiled::{Got, Op, OpState};
-use crate::runtime::exec::takes_text;
+use crate::runtime::eval::RV;
+use crate::runtime::exec::{conform_rv, push_json, takes_text};
 use crate::runtime::{Ctx, Dataset};
 use crate::schema::model::FieldType;
+use crate::span::Span;
 use crate::value::{RecRef, Value};
 
 /// A route compiled for writing lines.
 pub(crate) struct Fast<'p> {
     source: u32,
-    /// The primary key column (payload ids are `<object>:<key>`).
-    pk: u32,
+    /// The primary key column, when it is one (payload ids are
+    /// `<object>:<key>`; other keys are written by the dataset).
+    pk: Option<u32>,
+    /// `{"id":"<object>:`, escaped.
+    id_head: Vec<u8>,
     /// `,"source":{…,"row":`
     source_head: Vec<u8>,
     targets: Vec<Target<'p>>,
@@ -44,27 +51,64 @@ struct Target<'p> {
     /// Its index among the unit's targets (for the tally).
     index: usize,
     file: usize,
-    /// `{"id":"<object>:`
-    id_head: Vec<u8>,
-    /// `#<suffix>","op":"upsert","target":"<Object>","key":{"<key>":"`
+    /// `#<suffix>","op":"upsert","target":"<Object>","key":{"<key>":`
     /// (the suffix only for later fan-out targets).
     key_head: Vec<u8>,
-    key: Op<'p>,
-    key_dest: &'p FieldType,
+    key: Field<'p>,
     fields: Vec<Field<'p>>,
 }
 
 struct Field<'p> {
     op: Op<'p>,
     dest: &'p FieldType,
+    /// The texts `dest` takes as they are, decided once where it can be.
+    accept: Accept,
+    span: Span,
     /// `,"name":"`
     piece: Vec<u8>,
+}
+
+/// [`takes_text`] of a field type, as far as it does not depend on the text.
+#[derive(Clone, Copy)]
+enum Accept {
+    Any,
+    /// Texts of at most this many bytes.
+    Max(usize),
+    /// Ask [`takes_text`].
+    Ask,
+}
+
+impl Accept {
+    fn of(dest: &FieldType) -> Accept {
+        match dest {
+            FieldType::Text { max: None } | FieldType::Textarea { max: None } => Accept::Any,
+            FieldType::Text { max: Some(m) } | FieldType::Textarea { max: Some(m) } => {
+                Accept::Max(*m as usize)
+            }
+            FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => Accept::Any,
+            _ => Accept::Ask,
+        }
+    }
+
+    #[inline]
+    fn takes(self, dest: &FieldType, s: &str) -> bool {
+        match self {
+            Accept::Any => true,
+            Accept::Max(m) => s.len() <= m,
+            Accept::Ask => takes_text(dest, s),
+        }
+    }
 }
 
 /// A worker's scratch for the compiled route.
 #[derive(Default)]
 pub(crate) struct FastState {
     ops: OpState,
+    /// The record's payload id (`<object>:<key>`), and a related one's.
+    id: String,
+    rel_id: String,
+    /// The current target's `refs` entries, without braces.
+    refs: Vec<u8>,
     /// Buffers the record wrote into and their lengths before.
     marks: Vec<(usize, usize)>,
     /// Per target: which fields were sent (bit k: field k).
@@ -81,12 +125,10 @@ impl<'p> Fast<'p> {
             return None;
         }
         let source = plan.sources.get(unit.source as usize)?;
-        let [pk] = source.primary_key.as_slice() else {
-            return None;
+        let pk = match source.primary_key.as_slice() {
+            [pk] => Some(*pk),
+            _ => None,
         };
-        let mut id_head = b"{\"id\":\"".to_vec();
-        push_str_body(&mut id_head, &source.name);
-        id_head.push(b':');
         let mut out = Vec::with_capacity(targets.len());
         for (i, t) in targets.iter().enumerate() {
             let l = layout.targets.get(i)?;
@@ -116,32 +158,25 @@ impl<'p> Fast<'p> {
             key_head.push(b'"');
             key_head.extend_from_slice(&l.upsert_head);
             key_head.extend_from_slice(key_json);
-            key_head.push(b'"');
             let mut fields = Vec::with_capacity(t.fields.len());
             for (f, key) in t.fields.iter().zip(&l.keys) {
-                let mut piece = Vec::with_capacity(key.len() + 2);
-                piece.push(b',');
-                piece.extend_from_slice(key);
-                piece.push(b'"');
-                fields.push(Field {
-                    op: Op::new(&f.expr, plan)?,
-                    dest: &f.dest,
-                    piece,
-                });
+                fields.push(Field::new(f, key, plan)?);
             }
             out.push(Target {
                 index: i,
                 file,
-                id_head: id_head.clone(),
                 key_head,
-                key: Op::new(&t.key.expr, plan)?,
-                key_dest: &t.key.dest,
+                key: Field::new(&t.key, &[], plan)?,
                 fields,
             });
         }
+        let mut id_head = b"{\"id\":\"".to_vec();
+        push_str_body(&mut id_head, &source.name);
+        id_head.push(b':');
         Some(Fast {
             source: unit.source,
-            pk: *pk,
+            pk,
+            id_head,
             source_head: layout.source_head.clone(),
             targets: out,
         })
@@ -200,10 +235,16 @@ impl<'p> Fast<'p> {
         bufs: &mut [Vec<u8>],
         st: &mut FastState,
     ) -> bool {
-        let Value::Text(pk) = data.cell(r, self.pk) else {
-            return false;
+        // The id's text after `<object>:` (`st.id` holds a composite or
+        // number key as the dataset writes it, whole).
+        let pk = match self.pk.map(|c| data.cell(r, c)) {
+            Some(Value::Text(pk)) => Some(text::trim_str(pk)),
+            _ => {
+                st.id.clear();
+                data.write_record_id(r, &mut st.id);
+                None
+            }
         };
-        let pk = crate::runtime::builtins::text::trim_str(pk);
         for t in &self.targets {
             let Some(buf) = bufs.get_mut(t.file) else {
                 return false;
@@ -211,30 +252,54 @@ impl<'p> Fast<'p> {
             if !st.marks.iter().any(|&(f, _)| f == t.file) {
                 st.marks.push((t.file, buf.len()));
             }
-            buf.extend_from_slice(&t.id_head);
-            push_str_body(buf, pk);
-            buf.extend_from_slice(&t.key_head);
-            let key = t.key.eval(data, r, &mut st.ops);
-            match st.ops.resolve(key) {
-                Some(s) if takes_text(t.key_dest, s) => push_str_body(buf, s),
-                _ => return false,
-            }
-            buf.extend_from_slice(b"\"},\"fields\":{");
-            let mut sent = 0u64;
-            for (k, f) in t.fields.iter().enumerate() {
-                let got = f.op.eval(data, r, &mut st.ops);
-                if got == Got::Null {
-                    continue;
+            // Room for a typical line, so the writes below rarely grow it.
+            buf.reserve(1024);
+            match pk {
+                Some(pk) => {
+                    buf.extend_from_slice(&self.id_head);
+                    push_str_body(buf, pk);
                 }
-                let Some(s) = st.ops.resolve(got).filter(|s| takes_text(f.dest, s)) else {
-                    return false;
-                };
-                buf.extend_from_slice(if sent == 0 { &f.piece[1..] } else { &f.piece });
-                push_str_body(buf, s);
-                buf.push(b'"');
+                None => {
+                    buf.extend_from_slice(b"{\"id\":\"");
+                    push_str_body(buf, &st.id);
+                }
+            }
+            buf.extend_from_slice(&t.key_head);
+            let key = t.key.op.eval(data, r, &mut st.ops);
+            if !value(&t.key, key, buf, false, &mut st.ops) {
+                return false;
+            }
+            buf.extend_from_slice(b"},\"fields\":{");
+            st.refs.clear();
+            let mut sent = 0u64;
+            let mut first = true;
+            for (k, f) in t.fields.iter().enumerate() {
+                match f.op.eval(data, r, &mut st.ops) {
+                    Got::Null => continue,
+                    Got::Bail => return false,
+                    Got::Rec(to) => {
+                        // As `Lines::reference`: `"name":"<id>"` in `refs`.
+                        if !st.refs.is_empty() {
+                            st.refs.push(b',');
+                        }
+                        st.refs.extend_from_slice(&f.piece[1..]);
+                        st.rel_id.clear();
+                        data.write_record_id(to, &mut st.rel_id);
+                        push_str_body(&mut st.refs, &st.rel_id);
+                        st.refs.push(b'"');
+                    }
+                    got => {
+                        if !value(f, got, buf, !first, &mut st.ops) {
+                            return false;
+                        }
+                        first = false;
+                    }
+                }
                 sent |= 1 << k;
             }
-            buf.extend_from_slice(b"},\"refs\":{}");
+            buf.extend_from_slice(b"},\"refs\":{");
+            buf.extend_from_slice(&st.refs);
+            buf.push(b'}');
             buf.extend_from_slice(&self.source_head);
             buf.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
             buf.extend_from_slice(b"}}\n");
@@ -242,4 +307,67 @@ impl<'p> Fast<'p> {
         }
         true
     }
+}
+
+impl<'p> Field<'p> {
+    /// `f` compiled; `key` is its `"name":` (empty for the key field).
+    fn new(f: &'p FieldPlan, key: &[u8], plan: &'p Plan) -> Option<Field<'p>> {
+        let mut piece = Vec::with_capacity(key.len() + 2);
+        piece.push(b',');
+        piece.extend_from_slice(key);
+        piece.push(b'"');
+        Some(Field {
+            op: Op::new(&f.expr, plan)?,
+            dest: &f.dest,
+            accept: Accept::of(&f.dest),
+            span: f.expr.span,
+            piece,
+        })
+    }
+}
+
+/// Writes a non-null value of field `f` as `Lines::value` (after
+/// `,"name":` when `piece`, with its comma when `comma`) or, for the key,
+/// as `Lines::key` (the JSON alone): a text the field takes as it is
+/// directly, anything else conformed by the general executor's
+/// [`conform_rv`]. False when it does not conform (the record is then the
+/// general executor's, which reports why).
+#[inline]
+fn value(f: &Field<'_>, got: Got<'_>, buf: &mut Vec<u8>, comma: bool, st: &mut OpState) -> bool {
+    // `,"name":"` (with or without its comma), opening quote included.
+    let piece = f.piece.get(usize::from(!comma)..).unwrap_or(&[]);
+    if let Some(s) = st.resolve(got) {
+        if f.accept.takes(f.dest, s) {
+            buf.extend_from_slice(piece);
+            push_str_body(buf, s);
+            buf.push(b'"');
+            return true;
+        }
+    }
+    conformed(f, got, buf, piece, st)
+}
+
+/// [`value`] of anything but a text the field takes as it is.
+#[inline(never)]
+fn conformed(
+    f: &Field<'_>,
+    got: Got<'_>,
+    buf: &mut Vec<u8>,
+    piece: &[u8],
+    st: &mut OpState,
+) -> bool {
+    let piece = piece.get(..piece.len().saturating_sub(1)).unwrap_or(&[]);
+    let rv = match got {
+        Got::Str(s) => RV::Str(s),
+        Got::Buf(a, b) => RV::Buf(a, b),
+        Got::Val(v) => RV::Val(v),
+        Got::Null | Got::Bail | Got::Rec(_) => return false,
+    };
+    let arena = st.arena();
+    let Ok(v) = conform_rv(rv, f.dest, f.span, arena) else {
+        return false;
+    };
+    buf.extend_from_slice(piece);
+    push_json(buf, &v, arena);
+    true
 }

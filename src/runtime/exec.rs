@@ -25,7 +25,7 @@ mod staging;
 pub(crate) use out::Out;
 pub use reference::run_reference;
 pub use shape::to_json;
-pub(crate) use shape::{push_json, takes_text};
+pub(crate) use shape::{conform_rv, push_json, takes_text};
 pub use staging::{apply_source_rules, group_rows, DropReason, Dropped, Group};
 
 use super::eval::{truthy, Ctx, Frame, RV};

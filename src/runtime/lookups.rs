@@ -43,10 +43,16 @@ impl Lookups {
     }
 }
 
+/// Maps with at most this many distinct text keys are searched in order.
+const FEW: usize = 8;
+
 /// Arm lookup for one value map.
 #[derive(Debug, Default)]
 pub(crate) struct MapIndex {
     exact: foldhash::HashMap<Box<str>, u32>,
+    /// `exact` as a list, first arm first, when it is short: comparing a
+    /// few texts is cheaper than hashing one (most maps list a handful).
+    few: Option<Vec<(Box<str>, u32)>>,
     folded: foldhash::HashMap<Box<str>, u32>,
     numbers: foldhash::HashMap<Decimal, u32>,
     others: Vec<(Value, u32)>,
@@ -74,7 +80,25 @@ impl MapIndex {
                 }
             }
         }
+        if m.exact.len() <= FEW {
+            let mut few: Vec<(Box<str>, u32)> =
+                m.exact.iter().map(|(k, &arm)| (k.clone(), arm)).collect();
+            few.sort_by_key(|&(_, arm)| arm);
+            m.few = Some(few);
+        }
         m
+    }
+
+    /// The arm listing exactly the (trimmed) text `t`.
+    #[inline]
+    fn exact(&self, t: &str) -> Option<u32> {
+        match &self.few {
+            Some(few) => few
+                .iter()
+                .find(|(k, _)| k.len() == t.len() && **k == *t)
+                .map(|&(_, arm)| arm),
+            None => self.exact.get(t).copied(),
+        }
     }
 
     /// The arm listing `key`; `scratch` holds the lowercased key on the slow path.
@@ -94,8 +118,8 @@ impl MapIndex {
 
     /// The arm listing the text `s` (see [`MapIndex::find`]).
     pub(crate) fn find_text(&self, s: &str, scratch: &mut String) -> Option<u32> {
-        let t = s.trim();
-        if let Some(&arm) = self.exact.get(t) {
+        let t = super::builtins::text::trim_str(s);
+        if let Some(arm) = self.exact(t) {
             return Some(arm);
         }
         if self.folded.is_empty() {
@@ -200,6 +224,31 @@ mod tests {
         // An exact match beats a case-insensitive one in an earlier arm.
         assert_eq!(m.find(&Value::text("active"), &mut s), Some(1));
         assert_eq!(m.find(&Value::text("ÅBEN"), &mut s), None);
+    }
+
+    #[test]
+    fn long_maps_match_as_short_ones() {
+        let arms: Vec<Vec<Value>> = (0..12)
+            .map(|i| {
+                vec![
+                    Value::text(&format!("Key{i}")),
+                    Value::text(&format!("key{}", i % 3)),
+                ]
+            })
+            .collect();
+        let long = MapIndex::new(arms.iter().map(Vec::as_slice));
+        let short = MapIndex::new(arms[..2].iter().map(Vec::as_slice));
+        assert!(long.few.is_none() && short.few.is_some());
+        let mut s = String::new();
+        for m in [&long, &short] {
+            assert_eq!(m.find_text(" Key1 ", &mut s), Some(1));
+            // `key1` is listed by arms 1, 4, 7 and 10: the first wins.
+            assert_eq!(m.find_text("key1", &mut s), Some(1));
+            assert_eq!(m.find_text("KEY0", &mut s), Some(0), "case-insensitive");
+            assert_eq!(m.find_text("nope", &mut s), None);
+        }
+        assert_eq!(long.find_text("key11", &mut s), Some(11));
+        assert_eq!(short.find_text("key11", &mut s), None);
     }
 
     #[test]
