@@ -136,3 +136,48 @@ fn shipped_specs_write_the_same_either_way() {
         assert!(compiled.iter().any(|c| c == route), "{route}: {compiled:?}");
     }
 }
+
+/// A route whose `where` reads a value map (counted once per record,
+/// whichever path runs it) and whose fields bail on messy values.
+const FILTERED: &str = r#"migration actimo -> salesforce
+
+custom Contact {
+  Source_System_ID__c : text(40) external_id unique
+  Actimo_Status__c    : picklist("Active", "Invited")
+}
+
+values kind {
+  "active"  => "Active"
+  "invited" => "Invited"
+  "pending" => skip("pending")
+  else      => null
+}
+
+values dept {
+  "Administration" => "Admin"
+  else             => keep
+}
+
+route contacts where kind[status] != null and contact_id != "77" -> Contact {
+  key Source_System_ID__c = contact_id
+  LastName         = last_name ?? "(unknown)"
+  FirstName        = truncate(first_name, 3)
+  Email            = lower(trim(email))
+  Actimo_Status__c = kind[status]
+  Title            = concat(title, " / ", hire_date)
+  Department       = dept[department]
+}
+"#;
+
+#[test]
+fn a_route_with_where_compiles_and_writes_the_same() {
+    let dir = scratch("filtered-spec");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let spec = dir.join("filtered.ferry");
+    std::fs::write(&spec, FILTERED).expect("spec written");
+    for messy in [false, true] {
+        let input = bundle(&format!("filtered-{messy}"), messy);
+        let compiled = both_ways(&spec, &input, &format!("filtered-{messy}"));
+        assert_eq!(compiled.len(), 1, "the route compiles");
+    }
+}

@@ -8,7 +8,7 @@
 //! context's value-map coverage is moved into the chunk, so chunks merged in
 //! order count exactly what one sequential pass would.
 
-use super::fast::{Fast, FastState};
+use super::fast::{Fast, FastState, Wrote};
 use super::layout::UnitLayout;
 use super::record::Lines;
 use super::tally::{FlagEntry, Scope, SkipEntry, UnitTally};
@@ -114,12 +114,17 @@ pub(crate) fn run_chunk(
         let group = matches!(subjects, Subjects::Groups(_)).then_some(members);
         lines.begin(line, group);
         let done = match subjects {
-            Subjects::Rows(_) => match env.fast {
-                Some(f) if f.write(ctx, first, line, lines.bufs_mut(), &mut fast, &mut out) => {
-                    Ok(Done::Emitted)
+            Subjects::Rows(_) => {
+                let wrote = match env.fast {
+                    Some(f) => f.write(ctx, first, line, lines.bufs_mut(), &mut fast, &mut out),
+                    None => Wrote::GaveUp,
+                };
+                match wrote {
+                    Wrote::Emitted => Ok(Done::Emitted),
+                    Wrote::Filtered => Ok(Done::Filtered("route where")),
+                    Wrote::GaveUp => run_record_with(ctx, env.unit, first, &mut lines),
                 }
-                _ => run_record_with(ctx, env.unit, first, &mut lines),
-            },
+            }
             Subjects::Groups(groups) => run_group_with(ctx, env.unit, &groups[i], &mut lines),
         };
         let members_n = members as u64;

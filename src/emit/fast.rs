@@ -9,9 +9,10 @@
 //! coverage) added — or `false`, with nothing written or counted, and the
 //! record goes to the general executor.
 //!
-//! A route compiles when it has no `where`, a one-column primary key, and
-//! every target has an upsert file, no deferred, dotted or owner fields,
-//! and a key and fields the compiled ops cover.
+//! A route compiles when every target has an upsert file, no deferred,
+//! dotted or owner fields, and a key and fields the compiled ops cover.
+//! Its `where` (any expression) is run by the general evaluator, its
+//! value-map counts kept apart until the record is settled.
 //!
 //! Invariants: the bytes and counts are those the general path
 //! (`runtime::exec` into [`super::record::Lines`]) gives for the same
@@ -24,18 +25,22 @@ use super::chunk::Chunk;
 use super::json::push_str_body;
 use super::layout::UnitLayout;
 use crate::plan::FieldPlan;
+use crate::plan::TExpr;
 use crate::plan::{Plan, Unit, UnitKind};
 use crate::runtime::builtins::text;
 use crate::runtime::compiled::{Got, Op, OpState};
+use crate::runtime::eval::truthy;
 use crate::runtime::eval::RV;
 use crate::runtime::exec::{conform_rv, push_json, takes_text};
-use crate::runtime::{Ctx, Dataset};
+use crate::runtime::{Coverage, Ctx, Dataset, Frame};
 use crate::schema::model::FieldType;
 use crate::span::Span;
 use crate::value::{RecRef, Value};
 
 /// A route compiled for writing lines.
 pub(crate) struct Fast<'p> {
+    /// The route's `where`, run by the general evaluator.
+    filter: Option<&'p TExpr>,
     source: u32,
     /// The primary key column, when it is one (payload ids are
     /// `<object>:<key>`; other keys are written by the dataset).
@@ -113,6 +118,19 @@ pub(crate) struct FastState {
     marks: Vec<(usize, usize)>,
     /// Per target: which fields were sent (bit k: field k).
     sent: Vec<u64>,
+    /// What the route's `where` counted in value maps, kept apart until
+    /// the record is settled here (a record given up is counted again by
+    /// the general executor).
+    coverage: Coverage,
+}
+
+/// What became of a record.
+pub(crate) enum Wrote {
+    Emitted,
+    /// The route's `where` was not true.
+    Filtered,
+    /// The general executor must run it (nothing written or counted).
+    GaveUp,
 }
 
 impl<'p> Fast<'p> {
@@ -121,9 +139,6 @@ impl<'p> Fast<'p> {
         let UnitKind::Route { targets } = &unit.kind else {
             return None;
         };
-        if unit.filter.is_some() {
-            return None;
-        }
         let source = plan.sources.get(unit.source as usize)?;
         let pk = match source.primary_key.as_slice() {
             [pk] => Some(*pk),
@@ -174,6 +189,7 @@ impl<'p> Fast<'p> {
         push_str_body(&mut id_head, &source.name);
         id_head.push(b':');
         Some(Fast {
+            filter: unit.filter.as_ref(),
             source: unit.source,
             pk,
             id_head,
@@ -183,8 +199,8 @@ impl<'p> Fast<'p> {
     }
 
     /// Writes row `row` (source line `line`) into `bufs` and counts it into
-    /// `chunk` and the context's coverage; false, writing and counting
-    /// nothing, when the general executor must run it.
+    /// `chunk` and the context's coverage, or says it was filtered; or
+    /// gives it up, writing and counting nothing.
     pub(crate) fn write(
         &self,
         ctx: &mut Ctx<'_>,
@@ -193,12 +209,31 @@ impl<'p> Fast<'p> {
         bufs: &mut [Vec<u8>],
         st: &mut FastState,
         chunk: &mut Chunk,
-    ) -> bool {
+    ) -> Wrote {
         let data = ctx.data;
         let r = RecRef {
             object: self.source,
             row,
         };
+        if let Some(f) = self.filter {
+            ctx.begin(Some(r));
+            std::mem::swap(&mut ctx.coverage, &mut st.coverage);
+            let v = ctx.eval(f, Frame::Rec(r));
+            std::mem::swap(&mut ctx.coverage, &mut st.coverage);
+            // A flag raised here belongs to a record this path does not
+            // report flags for.
+            let keep = match v {
+                Ok(v) if ctx.flags.is_empty() => truthy(&v),
+                _ => {
+                    st.coverage.maps.clear();
+                    return Wrote::GaveUp;
+                }
+            };
+            if !keep {
+                settle_coverage(ctx, st);
+                return Wrote::Filtered;
+            }
+        }
         st.ops.begin();
         st.marks.clear();
         st.sent.clear();
@@ -209,8 +244,10 @@ impl<'p> Fast<'p> {
                     b.truncate(len);
                 }
             }
-            return false;
+            st.coverage.maps.clear();
+            return Wrote::GaveUp;
         }
+        settle_coverage(ctx, st);
         for (t, &sent) in self.targets.iter().zip(&st.sent) {
             if let Some(tally) = chunk.tally.targets.get_mut(t.index) {
                 tally.records += 1;
@@ -223,7 +260,7 @@ impl<'p> Fast<'p> {
             }
         }
         st.ops.count(&mut ctx.coverage);
-        true
+        Wrote::Emitted
     }
 
     /// The record's lines; false as soon as something is not certain.
@@ -306,6 +343,14 @@ impl<'p> Fast<'p> {
             st.sent.push(sent);
         }
         true
+    }
+}
+
+/// Adds what the `where` counted to the context's coverage.
+fn settle_coverage(ctx: &mut Ctx<'_>, st: &mut FastState) {
+    if !st.coverage.maps.is_empty() {
+        ctx.coverage.merge(&st.coverage);
+        st.coverage.maps.clear();
     }
 }
 
