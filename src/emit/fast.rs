@@ -5,42 +5,44 @@
 //! Input: a route [`Unit`] and its [`UnitLayout`]; then, per record, its
 //! row and source line. Output: a [`Fast`] (or `None`: the unit is left to
 //! the general executor), then per record its lines appended to the
-//! chunk's buffers and its counts (target tallies, lines, value-map
-//! coverage) added — or `false`, with nothing written or counted, and the
-//! record goes to the general executor.
+//! chunk's buffers (upsert lines, and update lines for deferred
+//! self-references) and its counts (target tallies, owner counts, lines,
+//! value-map coverage) added — or [`Wrote::GaveUp`], with nothing written
+//! or counted, and the record goes to the general executor.
 //!
-//! A route compiles when every target has an upsert file, no deferred,
-//! dotted or owner fields, and a key and fields the compiled ops cover.
-//! Its `where` (any expression) is run by the general evaluator, its
-//! value-map counts kept apart until the record is settled.
+//! A route compiles when every target has an upsert file (and an update
+//! file if it has deferred fields), no dotted field names, and a key and
+//! fields the compiled ops cover. Its `where` (any expression) is run by
+//! the general evaluator, its value-map counts kept apart until the
+//! record is settled.
 //!
 //! Invariants: the bytes and counts are those the general path
 //! (`runtime::exec` into [`super::record::Lines`]) gives for the same
-//! record. A record is written here only when its key and every field
-//! is a text its field takes as it is ([`takes_text`]), or null (left
-//! out); anything else gives the record up. The emitter's tests run
-//! specs both ways and compare the files and tallies.
+//! record. A value is written here as a text its field takes as it is
+//! ([`takes_text`]), or conformed by the general executor's `conform_rv`;
+//! references as `Lines::reference` writes them; a value that does not
+//! conform, or an op that bails, gives the whole record up. `line`
+//! writes the lines. The tests run specs both ways and compare the files
+//! and tallies.
 
 use super::chunk::Chunk;
 use super::json::push_str_body;
 use super::layout::UnitLayout;
-use crate::plan::FieldPlan;
-use crate::plan::TExpr;
-use crate::plan::{Plan, Unit, UnitKind};
-use crate::runtime::builtins::text;
-use crate::runtime::compiled::{Got, Op, OpState};
+use crate::plan::{FieldPlan, OwnerFallback, Plan, TExpr, Unit, UnitKind};
+use crate::runtime::compiled::{Op, OpState};
 use crate::runtime::eval::truthy;
-use crate::runtime::eval::RV;
-use crate::runtime::exec::{conform_rv, push_json, takes_text};
-use crate::runtime::{Coverage, Ctx, Dataset, Frame};
+use crate::runtime::exec::takes_text;
+use crate::runtime::{Coverage, Ctx, Frame};
 use crate::schema::model::FieldType;
 use crate::span::Span;
-use crate::value::{RecRef, Value};
+use crate::value::RecRef;
 
 /// A route compiled for writing lines.
 pub(crate) struct Fast<'p> {
     /// The route's `where`, run by the general evaluator.
     filter: Option<&'p TExpr>,
+    /// The `owners` fallback's email, normalized (owner counts tell it apart).
+    fallback: Option<String>,
     source: u32,
     /// The primary key column, when it is one (payload ids are
     /// `<object>:<key>`; other keys are written by the dataset).
@@ -56,11 +58,21 @@ struct Target<'p> {
     /// Its index among the unit's targets (for the tally).
     index: usize,
     file: usize,
-    /// `#<suffix>","op":"upsert","target":"<Object>","key":{"<key>":`
-    /// (the suffix only for later fan-out targets).
-    key_head: Vec<u8>,
+    /// `#<suffix>"`: the id's end (the suffix only for later fan-out targets).
+    id_tail: Vec<u8>,
+    /// `,"op":"upsert","target":"<Object>","key":`
+    upsert_head: Vec<u8>,
+    /// `{"<key>":`
+    key_json: Vec<u8>,
     key: Field<'p>,
     fields: Vec<Field<'p>>,
+    /// Self-references, sent in the update line (layout positions after
+    /// `fields`).
+    deferred: Vec<Field<'p>>,
+    /// The update file and `,"op":"update","target":"<Object>","key":`.
+    update: Option<(usize, Vec<u8>)>,
+    /// Layout positions of the owner fields.
+    owners: Vec<usize>,
 }
 
 struct Field<'p> {
@@ -116,12 +128,29 @@ pub(crate) struct FastState {
     refs: Vec<u8>,
     /// Buffers the record wrote into and their lengths before.
     marks: Vec<(usize, usize)>,
-    /// Per target: which fields were sent (bit k: field k).
-    sent: Vec<u64>,
     /// What the route's `where` counted in value maps, kept apart until
     /// the record is settled here (a record given up is counted again by
     /// the general executor).
     coverage: Coverage,
+    /// The deferred `fields` and `refs` entries and the id and key JSON an
+    /// update line repeats.
+    dfields: Vec<u8>,
+    drefs: Vec<u8>,
+    head: Vec<u8>,
+    /// Per target: sent fields, whether an update line was written, and
+    /// its owners' range in `owners`.
+    done: Vec<Done>,
+    /// Owner fields sent: layout position and email range in `emails`.
+    owners: Vec<(usize, usize, usize)>,
+    emails: String,
+}
+
+/// One target's record, for the counts.
+#[derive(Clone, Copy)]
+struct Done {
+    sent: u64,
+    updated: bool,
+    owners: (usize, usize),
 }
 
 /// What became of a record.
@@ -147,49 +176,60 @@ impl<'p> Fast<'p> {
         let mut out = Vec::with_capacity(targets.len());
         for (i, t) in targets.iter().enumerate() {
             let l = layout.targets.get(i)?;
-            let (Some(file), Some(key_json), false, true, true) = (
-                l.upsert,
-                &l.key_head,
-                l.nested,
-                t.deferred.is_empty(),
-                l.owners.is_empty(),
-            ) else {
+            let (Some(file), Some(key_json), false) = (l.upsert, &l.key_head, l.nested) else {
                 return None;
             };
-            if t.fields.len() > 64 || l.keys.len() != t.fields.len() {
+            let width = t.fields.len() + t.deferred.len();
+            if width > 64 || l.keys.len() != width {
                 return None;
             }
+            let update = match (l.deferred, t.deferred.is_empty()) {
+                (_, true) => None,
+                (Some(d), false) => Some((d, l.update_head.clone())),
+                // Deferred fields without an update file: a plan bug the
+                // general executor reports.
+                (None, false) => return None,
+            };
             // The suffix as `Ids::write` in runtime::exec adds it.
             let suffix = match (&t.id_suffix, i) {
                 (Some(s), _) => Some(s.trim_start_matches('#')),
                 (None, 0) => None,
                 (None, _) => Some(t.alias.as_deref().unwrap_or(&t.object)),
             };
-            let mut key_head = Vec::new();
+            let mut id_tail = Vec::new();
             if let Some(s) = suffix {
-                key_head.push(b'#');
-                push_str_body(&mut key_head, s);
+                id_tail.push(b'#');
+                push_str_body(&mut id_tail, s);
             }
-            key_head.push(b'"');
-            key_head.extend_from_slice(&l.upsert_head);
-            key_head.extend_from_slice(key_json);
-            let mut fields = Vec::with_capacity(t.fields.len());
-            for (f, key) in t.fields.iter().zip(&l.keys) {
+            id_tail.push(b'"');
+            let mut fields = Vec::with_capacity(width);
+            for (f, key) in t.fields.iter().chain(&t.deferred).zip(&l.keys) {
                 fields.push(Field::new(f, key, plan)?);
             }
+            let deferred = fields.split_off(t.fields.len());
             out.push(Target {
                 index: i,
                 file,
-                key_head,
+                id_tail,
+                upsert_head: l.upsert_head.clone(),
+                key_json: key_json.clone(),
                 key: Field::new(&t.key, &[], plan)?,
                 fields,
+                deferred,
+                update,
+                owners: l.owners.clone(),
             });
         }
         let mut id_head = b"{\"id\":\"".to_vec();
         push_str_body(&mut id_head, &source.name);
         id_head.push(b':');
+        let fallback = match plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
+            Some(OwnerFallback::Owner(e)) => Some(e.trim().to_lowercase()),
+            _ => None,
+        };
         Some(Fast {
             filter: unit.filter.as_ref(),
+            fallback,
             source: unit.source,
             pk,
             id_head,
@@ -236,7 +276,9 @@ impl<'p> Fast<'p> {
         }
         st.ops.begin();
         st.marks.clear();
-        st.sent.clear();
+        st.done.clear();
+        st.owners.clear();
+        st.emails.clear();
         let written = self.lines(data, r, line, bufs, st);
         if !written {
             for &(file, len) in &st.marks {
@@ -248,101 +290,52 @@ impl<'p> Fast<'p> {
             return Wrote::GaveUp;
         }
         settle_coverage(ctx, st);
-        for (t, &sent) in self.targets.iter().zip(&st.sent) {
-            if let Some(tally) = chunk.tally.targets.get_mut(t.index) {
-                tally.records += 1;
-                for (k, n) in tally.with_value.iter_mut().enumerate().take(64) {
-                    *n += (sent >> k) & 1;
-                }
-            }
-            if let Some(n) = chunk.lines.get_mut(t.file) {
-                *n += 1;
-            }
+        for (t, done) in self.targets.iter().zip(&st.done) {
+            self.count(t, *done, st, chunk);
         }
         st.ops.count(&mut ctx.coverage);
         Wrote::Emitted
     }
 
-    /// The record's lines; false as soon as something is not certain.
-    fn lines(
-        &self,
-        data: &Dataset,
-        r: RecRef,
-        line: u32,
-        bufs: &mut [Vec<u8>],
-        st: &mut FastState,
-    ) -> bool {
-        // The id's text after `<object>:` (`st.id` holds a composite or
-        // number key as the dataset writes it, whole).
-        let pk = match self.pk.map(|c| data.cell(r, c)) {
-            Some(Value::Text(pk)) => Some(text::trim_str(pk)),
-            _ => {
-                st.id.clear();
-                data.write_record_id(r, &mut st.id);
-                None
-            }
-        };
-        for t in &self.targets {
-            let Some(buf) = bufs.get_mut(t.file) else {
-                return false;
-            };
-            if !st.marks.iter().any(|&(f, _)| f == t.file) {
-                st.marks.push((t.file, buf.len()));
-            }
-            // Room for a typical line, so the writes below rarely grow it.
-            buf.reserve(1024);
-            match pk {
-                Some(pk) => {
-                    buf.extend_from_slice(&self.id_head);
-                    push_str_body(buf, pk);
-                }
-                None => {
-                    buf.extend_from_slice(b"{\"id\":\"");
-                    push_str_body(buf, &st.id);
-                }
-            }
-            buf.extend_from_slice(&t.key_head);
-            let key = t.key.op.eval(data, r, &mut st.ops);
-            if !value(&t.key, key, buf, false, &mut st.ops) {
-                return false;
-            }
-            buf.extend_from_slice(b"},\"fields\":{");
-            st.refs.clear();
-            let mut sent = 0u64;
-            let mut first = true;
-            for (k, f) in t.fields.iter().enumerate() {
-                match f.op.eval(data, r, &mut st.ops) {
-                    Got::Null => continue,
-                    Got::Bail => return false,
-                    Got::Rec(to) => {
-                        // As `Lines::reference`: `"name":"<id>"` in `refs`.
-                        if !st.refs.is_empty() {
-                            st.refs.push(b',');
-                        }
-                        st.refs.extend_from_slice(&f.piece[1..]);
-                        st.rel_id.clear();
-                        data.write_record_id(to, &mut st.rel_id);
-                        push_str_body(&mut st.refs, &st.rel_id);
-                        st.refs.push(b'"');
-                    }
-                    got => {
-                        if !value(f, got, buf, !first, &mut st.ops) {
-                            return false;
-                        }
-                        first = false;
-                    }
-                }
-                sent |= 1 << k;
-            }
-            buf.extend_from_slice(b"},\"refs\":{");
-            buf.extend_from_slice(&st.refs);
-            buf.push(b'}');
-            buf.extend_from_slice(&self.source_head);
-            buf.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
-            buf.extend_from_slice(b"}}\n");
-            st.sent.push(sent);
+    /// Adds a written target record to the chunk's counts, as
+    /// `Lines::commit` does.
+    fn count(&self, t: &Target<'_>, done: Done, st: &FastState, chunk: &mut Chunk) {
+        if let Some(n) = chunk.lines.get_mut(t.file) {
+            *n += 1;
         }
-        true
+        if let (true, Some((d, _))) = (done.updated, &t.update) {
+            if let Some(n) = chunk.lines.get_mut(*d) {
+                *n += 1;
+            }
+        }
+        let Some(tally) = chunk.tally.targets.get_mut(t.index) else {
+            return;
+        };
+        tally.records += 1;
+        tally.updates += u64::from(done.updated);
+        for (k, n) in tally.with_value.iter_mut().enumerate().take(64) {
+            *n += (done.sent >> k) & 1;
+        }
+        let sent = st.owners.get(done.owners.0..done.owners.1).unwrap_or(&[]);
+        for (o, &k) in t.owners.iter().enumerate() {
+            let Some(counts) = tally.owners.get_mut(o) else {
+                continue;
+            };
+            match sent.iter().find(|&&(at, ..)| at == k) {
+                None => counts.none += 1,
+                Some(&(_, a, b)) => {
+                    let email = st.emails.get(a..b).unwrap_or("");
+                    if self.fallback.as_deref() == Some(email) {
+                        counts.fallback += 1;
+                    } else {
+                        counts.email += 1;
+                        if !chunk.emails.contains(email) {
+                            chunk.emails.insert(email.into());
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -371,48 +364,4 @@ impl<'p> Field<'p> {
     }
 }
 
-/// Writes a non-null value of field `f` as `Lines::value` (after
-/// `,"name":` when `piece`, with its comma when `comma`) or, for the key,
-/// as `Lines::key` (the JSON alone): a text the field takes as it is
-/// directly, anything else conformed by the general executor's
-/// [`conform_rv`]. False when it does not conform (the record is then the
-/// general executor's, which reports why).
-#[inline]
-fn value(f: &Field<'_>, got: Got<'_>, buf: &mut Vec<u8>, comma: bool, st: &mut OpState) -> bool {
-    // `,"name":"` (with or without its comma), opening quote included.
-    let piece = f.piece.get(usize::from(!comma)..).unwrap_or(&[]);
-    if let Some(s) = st.resolve(got) {
-        if f.accept.takes(f.dest, s) {
-            buf.extend_from_slice(piece);
-            push_str_body(buf, s);
-            buf.push(b'"');
-            return true;
-        }
-    }
-    conformed(f, got, buf, piece, st)
-}
-
-/// [`value`] of anything but a text the field takes as it is.
-#[inline(never)]
-fn conformed(
-    f: &Field<'_>,
-    got: Got<'_>,
-    buf: &mut Vec<u8>,
-    piece: &[u8],
-    st: &mut OpState,
-) -> bool {
-    let piece = piece.get(..piece.len().saturating_sub(1)).unwrap_or(&[]);
-    let rv = match got {
-        Got::Str(s) => RV::Str(s),
-        Got::Buf(a, b) => RV::Buf(a, b),
-        Got::Val(v) => RV::Val(v),
-        Got::Null | Got::Bail | Got::Rec(_) => return false,
-    };
-    let arena = st.arena();
-    let Ok(v) = conform_rv(rv, f.dest, f.span, arena) else {
-        return false;
-    };
-    buf.extend_from_slice(piece);
-    push_json(buf, &v, arena);
-    true
-}
+mod line;

@@ -10,22 +10,23 @@
 //! one of these, or `truncate`/`left` by a literal length; `a ?? b` of
 //! two (`skip(…)` as `b` bails); a value map keyed by one; a date
 //! `format` of a column with a `%d.%m.%Y`-like pattern; a table lookup
-//! keyed by one; a to-one relation (the related record, or an op on it).
+//! keyed by one; a to-one relation (the related record, or an op on it);
+//! `round` by a literal; `owner(…)` of an ASCII email.
 //!
-//! Invariants: a value (a text, a cell, a related record) or null is
+//! Invariants: a value (a text, a cell, a number, a related record, an
+//! owner) or null is
 //! exactly what `Ctx::eval` gives for the same record; whenever that is
 //! not certain — a text function of a cell that is not text, a value-map
 //! miss or skip, a year chrono must write, a case change of a made text,
-//! a relation that cannot be followed — the op bails and the caller
+//! a relation that cannot be followed, a non-ASCII email, a blank email
+//! under a skipping `owners` policy — the op bails and the caller
 //! hands the record to the general evaluator. Value-map counts are only
 //! collected in [`OpState::hits`]; the caller adds them to the coverage
 //! once the record is kept, so a record that bails is counted once, by the
-//! general evaluator.
+//! general evaluator. `eval` evaluates.
 
 use super::builtins::datefmt::DatePattern;
-use super::builtins::text;
-use super::Dataset;
-use crate::plan::{Func, Outcome, Plan, RelKind, TExpr, TExprKind};
+use crate::plan::{Func, Outcome, OwnerFallback, Plan, RelKind, TExpr, TExprKind};
 use crate::value::{RecRef, Value};
 
 /// A compiled expression.
@@ -61,8 +62,23 @@ pub(crate) enum Op<'p> {
         rel: u32,
         then: Option<Box<Op<'p>>>,
     },
+    /// `round(x, n)` with a literal `n`, of a number.
+    Round(Box<Op<'p>>, &'p Value),
+    /// `owner(email)` of an ASCII email, and the policy for a blank one.
+    Owner(Box<Op<'p>>, Fallback),
     /// `skip(…)` (as the last resort of a `??`): the general evaluator's.
     Bail,
+}
+
+/// The `owners` policy for a blank email, as `owner(…)` applies it.
+#[derive(Debug)]
+pub(crate) enum Fallback {
+    /// The fallback owner's email, normalized.
+    Email(Box<str>),
+    /// `skip(…)`: the general evaluator's.
+    Skip,
+    /// No policy: null.
+    Null,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -95,6 +111,11 @@ pub(crate) enum Got<'s> {
     Val(&'s Value),
     /// A related record (sent as a reference).
     Rec(RecRef),
+    /// A number `round` made.
+    Num(rust_decimal::Decimal),
+    /// An owner: a normalized email, borrowed or in `OpState::text`.
+    OwnerStr(&'s str),
+    OwnerBuf(usize, usize),
     /// Not certain: leave the record to the general evaluator.
     Bail,
 }
@@ -129,7 +150,17 @@ impl OpState {
         match got {
             Got::Str(s) => Some(s),
             Got::Buf(a, b) => self.text.get(a..b),
-            Got::Null | Got::Bail | Got::Val(_) | Got::Rec(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The email of an owner.
+    #[inline]
+    pub(crate) fn owner<'s>(&'s self, got: Got<'s>) -> Option<&'s str> {
+        match got {
+            Got::OwnerStr(s) => Some(s),
+            Got::OwnerBuf(a, b) => self.text.get(a..b),
+            _ => None,
         }
     }
 
@@ -181,6 +212,10 @@ impl<'p> Op<'p> {
                     K::Lit(Value::Int(n)) if *n >= 0 => {
                         Op::Left(Box::new(Op::new(x, plan)?), usize::try_from(*n).ok()?)
                     }
+                    _ => return None,
+                },
+                (Func::Round, [x, n]) => match &n.kind {
+                    K::Lit(n) => Op::Round(Box::new(Op::new(x, plan)?), n),
                     _ => return None,
                 },
                 (Func::Format, [x, p]) => match (&x.kind, &p.kind) {
@@ -235,190 +270,22 @@ impl<'p> Op<'p> {
                 Op::Hop { rel: *rel, then }
             }
             K::Skip(_) => Op::Bail,
+            K::Owner(x) => Op::Owner(
+                Box::new(Op::new(x, plan)?),
+                match plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
+                    Some(OwnerFallback::Owner(e)) => {
+                        Fallback::Email(e.trim().to_lowercase().into())
+                    }
+                    Some(OwnerFallback::Skip(_)) => Fallback::Skip,
+                    None => Fallback::Null,
+                },
+            ),
             _ => return None,
         })
     }
-
-    /// The op's value for record `r`.
-    /// Leaves (most fields are a column) here, inlined into the caller;
-    /// the rest in [`Op::eval_node`].
-    #[inline(always)]
-    pub(crate) fn eval<'s>(&'s self, data: &'s Dataset, r: RecRef, st: &mut OpState) -> Got<'s> {
-        match self {
-            Op::Lit(s) => Got::Str(s),
-            Op::Column(c) => match data.cell(r, *c) {
-                Value::Text(s) => Got::Str(s),
-                Value::Null => Got::Null,
-                v => Got::Val(v),
-            },
-            _ => self.eval_node(data, r, st),
-        }
-    }
-
-    #[inline(never)]
-    fn eval_node<'s>(&'s self, data: &'s Dataset, r: RecRef, st: &mut OpState) -> Got<'s> {
-        match self {
-            Op::Lit(s) => Got::Str(s),
-            Op::Null => Got::Null,
-            Op::Const(v) => Got::Val(v),
-            Op::Column(c) => match data.cell(r, *c) {
-                Value::Text(s) => Got::Str(s),
-                Value::Null => Got::Null,
-                v => Got::Val(v),
-            },
-            Op::Bail => Got::Bail,
-            Op::Case(case, x) => match x.eval(data, r, st) {
-                Got::Str(s) => match case {
-                    Case::Trim => Got::Str(text::trim_str(s)),
-                    Case::Lower => changed(st, s, text::lower_into),
-                    Case::Upper => changed(st, s, text::upper_into),
-                },
-                Got::Buf(a, b) => match (case, st.text.get(a..b)) {
-                    (Case::Trim, Some(s)) => {
-                        let start = a + (s.len() - s.trim_start().len());
-                        Got::Buf(start, start + s.trim().len())
-                    }
-                    _ => Got::Bail,
-                },
-                // A text function of a number or a list converts it: the
-                // general evaluator's.
-                Got::Val(_) | Got::Rec(_) => Got::Bail,
-                other @ (Got::Null | Got::Bail) => other,
-            },
-            Op::Concat(args) => {
-                let mut out = std::mem::take(&mut st.cat);
-                out.clear();
-                for a in args {
-                    match a.eval(data, r, st) {
-                        Got::Null => {}
-                        Got::Str(s) => out.push_str(s),
-                        Got::Buf(a, b) => out.push_str(st.text.get(a..b).unwrap_or("")),
-                        // As `concat` writes a value: its text, if it has one.
-                        Got::Val(v) => {
-                            v.write_text(&mut out);
-                        }
-                        Got::Rec(_) | Got::Bail => {
-                            st.cat = out;
-                            return Got::Bail;
-                        }
-                    }
-                }
-                let start = st.text.len();
-                st.text.push_str(&out);
-                st.cat = out;
-                Got::Buf(start, st.text.len())
-            }
-            Op::Left(x, n) => {
-                let got = x.eval(data, r, st);
-                let cut = |s: &str| -> Option<usize> {
-                    if s.len() <= *n {
-                        return None; // bytes ≥ chars, so it already fits
-                    }
-                    s.char_indices().nth(*n).map(|(at, _)| at)
-                };
-                match got {
-                    Got::Str(s) => Got::Str(cut(s).map_or(s, |at| &s[..at])),
-                    Got::Buf(a, b) => {
-                        let s = st.text.get(a..b).unwrap_or("");
-                        Got::Buf(a, cut(s).map_or(b, |at| a + at))
-                    }
-                    Got::Val(_) | Got::Rec(_) => Got::Bail,
-                    other @ (Got::Null | Got::Bail) => other,
-                }
-            }
-            Op::Hop { rel, then } => {
-                let Some((to, rows)) = data.related(*rel, r, &mut st.fold) else {
-                    return Got::Bail;
-                };
-                match (rows.first(), then) {
-                    (None, _) => Got::Null,
-                    (Some(&row), None) => Got::Rec(RecRef { object: to, row }),
-                    (Some(&row), Some(t)) => t.eval(data, RecRef { object: to, row }, st),
-                }
-            }
-            Op::Coalesce(a, b) => match a.eval(data, r, st) {
-                Got::Null => b.eval(data, r, st),
-                other => other,
-            },
-            Op::Map { map, key, arms } => {
-                let got = key.eval(data, r, st);
-                let found = match got {
-                    Got::Null => {
-                        st.hits.push((*map, None));
-                        return Got::Null;
-                    }
-                    Got::Bail | Got::Val(_) | Got::Rec(_) => return Got::Bail,
-                    Got::Str(s) => data
-                        .lookups
-                        .maps
-                        .get(*map as usize)
-                        .and_then(|m| m.find_text(s, &mut st.fold)),
-                    Got::Buf(a, b) => {
-                        let s = st.text.get(a..b).unwrap_or("");
-                        data.lookups
-                            .maps
-                            .get(*map as usize)
-                            .and_then(|m| m.find_text(s, &mut st.fold))
-                    }
-                };
-                // A miss is reported with example records: the general
-                // evaluator's business.
-                let Some(arm) = found else { return Got::Bail };
-                st.hits.push((*map, Some(arm)));
-                match arms.get(arm as usize) {
-                    Some(Arm::Text(s)) => Got::Str(s),
-                    Some(Arm::Null) => Got::Null,
-                    Some(Arm::Keep) => got,
-                    Some(Arm::Bail) | None => Got::Bail,
-                }
-            }
-            Op::Date { column, pattern } => match data.cell(r, *column) {
-                Value::Date(d) => {
-                    let start = st.text.len();
-                    if pattern.write(*d, &mut st.text) {
-                        Got::Buf(start, st.text.len())
-                    } else {
-                        Got::Bail
-                    }
-                }
-                Value::Null => Got::Null,
-                _ => Got::Bail,
-            },
-            Op::Table { table, key, column } => {
-                let got = key.eval(data, r, st);
-                let key = match got {
-                    Got::Null => return Got::Null,
-                    Got::Bail | Got::Val(_) | Got::Rec(_) => return Got::Bail,
-                    Got::Str(s) => s,
-                    Got::Buf(a, b) => st.text.get(a..b).unwrap_or(""),
-                };
-                let Some(t) = data.lookups.tables.get(*table as usize) else {
-                    return Got::Bail;
-                };
-                match t
-                    .find_text(text::trim_str(key))
-                    .map(|row| t.cell_at(row, *column))
-                {
-                    None | Some(Value::Null) => Got::Null,
-                    Some(Value::Text(s)) => Got::Str(s),
-                    Some(_) => Got::Bail,
-                }
-            }
-        }
-    }
 }
 
-/// `s` case-changed by `into`: `s` itself when unchanged, else the
-/// changed text in the state's buffer.
-#[inline]
-fn changed<'s>(st: &mut OpState, s: &'s str, into: fn(&str, &mut String) -> bool) -> Got<'s> {
-    let start = st.text.len();
-    if into(s, &mut st.text) {
-        Got::Buf(start, st.text.len())
-    } else {
-        Got::Str(s)
-    }
-}
+mod eval;
 
 #[cfg(test)]
 mod tests;
