@@ -76,6 +76,8 @@ struct Target<'p> {
 }
 
 struct Field<'p> {
+    /// Its position in the target's layout (`fields`, then `deferred`).
+    at: usize,
     op: Op<'p>,
     dest: &'p FieldType,
     /// The texts `dest` takes as they are, decided once where it can be.
@@ -121,9 +123,8 @@ impl Accept {
 #[derive(Default)]
 pub(crate) struct FastState {
     ops: OpState,
-    /// The record's payload id (`<object>:<key>`), and a related one's.
+    /// The record's payload id (`<object>:<key>`).
     id: String,
-    rel_id: String,
     /// The current target's `refs` entries, without braces.
     refs: Vec<u8>,
     /// Buffers the record wrote into and their lengths before.
@@ -140,7 +141,15 @@ pub(crate) struct FastState {
     /// Per target: sent fields, whether an update line was written, and
     /// its owners' range in `owners`.
     done: Vec<Done>,
-    /// Owner fields sent: layout position and email range in `emails`.
+    ids: Ids,
+}
+
+/// The references a record sends: a related record's or an owner's id
+/// being written, and the owners sent (for the counts).
+#[derive(Default)]
+struct Ids {
+    id: String,
+    /// Layout position and email range in `emails`.
     owners: Vec<(usize, usize, usize)>,
     emails: String,
 }
@@ -203,8 +212,8 @@ impl<'p> Fast<'p> {
             }
             id_tail.push(b'"');
             let mut fields = Vec::with_capacity(width);
-            for (f, key) in t.fields.iter().chain(&t.deferred).zip(&l.keys) {
-                fields.push(Field::new(f, key, plan)?);
+            for (at, (f, key)) in t.fields.iter().chain(&t.deferred).zip(&l.keys).enumerate() {
+                fields.push(Field::new(at, f, key, plan)?);
             }
             let deferred = fields.split_off(t.fields.len());
             out.push(Target {
@@ -213,7 +222,7 @@ impl<'p> Fast<'p> {
                 id_tail,
                 upsert_head: l.upsert_head.clone(),
                 key_json: key_json.clone(),
-                key: Field::new(&t.key, &[], plan)?,
+                key: Field::new(0, &t.key, &[], plan)?,
                 fields,
                 deferred,
                 update,
@@ -277,8 +286,8 @@ impl<'p> Fast<'p> {
         st.ops.begin();
         st.marks.clear();
         st.done.clear();
-        st.owners.clear();
-        st.emails.clear();
+        st.ids.owners.clear();
+        st.ids.emails.clear();
         let written = self.lines(data, r, line, bufs, st);
         if !written {
             for &(file, len) in &st.marks {
@@ -316,7 +325,11 @@ impl<'p> Fast<'p> {
         for (k, n) in tally.with_value.iter_mut().enumerate().take(64) {
             *n += (done.sent >> k) & 1;
         }
-        let sent = st.owners.get(done.owners.0..done.owners.1).unwrap_or(&[]);
+        let sent = st
+            .ids
+            .owners
+            .get(done.owners.0..done.owners.1)
+            .unwrap_or(&[]);
         for (o, &k) in t.owners.iter().enumerate() {
             let Some(counts) = tally.owners.get_mut(o) else {
                 continue;
@@ -324,7 +337,7 @@ impl<'p> Fast<'p> {
             match sent.iter().find(|&&(at, ..)| at == k) {
                 None => counts.none += 1,
                 Some(&(_, a, b)) => {
-                    let email = st.emails.get(a..b).unwrap_or("");
+                    let email = st.ids.emails.get(a..b).unwrap_or("");
                     if self.fallback.as_deref() == Some(email) {
                         counts.fallback += 1;
                     } else {
@@ -348,13 +361,15 @@ fn settle_coverage(ctx: &mut Ctx<'_>, st: &mut FastState) {
 }
 
 impl<'p> Field<'p> {
-    /// `f` compiled; `key` is its `"name":` (empty for the key field).
-    fn new(f: &'p FieldPlan, key: &[u8], plan: &'p Plan) -> Option<Field<'p>> {
+    /// `f` compiled, at layout position `at`; `key` is its `"name":`
+    /// (empty for the key field).
+    fn new(at: usize, f: &'p FieldPlan, key: &[u8], plan: &'p Plan) -> Option<Field<'p>> {
         let mut piece = Vec::with_capacity(key.len() + 2);
         piece.push(b',');
         piece.extend_from_slice(key);
         piece.push(b'"');
         Some(Field {
+            at,
             op: Op::new(&f.expr, plan)?,
             dest: &f.dest,
             accept: Accept::of(&f.dest),

@@ -111,6 +111,7 @@ impl Dataset {
         self.table(object).map_or(0, Table::len)
     }
 
+    #[inline]
     pub fn cell(&self, r: RecRef, col: u32) -> &Value {
         self.table(r.object).map_or(&NULL, |t| t.cell(r.row, col))
     }

@@ -1,7 +1,7 @@
 //! One record's payload lines, written from its compiled fields (see the
 //! parent module for the invariants).
 
-use super::{Done, Fast, FastState, Field};
+use super::{Done, Fast, FastState, Field, Ids};
 use crate::emit::json::push_str_body;
 use crate::runtime::builtins::text;
 use crate::runtime::compiled::{Got, OpState};
@@ -65,46 +65,40 @@ impl Fast<'_> {
             st.refs.clear();
             st.dfields.clear();
             st.drefs.clear();
-            let owners_from = st.owners.len();
+            let owners_from = st.ids.owners.len();
             let mut sent = 0u64;
             let mut first = true;
-            let n = t.fields.len();
-            for (k, f) in t.fields.iter().chain(&t.deferred).enumerate() {
-                let got = f.op.eval(data, r, &mut st.ops);
-                let (out, refs) = if k < n {
-                    (&mut *buf, &mut st.refs)
-                } else {
-                    (&mut st.dfields, &mut st.drefs)
-                };
-                match got {
+            for f in &t.fields {
+                match f.op.eval(data, r, &mut st.ops) {
                     Got::Null => continue,
                     Got::Bail => return false,
-                    Got::Rec(to) => {
-                        st.rel_id.clear();
-                        data.write_record_id(to, &mut st.rel_id);
-                        reference(refs, f, &st.rel_id);
-                    }
-                    Got::OwnerStr(_) | Got::OwnerBuf(..) => {
-                        let email = st.ops.owner(got).unwrap_or("");
-                        let at = st.emails.len();
-                        st.emails.push_str(email);
-                        st.owners.push((k, at, st.emails.len()));
-                        st.rel_id.clear();
-                        st.rel_id.push_str("owner:");
-                        st.rel_id.push_str(email);
-                        reference(refs, f, &st.rel_id);
+                    got @ (Got::Rec(_) | Got::OwnerStr(_) | Got::OwnerBuf(..)) => {
+                        refer(data, f, got, &mut st.refs, &st.ops, &mut st.ids);
                     }
                     got => {
-                        // Upsert fields follow the key; deferred ones
-                        // start their own object.
-                        let comma = if k < n { !first } else { !out.is_empty() };
-                        if !value(f, got, out, comma, &mut st.ops) {
+                        if !value(f, got, buf, !first, &mut st.ops) {
                             return false;
                         }
-                        first &= k >= n;
+                        first = false;
                     }
                 }
-                sent |= 1 << k;
+                sent |= 1 << f.at;
+            }
+            for f in &t.deferred {
+                match f.op.eval(data, r, &mut st.ops) {
+                    Got::Null => continue,
+                    Got::Bail => return false,
+                    got @ (Got::Rec(_) | Got::OwnerStr(_) | Got::OwnerBuf(..)) => {
+                        refer(data, f, got, &mut st.drefs, &st.ops, &mut st.ids);
+                    }
+                    got => {
+                        let comma = !st.dfields.is_empty();
+                        if !value(f, got, &mut st.dfields, comma, &mut st.ops) {
+                            return false;
+                        }
+                    }
+                }
+                sent |= 1 << f.at;
             }
             buf.extend_from_slice(b"},\"refs\":{");
             buf.extend_from_slice(&st.refs);
@@ -139,7 +133,7 @@ impl Fast<'_> {
             st.done.push(Done {
                 sent,
                 updated: updated && t.update.is_some(),
-                owners: (owners_from, st.owners.len()),
+                owners: (owners_from, st.ids.owners.len()),
             });
         }
         true
@@ -153,6 +147,30 @@ impl Fast<'_> {
         buf.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
         buf.extend_from_slice(b"}}\n");
     }
+}
+
+/// A reference (a related record or an owner) into `refs`, as
+/// `Lines::reference` writes it; an owner is noted for the counts.
+fn refer(
+    data: &Dataset,
+    f: &Field<'_>,
+    got: Got<'_>,
+    refs: &mut Vec<u8>,
+    ops: &OpState,
+    ids: &mut Ids,
+) {
+    ids.id.clear();
+    if let Got::Rec(to) = got {
+        data.write_record_id(to, &mut ids.id);
+    } else {
+        let email = ops.owner(got).unwrap_or("");
+        let at = ids.emails.len();
+        ids.emails.push_str(email);
+        ids.owners.push((f.at, at, ids.emails.len()));
+        ids.id.push_str("owner:");
+        ids.id.push_str(email);
+    }
+    reference(refs, f, &ids.id);
 }
 
 /// A `refs` entry `"name":"<id>"`, as `Lines::reference` writes it.
