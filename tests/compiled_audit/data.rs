@@ -1,0 +1,249 @@
+//! The bundles and specs of the compiled-route audit (`tests/compiled_audit.rs`).
+
+/// A CSV field, quoted (`""` inside).
+pub fn q(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+pub const CONTACTS_HEAD: &str = "contact_id,workspace_id,first_name,last_name,email,title,department,status,hire_date,engagement_score,messages_received,allow_email,tags,addr_country,employee_id,language,created_at\n";
+
+/// A contacts row: id, first, last, email, title, department, status,
+/// hire date, score, received, allow_email, tags, country, employee id,
+/// language — each already CSV (quote it with [`q`] where needed).
+pub fn contact(cells: [&str; 15]) -> String {
+    let [id, first, last, email, title, dept, status, hired, score, recv, allow, tags, country, emp, lang] =
+        cells;
+    format!("{id},1,{first},{last},{email},{title},{dept},{status},{hired},{score},{recv},{allow},{tags},{country},{emp},{lang},2024-01-01 10:00:00\n")
+}
+
+/// Texts that trip case changes, lengths, trimming and escaping.
+pub const NASTY: &[&str] = &[
+    "Ane",
+    " Ane ",
+    "ÅSE Øster ",
+    "Straße",
+    "STRASSE",
+    "ΣΑΣ",
+    "ΌΣΟΣ ΚΑΙ",
+    "İstanbul",
+    "ǅemal",
+    "ﬁ",
+    "ﬃx",
+    "ŉ",
+    "ᾼ",
+    "\u{212a}elvin",
+    "a\"b\\c\nd\te\u{1}f\u{7f}",
+    "x,y",
+    "\u{200b}",
+    " \u{85} ",
+    "\u{a0}x\u{a0}",
+    "\u{feff}bom",
+    "\u{1f600}\u{1f600}",
+    "abcdef",
+    "abcde",
+    "Søren",
+    "Sørens",
+    "",
+    "  ",
+    "dk",
+    "DK ",
+    " se",
+    "chef",
+    "CHEF",
+    "Ⅻ",
+    "<\u{2028}>",
+];
+
+/// A contacts file whose rows take the [`NASTY`] texts in turn, with
+/// ids, dates, numbers and flags of every shape staging lets through.
+pub fn nasty_contacts() -> String {
+    let ids = [
+        "1",
+        " 2",
+        "3 ",
+        "0004",
+        "\"\u{a0}5\u{a0}\"",
+        "\"\u{2003}6\"",
+        "7",
+        "08",
+        "9",
+        "10",
+    ];
+    let dates = [
+        "2020-01-31",
+        "31.01.2020",
+        "31/01/2020",
+        "43831",
+        "0001-01-01",
+        "9999-12-31",
+        "1",
+        "",
+        "\"\"",
+        "2024-02-29",
+        "01-02-0099",
+        "2958465",
+    ];
+    let scores = ["12.5", "99.99", "-0.5", "123456", "", "0", "7.25", "1000"];
+    let recv = ["3", "", "-1", "2147483648", "0", "42"];
+    let flags = ["true", "false", "", "TRUE", "yes", "0"];
+    let statuses = [
+        "active", "Aktiv", "INACTIVE", "pending", "Invited", " active ",
+    ];
+    let langs = ["da", "en", "", "fi", "DA"];
+    let mut s = String::from(CONTACTS_HEAD);
+    let n = NASTY.len();
+    for i in 0..n * 2 {
+        let t = |k: usize| q(NASTY[(i * 7 + k * 3) % n]);
+        let first = match NASTY[i % n].trim() {
+            "" => q("x"),
+            _ => q(NASTY[i % n]),
+        };
+        let id = if i < ids.len() {
+            ids[i].to_string()
+        } else {
+            (i + 1).to_string()
+        };
+        let email = if i % 5 == 0 { String::new() } else { t(1) };
+        let employee = match i % 4 {
+            0 => String::new(),
+            1 => "\"\"".into(),
+            2 => q(&format!(" 00{i} ")),
+            _ => t(5),
+        };
+        let country = match i % 3 {
+            0 => t(6),
+            1 => String::new(),
+            _ => q(["DK", "dk", " se ", "DE", "\"\""][i % 5]),
+        };
+        s.push_str(&contact([
+            &id,
+            &first,
+            &t(2),
+            &email,
+            &t(3),
+            &t(4),
+            statuses[i % statuses.len()],
+            dates[i % dates.len()],
+            scores[i % scores.len()],
+            recv[i % recv.len()],
+            flags[i % flags.len()],
+            "",
+            &country,
+            &employee,
+            langs[i % langs.len()],
+        ]));
+    }
+    s
+}
+
+pub fn regions() -> String {
+    "country,region\nDK,Nordics\ndk,\nSE,\"Sverige \"\" \\\\ \"\n DE ,Central\nİstanbul,TR\nchef,\"\"\n".into()
+}
+
+pub const MAPS: &str = r#"
+values status_map {
+  "active"   => "Active"
+  "inactive" => "Inactive"
+  "invited"  => "Invited"
+  "pending"  => null
+}
+
+values titles {
+  "chef"     => "Boss"
+  "straße"   => keep
+  "ΣΑΣ"      => "sigma"
+  "İstanbul" => "ist"
+  "abcde"    => null
+  "ǅemal"    => "dz"
+}
+
+values titles_else {
+  "chef"   => "Boss"
+  "ANE"    => keep
+  ""       => "empty"
+  else     => "other"
+}
+
+values titles_skip {
+  "chef"   => "Boss"
+  "Straße" => skip("street")
+  else     => keep
+}
+
+table regions from "table-regions.csv" key country
+"#;
+
+/// A spec sending contacts to one custom field of type `ty` set to `expr`.
+pub fn one_field_spec(ty: &str, expr: &str) -> String {
+    format!(
+        "migration actimo -> salesforce\n\ncustom object Audit__c {{\n  Ext__c : text(40) external_id unique\n  F__c : {ty}\n}}\n{MAPS}\nroute contacts -> Audit__c {{\n  key Ext__c = contact_id\n  F__c = {expr}\n}}\n"
+    )
+}
+
+pub const HOPS_SPEC: &str = r#"migration actimo -> salesforce
+
+custom object Co__c {
+  Ext__c  : text(40) external_id unique
+  Name__c : text(20)
+  Up__c   : text(80)
+}
+
+custom Contact {
+  Ext__c  : text(40) external_id unique
+  Boss__c : text(80)
+  Co__c   : text(8)
+}
+
+custom object Aud2__c {
+  Ext__c : text(40) external_id unique
+  N__c   : text(80)
+}
+
+custom object Link__c {
+  Ext__c     : text(80) external_id unique
+  Contact__c : lookup(Contact)
+  Company__c : lookup(Co__c)
+  CoName__c  : text(10)
+  Who__c     : text(80)
+  Since__c   : text(10)
+}
+
+route companies -> Co__c {
+  key Ext__c = company_id
+  Name__c = name
+  Up__c   = parent_company.name ?? upper(name)
+}
+
+route contacts {
+  -> Contact as c {
+    key Ext__c = contact_id
+    LastName = last_name ?? "?"
+    Boss__c  = manager.first_name
+    Co__c    = primary_company.name ?? "none"
+  }
+  -> Aud2__c as second {
+    key Ext__c = concat(contact_id, "-2")
+    N__c = upper(manager.last_name) ?? lower(first_name)
+  }
+}
+
+route company_contacts -> Link__c {
+  key Ext__c = concat(contact_id, "/", company_id)
+  Contact__c = contact
+  Company__c = company
+  CoName__c  = company.name
+  Who__c     = contact.manager.first_name ?? title
+  Since__c   = format(start_date, "%d/%m/%Y")
+}
+"#;
+
+/// A spec sending contacts to a custom object keyed by `key` (of type
+/// `ty`), with one picklist field `pick` set to `expr`.
+pub const SAL: &str =
+    "code,sal\nchef,Mr.\nCHEF,\" Ms. \"\nane,\" Mr.\"\nSTRASSE,Active \nSTRAßE,\n";
+
+pub fn keyed_spec(ty: &str, key: &str, pick: &str, expr: &str) -> String {
+    format!(
+        "migration actimo -> salesforce\n\ncustom object Audit__c {{\n  K__c : {ty} external_id unique\n  P__c : {pick}\n}}\n{MAPS}\nroute contacts -> Audit__c {{\n  key K__c = {key}\n  P__c = {expr}\n}}\n"
+    )
+}
