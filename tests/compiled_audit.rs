@@ -174,6 +174,16 @@ fn nasty_cells_into_every_kind_of_field() {
         ("text(80)", "\"lit\\\"eral\""),
         ("text(80)", "null ?? first_name"),
         ("text(1)", "\"ß\""),
+        ("text(80)", "created_at"),
+        ("datetime", "created_at"),
+        ("text(10)", "format(created_at, \"%d.%m.%Y\")"),
+        ("text(80)", "concat(created_at)"),
+        ("text(80)", "truncate(first_name, 1)"),
+        ("text(8)", "upper(status)"),
+        ("picklist(\"true\", \"false\")", "allow_email"),
+        ("list<text>", "tags"),
+        ("list<text>", "lower(tags)"),
+        ("text(80)", "concat(first_name, \" \", language)"),
     ];
     let files = [
         ("contacts.csv", nasty_contacts()),

@@ -90,6 +90,15 @@ pub fn nasty_contacts() -> String {
         "active", "Aktiv", "INACTIVE", "pending", "Invited", " active ",
     ];
     let langs = ["da", "en", "", "fi", "DA"];
+    let tags = [q("a;b"), q(" x ; ß ;"), q(";"), String::new(), q("İ;i")];
+    let created = [
+        "2024-01-01 10:00:00",
+        "2024-03-31 02:30:00",
+        "2024-10-27 02:30:00",
+        "0001-01-01 00:00:00",
+        "2024-06-01T22:30:00Z",
+        "2024-02-29 23:59:59.5",
+    ];
     let mut s = String::from(CONTACTS_HEAD);
     let n = NASTY.len();
     for i in 0..n * 2 {
@@ -115,23 +124,26 @@ pub fn nasty_contacts() -> String {
             1 => String::new(),
             _ => q(["DK", "dk", " se ", "DE", "\"\""][i % 5]),
         };
-        s.push_str(&contact([
-            &id,
-            &first,
-            &t(2),
-            &email,
-            &t(3),
-            &t(4),
-            statuses[i % statuses.len()],
-            dates[i % dates.len()],
-            scores[i % scores.len()],
-            recv[i % recv.len()],
-            flags[i % flags.len()],
-            "",
-            &country,
-            &employee,
-            langs[i % langs.len()],
-        ]));
+        s.push_str(
+            &contact([
+                &id,
+                &first,
+                &t(2),
+                &email,
+                &t(3),
+                &t(4),
+                statuses[i % statuses.len()],
+                dates[i % dates.len()],
+                scores[i % scores.len()],
+                recv[i % recv.len()],
+                flags[i % flags.len()],
+                &tags[i % tags.len()],
+                &country,
+                &employee,
+                langs[i % langs.len()],
+            ])
+            .replace("2024-01-01 10:00:00", created[i % created.len()]),
+        );
     }
     s
 }
@@ -176,7 +188,7 @@ table regions from "table-regions.csv" key country
 /// A spec sending contacts to one custom field of type `ty` set to `expr`.
 pub fn one_field_spec(ty: &str, expr: &str) -> String {
     format!(
-        "migration actimo -> salesforce\n\ncustom object Audit__c {{\n  Ext__c : text(40) external_id unique\n  F__c : {ty}\n}}\n{MAPS}\nroute contacts -> Audit__c {{\n  key Ext__c = contact_id\n  F__c = {expr}\n}}\n"
+        "migration actimo -> salesforce\n\ncustom object Audit__c {{\n  Ext__c : text(40) external_id unique\n  F__c : {ty}\n}}\n{MAPS}\noptions {{\n  timezone = \"Europe/Copenhagen\"\n}}\n\nroute contacts -> Audit__c {{\n  key Ext__c = contact_id\n  F__c = {expr}\n}}\n"
     )
 }
 
