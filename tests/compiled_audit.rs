@@ -348,3 +348,156 @@ fn keys_and_picklists_that_need_conforming() {
         }
     }
 }
+
+/// Two targets into the same payload file; the second fails or skips for
+/// some records after the first was written.
+const TWICE_SPEC: &str = r#"migration actimo -> salesforce
+
+custom object Audit__c {
+  Ext__c : text(40) external_id unique
+  A__c   : text(6)
+  B__c   : text(80)
+}
+
+values titles_skip {
+  "chef"   => "Boss"
+  "Straße" => skip("street")
+  else     => keep
+}
+
+route contacts {
+  -> Audit__c {
+    key Ext__c = contact_id
+    B__c = titles_skip[title] ?? "-"
+  }
+  -> Audit__c as again {
+    key Ext__c = concat(contact_id, "+")
+    A__c = upper(first_name)
+    B__c = last_name ?? skip("no last name")
+  }
+}
+"#;
+
+#[test]
+fn a_fan_out_into_one_file_that_fails_in_its_second_target() {
+    let files = [("contacts.csv", nasty_contacts())];
+    let out = both_ways(
+        "twice",
+        TWICE_SPEC,
+        &files,
+        &["route contacts -> Audit__c, Audit__c"],
+    );
+    assert!(out.contains("#again\""), "{out}");
+}
+
+const CHAINS_SPEC: &str = r#"migration actimo -> salesforce
+
+custom object Audit__c {
+  Ext__c : text(40) external_id unique
+  A__c   : text(80)
+  B__c   : text(80)
+  C__c   : text(80)
+  D__c   : text(80)
+  E__c   : text(80)
+  P__c   : picklist("Active", "Inactive", "Invited")
+}
+
+custom object Other__c {
+  Ext__c : text(40) external_id unique
+  A__c   : text(80)
+}
+
+custom object Third__c {
+  Ext__c : text(40) external_id unique
+  Mgr__c : lookup(Third__c)
+}
+
+custom object Split__c {
+  Ext__c : text(40) external_id unique
+  A__c   : text(80)
+}
+
+values status_map {
+  "active"   => "Active"
+  "inactive" => "Inactive"
+  "invited"  => "Invited"
+  "pending"  => null
+}
+
+table regions from "table-regions.csv" key country
+
+route contacts -> Audit__c {
+  key Ext__c = manager.employee_id ?? skip("no manager")
+  A__c = manager.manager.first_name ?? manager.last_name
+  B__c = regions[manager.addr_country].region
+  C__c = null ?? null
+  D__c = concat(manager.first_name, "/", manager.manager.first_name)
+  E__c = "x"
+  P__c = status_map[manager.status]
+}
+
+route company_contacts -> Other__c {
+  key Ext__c = concat(company_id, ":", contact_id)
+  A__c = contact.manager.manager.manager.title ?? company.name
+}
+
+route contacts -> Third__c {
+  key Ext__c = contact_id
+  Mgr__c = manager
+}
+
+split contacts {
+  when status == "active" -> Split__c {
+    key Ext__c = contact_id
+    A__c = title(first_name)
+  }
+  else skip("not active")
+}
+"#;
+
+#[test]
+fn chains_of_hops_and_what_must_not_compile() {
+    let mut contacts = String::from(
+        "contact_id,workspace_id,first_name,last_name,status,created_at,manager_contact_id,employee_id,addr_country\n",
+    );
+    let managers = ["2", "3", "1", "", "99", "4", "5", "6", "7", "8"];
+    let statuses = ["active", "pending", "invited", "inactive"];
+    for i in 0..NASTY.len() {
+        let first = match NASTY[i].trim() {
+            "" => "z",
+            s => s,
+        };
+        contacts.push_str(&format!(
+            "{},1,{},{},{},2024-01-01 10:00:00,{},{},{}\n",
+            i + 1,
+            q(first),
+            q(NASTY[(i * 3) % NASTY.len()]),
+            statuses[i % statuses.len()],
+            managers[i % managers.len()],
+            if i % 4 == 3 {
+                String::new()
+            } else {
+                q(&format!("E{i}"))
+            },
+            q(["DK", "se", "", "İstanbul", " DE "][i % 5]),
+        ));
+    }
+    let links = "contact_id,company_id,is_primary\n1,c1,true\n2,c1,false\n3,c2,true\n42,c3,true\n";
+    let companies = "company_id,name,org_unit_type,derived_from\nc1,One,store,manual\nc2,\"Tw\"\"o\",store,manual\n";
+    let files = [
+        ("contacts.csv", contacts),
+        ("company_contacts.csv", links.to_string()),
+        ("companies.csv", companies.to_string()),
+        ("table-regions.csv", regions()),
+    ];
+    let out = both_ways(
+        "chains",
+        CHAINS_SPEC,
+        &files,
+        &[
+            "route contacts -> Audit__c",
+            "route company_contacts -> Other__c",
+        ],
+    );
+    assert!(out.contains("\"E__c\":\"x\""), "{out}");
+}
