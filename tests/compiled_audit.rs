@@ -13,12 +13,35 @@ use std::path::{Path, PathBuf};
 
 #[path = "compiled_audit/data.rs"]
 mod data;
+#[path = "compiled_audit/random.rs"]
+mod random;
+#[path = "compiled_audit/specs.rs"]
+mod specs;
 use data::*;
+use specs::*;
 
 fn scratch(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("compiled-audit-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     d
+}
+
+/// Whether `spec` checks without errors.
+fn checks(spec: &str) -> bool {
+    let dir = scratch("check");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("audit.ferry");
+    std::fs::write(&path, spec).expect("spec written");
+    std::fs::write(dir.join("table-regions.csv"), regions()).expect("table written");
+    let (project, _) = ferry::check::load_project(&path).expect("spec readable");
+    let registry = ferry::schema::Registry::standard().expect("descriptors");
+    let read = ferry::check::reader_beside(&project.main.file.name);
+    let (checked, diags) = ferry::check::check(&project, &registry, &read);
+    if std::env::var_os("AUDIT_SHOW").is_some() && checked.is_none() {
+        let d: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+        println!("{d:?}");
+    }
+    checked.is_some()
 }
 
 fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -202,53 +225,7 @@ fn nasty_cells_into_every_kind_of_field() {
 
 #[test]
 fn relation_hops_fan_outs_and_composite_keys() {
-    let mut contacts = String::from(
-        "contact_id,workspace_id,first_name,last_name,status,created_at,manager_contact_id\n",
-    );
-    let managers = ["", "1", " 2 ", "99", "3", "\"\"", "0004", "4", "x"];
-    for i in 0..NASTY.len() {
-        let id = match i {
-            3 => "0004".to_string(),
-            _ => (i + 1).to_string(),
-        };
-        let first = match NASTY[i].trim() {
-            "" => "y",
-            s => s,
-        };
-        let last = match i % 3 {
-            0 => String::new(),
-            _ => q(NASTY[(i * 5) % NASTY.len()]),
-        };
-        let mgr = managers[i % managers.len()];
-        contacts.push_str(&format!(
-            "{id},1,{},{last},active,2024-01-01 10:00:00,{mgr}\n",
-            q(first)
-        ));
-    }
-    let companies = "company_id,name,org_unit_type,parent_company_id,derived_from\n\
-        7001,Nordisk A/S,legal_entity,,workspace\n\
-        7002,\"Ünïcødé Straße GmbH\",region,7001,manual\n\
-        7003,\"ΣΑΣ \"\"Q\"\"\",store,7002,manual\n\
-        c-4, x ,store,9999,manual\n\
-        7005,\"a\\b\",store,c-4,manual\n";
-    let links = "contact_id,company_id,is_primary,title,start_date\n\
-        1,7001,true,Chef,2020-01-31\n\
-        1,7002,false,Other,\n\
-        2,7003,true,\"ß\",31.12.1999\n\
-        3,c-4,true,,43831\n\
-        0004,7005,true,\"İ\",2020-02-29\n\
-        4,7005,TRUE,x,2021-01-01\n\
-        5,9999,true,dangling,2021-01-01\n\
-        999,7001,true,nobody,2021-01-01\n\
-        6, 7001 ,true,spaced,2021-01-01\n\
-        7,7002,,nullflag,2021-01-01\n\
-        8,7003,true,dup1,2021-01-01\n\
-        8,7002,true,dup2,2021-01-01\n";
-    let files = [
-        ("contacts.csv", contacts),
-        ("companies.csv", companies.to_string()),
-        ("company_contacts.csv", links.to_string()),
-    ];
+    let files = hops_bundle();
     let out = both_ways(
         "hops",
         HOPS_SPEC,
@@ -349,35 +326,6 @@ fn keys_and_picklists_that_need_conforming() {
     }
 }
 
-/// Two targets into the same payload file; the second fails or skips for
-/// some records after the first was written.
-const TWICE_SPEC: &str = r#"migration actimo -> salesforce
-
-custom object Audit__c {
-  Ext__c : text(40) external_id unique
-  A__c   : text(6)
-  B__c   : text(80)
-}
-
-values titles_skip {
-  "chef"   => "Boss"
-  "Straße" => skip("street")
-  else     => keep
-}
-
-route contacts {
-  -> Audit__c {
-    key Ext__c = contact_id
-    B__c = titles_skip[title] ?? "-"
-  }
-  -> Audit__c as again {
-    key Ext__c = concat(contact_id, "+")
-    A__c = upper(first_name)
-    B__c = last_name ?? skip("no last name")
-  }
-}
-"#;
-
 #[test]
 fn a_fan_out_into_one_file_that_fails_in_its_second_target() {
     let files = [("contacts.csv", nasty_contacts())];
@@ -390,106 +338,9 @@ fn a_fan_out_into_one_file_that_fails_in_its_second_target() {
     assert!(out.contains("#again\""), "{out}");
 }
 
-const CHAINS_SPEC: &str = r#"migration actimo -> salesforce
-
-custom object Audit__c {
-  Ext__c : text(40) external_id unique
-  A__c   : text(80)
-  B__c   : text(80)
-  C__c   : text(80)
-  D__c   : text(80)
-  E__c   : text(80)
-  P__c   : picklist("Active", "Inactive", "Invited")
-}
-
-custom object Other__c {
-  Ext__c : text(40) external_id unique
-  A__c   : text(80)
-}
-
-custom object Third__c {
-  Ext__c : text(40) external_id unique
-  Mgr__c : lookup(Third__c)
-}
-
-custom object Split__c {
-  Ext__c : text(40) external_id unique
-  A__c   : text(80)
-}
-
-values status_map {
-  "active"   => "Active"
-  "inactive" => "Inactive"
-  "invited"  => "Invited"
-  "pending"  => null
-}
-
-table regions from "table-regions.csv" key country
-
-route contacts -> Audit__c {
-  key Ext__c = manager.employee_id ?? skip("no manager")
-  A__c = manager.manager.first_name ?? manager.last_name
-  B__c = regions[manager.addr_country].region
-  C__c = null ?? null
-  D__c = concat(manager.first_name, "/", manager.manager.first_name)
-  E__c = "x"
-  P__c = status_map[manager.status]
-}
-
-route company_contacts -> Other__c {
-  key Ext__c = concat(company_id, ":", contact_id)
-  A__c = contact.manager.manager.manager.title ?? company.name
-}
-
-route contacts -> Third__c {
-  key Ext__c = contact_id
-  Mgr__c = manager
-}
-
-split contacts {
-  when status == "active" -> Split__c {
-    key Ext__c = contact_id
-    A__c = title(first_name)
-  }
-  else skip("not active")
-}
-"#;
-
 #[test]
 fn chains_of_hops_and_what_must_not_compile() {
-    let mut contacts = String::from(
-        "contact_id,workspace_id,first_name,last_name,status,created_at,manager_contact_id,employee_id,addr_country\n",
-    );
-    let managers = ["2", "3", "1", "", "99", "4", "5", "6", "7", "8"];
-    let statuses = ["active", "pending", "invited", "inactive"];
-    for i in 0..NASTY.len() {
-        let first = match NASTY[i].trim() {
-            "" => "z",
-            s => s,
-        };
-        contacts.push_str(&format!(
-            "{},1,{},{},{},2024-01-01 10:00:00,{},{},{}\n",
-            i + 1,
-            q(first),
-            q(NASTY[(i * 3) % NASTY.len()]),
-            statuses[i % statuses.len()],
-            managers[i % managers.len()],
-            if i % 4 == 3 {
-                String::new()
-            } else {
-                q(&format!("E{i}"))
-            },
-            q(["DK", "se", "", "İstanbul", " DE "][i % 5]),
-        ));
-    }
-    let links = "contact_id,company_id,is_primary\n1,c1,true\n2,c1,false\n3,c2,true\n42,c3,true\n";
-    let companies = "company_id,name,org_unit_type,derived_from\nc1,One,store,manual\nc2,\"Tw\"\"o\",store,manual\n";
-    let files = [
-        ("contacts.csv", contacts),
-        ("company_contacts.csv", links.to_string()),
-        ("companies.csv", companies.to_string()),
-        ("table-regions.csv", regions()),
-    ];
+    let files = chains_bundle();
     let out = both_ways(
         "chains",
         CHAINS_SPEC,
@@ -500,4 +351,45 @@ fn chains_of_hops_and_what_must_not_compile() {
         ],
     );
     assert!(out.contains("\"E__c\":\"x\""), "{out}");
+}
+
+/// Random field expressions of the compiled shapes, nested up to three
+/// deep, over the nasty bundle (with managers): specs the checker takes
+/// must compile and write the same both ways.
+#[test]
+fn random_expressions_of_the_compiled_shapes() {
+    let mut contacts = nasty_contacts();
+    // Every other contact gets a manager, some dangling.
+    let mut lines: Vec<String> = contacts.lines().map(str::to_string).collect();
+    lines[0].push_str(",manager_contact_id");
+    for (i, l) in lines.iter_mut().enumerate().skip(1) {
+        l.push_str([",", ",1", ",3", ",999", ",0004", ",7"][i % 6]);
+    }
+    contacts = lines.join("\n") + "\n";
+    let files = [("contacts.csv", contacts), ("table-regions.csv", regions())];
+    let (mut checked, mut tried) = (0, 0);
+    let seeds: u64 = std::env::var("AUDIT_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    for seed in 0..seeds {
+        let mut rng = random::Rng::new(seed);
+        let spec = random::random_spec(&mut rng, MAPS, 6);
+        tried += 1;
+        if !checks(&spec) {
+            continue;
+        }
+        checked += 1;
+        let tag = format!("random-{seed}");
+        let label = match spec.contains("as again") {
+            true => "route contacts -> Audit__c, Audit__c",
+            false => "route contacts -> Audit__c",
+        };
+        both_ways(&tag, &spec, &files, &[label]);
+    }
+    println!("{checked} of {tried} specs check");
+    assert!(
+        checked * 3 >= tried,
+        "only {checked} of {tried} specs check"
+    );
 }

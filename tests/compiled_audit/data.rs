@@ -192,65 +192,6 @@ pub fn one_field_spec(ty: &str, expr: &str) -> String {
     )
 }
 
-pub const HOPS_SPEC: &str = r#"migration actimo -> salesforce
-
-custom object Co__c {
-  Ext__c  : text(40) external_id unique
-  Name__c : text(20)
-  Up__c   : text(80)
-}
-
-custom Contact {
-  Ext__c  : text(40) external_id unique
-  Boss__c : text(80)
-  Co__c   : text(8)
-}
-
-custom object Aud2__c {
-  Ext__c : text(40) external_id unique
-  N__c   : text(80)
-}
-
-custom object Link__c {
-  Ext__c     : text(80) external_id unique
-  Contact__c : lookup(Contact)
-  Company__c : lookup(Co__c)
-  CoName__c  : text(10)
-  Who__c     : text(80)
-  Since__c   : text(10)
-}
-
-route companies -> Co__c {
-  key Ext__c = company_id
-  Name__c = name
-  Up__c   = parent_company.name ?? upper(name)
-}
-
-route contacts {
-  -> Contact as c {
-    key Ext__c = contact_id
-    LastName = last_name ?? "?"
-    Boss__c  = manager.first_name
-    Co__c    = primary_company.name ?? "none"
-  }
-  -> Aud2__c as second {
-    key Ext__c = concat(contact_id, "-2")
-    N__c = upper(manager.last_name) ?? lower(first_name)
-  }
-}
-
-route company_contacts -> Link__c {
-  key Ext__c = concat(contact_id, "/", company_id)
-  Contact__c = contact
-  Company__c = company
-  CoName__c  = company.name
-  Who__c     = contact.manager.first_name ?? title
-  Since__c   = format(start_date, "%d/%m/%Y")
-}
-"#;
-
-/// A spec sending contacts to a custom object keyed by `key` (of type
-/// `ty`), with one picklist field `pick` set to `expr`.
 pub const SAL: &str =
     "code,sal\nchef,Mr.\nCHEF,\" Ms. \"\nane,\" Mr.\"\nSTRASSE,Active \nSTRAßE,\n";
 
@@ -258,4 +199,94 @@ pub fn keyed_spec(ty: &str, key: &str, pick: &str, expr: &str) -> String {
     format!(
         "migration actimo -> salesforce\n\ncustom object Audit__c {{\n  K__c : {ty} external_id unique\n  P__c : {pick}\n}}\n{MAPS}\nroute contacts -> Audit__c {{\n  key K__c = {key}\n  P__c = {expr}\n}}\n"
     )
+}
+
+/// Contacts with managers, companies with parents, and links between
+/// them: dangling, spaced, duplicated and leading-zero ids.
+pub fn hops_bundle() -> [(&'static str, String); 3] {
+    let mut contacts = String::from(
+        "contact_id,workspace_id,first_name,last_name,status,created_at,manager_contact_id\n",
+    );
+    let managers = ["", "1", " 2 ", "99", "3", "\"\"", "0004", "4", "x"];
+    for i in 0..NASTY.len() {
+        let id = match i {
+            3 => "0004".to_string(),
+            _ => (i + 1).to_string(),
+        };
+        let first = match NASTY[i].trim() {
+            "" => "y",
+            s => s,
+        };
+        let last = match i % 3 {
+            0 => String::new(),
+            _ => q(NASTY[(i * 5) % NASTY.len()]),
+        };
+        let mgr = managers[i % managers.len()];
+        contacts.push_str(&format!(
+            "{id},1,{},{last},active,2024-01-01 10:00:00,{mgr}\n",
+            q(first)
+        ));
+    }
+    let companies = "company_id,name,org_unit_type,parent_company_id,derived_from\n\
+        7001,Nordisk A/S,legal_entity,,workspace\n\
+        7002,\"Ünïcødé Straße GmbH\",region,7001,manual\n\
+        7003,\"ΣΑΣ \"\"Q\"\"\",store,7002,manual\n\
+        c-4, x ,store,9999,manual\n\
+        7005,\"a\\b\",store,c-4,manual\n";
+    let links = "contact_id,company_id,is_primary,title,start_date\n\
+        1,7001,true,Chef,2020-01-31\n\
+        1,7002,false,Other,\n\
+        2,7003,true,\"ß\",31.12.1999\n\
+        3,c-4,true,,43831\n\
+        0004,7005,true,\"İ\",2020-02-29\n\
+        4,7005,TRUE,x,2021-01-01\n\
+        5,9999,true,dangling,2021-01-01\n\
+        999,7001,true,nobody,2021-01-01\n\
+        6, 7001 ,true,spaced,2021-01-01\n\
+        7,7002,,nullflag,2021-01-01\n\
+        8,7003,true,dup1,2021-01-01\n\
+        8,7002,true,dup2,2021-01-01\n";
+    [
+        ("contacts.csv", contacts),
+        ("companies.csv", companies.to_string()),
+        ("company_contacts.csv", links.to_string()),
+    ]
+}
+
+/// Contacts whose managers chain (some in a loop, some dangling), and
+/// links to companies that may not exist.
+pub fn chains_bundle() -> [(&'static str, String); 4] {
+    let mut contacts = String::from(
+        "contact_id,workspace_id,first_name,last_name,status,created_at,manager_contact_id,employee_id,addr_country\n",
+    );
+    let managers = ["2", "3", "1", "", "99", "4", "5", "6", "7", "8"];
+    let statuses = ["active", "pending", "invited", "inactive"];
+    for i in 0..NASTY.len() {
+        let first = match NASTY[i].trim() {
+            "" => "z",
+            s => s,
+        };
+        contacts.push_str(&format!(
+            "{},1,{},{},{},2024-01-01 10:00:00,{},{},{}\n",
+            i + 1,
+            q(first),
+            q(NASTY[(i * 3) % NASTY.len()]),
+            statuses[i % statuses.len()],
+            managers[i % managers.len()],
+            if i % 4 == 3 {
+                String::new()
+            } else {
+                q(&format!("E{i}"))
+            },
+            q(["DK", "se", "", "İstanbul", " DE "][i % 5]),
+        ));
+    }
+    let links = "contact_id,company_id,is_primary\n1,c1,true\n2,c1,false\n3,c2,true\n42,c3,true\n";
+    let companies = "company_id,name,org_unit_type,derived_from\nc1,One,store,manual\nc2,\"Tw\"\"o\",store,manual\n";
+    [
+        ("contacts.csv", contacts),
+        ("company_contacts.csv", links.to_string()),
+        ("companies.csv", companies.to_string()),
+        ("table-regions.csv", regions()),
+    ]
 }
