@@ -7,6 +7,9 @@
 //! range, composite keys, fan-outs and relation hops. Each bundle is run
 //! with the compiled route on and off, on one thread and on two with tiny
 //! chunks: the files, line counts and tallies must be byte for byte equal.
+//! Staging trims text cells, so untrimmed and Unicode-spaced texts are
+//! covered op by op in `src/runtime/compiled/tests.rs`. `AUDIT_SEEDS=n`
+//! runs more random specs; `AUDIT_SHOW=1` prints payloads and diagnostics.
 
 use ferry::emit::{self, Options};
 use std::path::{Path, PathBuf};
