@@ -29,24 +29,6 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-/// Whether `spec` checks without errors.
-fn checks(spec: &str) -> bool {
-    let dir = scratch("check");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("audit.ferry");
-    std::fs::write(&path, spec).expect("spec written");
-    std::fs::write(dir.join("table-regions.csv"), regions()).expect("table written");
-    let (project, _) = ferry::check::load_project(&path).expect("spec readable");
-    let registry = ferry::schema::Registry::standard().expect("descriptors");
-    let read = ferry::check::reader_beside(&project.main.file.name);
-    let (checked, diags) = ferry::check::check(&project, &registry, &read);
-    if std::env::var_os("AUDIT_SHOW").is_some() && checked.is_none() {
-        let d: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
-        println!("{d:?}");
-    }
-    checked.is_some()
-}
-
 fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

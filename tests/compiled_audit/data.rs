@@ -293,3 +293,22 @@ pub fn chains_bundle() -> [(&'static str, String); 4] {
         ("table-regions.csv", regions()),
     ]
 }
+
+/// Whether `spec` checks without errors.
+pub fn checks(spec: &str) -> bool {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compiled-audit-check");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("audit.ferry");
+    std::fs::write(&path, spec).expect("spec written");
+    std::fs::write(dir.join("table-regions.csv"), regions()).expect("table written");
+    let (project, _) = ferry::check::load_project(&path).expect("spec readable");
+    let registry = ferry::schema::Registry::standard().expect("descriptors");
+    let read = ferry::check::reader_beside(&project.main.file.name);
+    let (checked, diags) = ferry::check::check(&project, &registry, &read);
+    if std::env::var_os("AUDIT_SHOW").is_some() && checked.is_none() {
+        let d: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+        println!("{d:?}");
+    }
+    checked.is_some()
+}
