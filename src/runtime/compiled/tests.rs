@@ -142,11 +142,10 @@ fn ops_give_what_the_evaluator_gives_or_bail() {
     assert!(bailed >= 100, "{given} given, {bailed} bailed");
 }
 
-/// Texts as no stager would leave them (untrimmed, Unicode white space
-/// at the ends) and case changes that change lengths or need context.
-#[test]
-fn raw_unicode_texts_give_what_the_evaluator_gives() {
-    use crate::plan::Func::{Concat, Left, Lower, Trim, Upper};
+/// One contact per text, the text in every column: texts as no stager
+/// would leave them (untrimmed, Unicode white space at the ends) and case
+/// changes that change lengths or need context.
+fn raw_data(plan: &Plan) -> Dataset {
     let texts = [
         "\u{a0}Active\u{a0}",
         "\u{2003}active",
@@ -166,12 +165,18 @@ fn raw_unicode_texts_give_what_the_evaluator_gives() {
         "\r\n",
         "",
     ];
-    let plan = crm_plan();
     let mut contacts = Table::new("contacts.csv", 10);
     for (i, s) in texts.iter().enumerate() {
         contacts.push(std::iter::repeat_n(t(s), 10), i as u32 + 2);
     }
-    let data = Dataset::new(&plan, vec![contacts]);
+    Dataset::new(plan, vec![contacts])
+}
+
+#[test]
+fn raw_unicode_texts_give_what_the_evaluator_gives() {
+    use crate::plan::Func::{Concat, Left, Lower, Trim, Upper};
+    let plan = crm_plan();
+    let data = raw_data(&plan);
     let c = || col(C_FIRST);
     let mut all = exprs();
     all.extend([
@@ -241,4 +246,45 @@ fn uncertain_values_bail() {
     assert!(Op::new(&format(col(C_HIRED)).clone(), &plan).is_some());
     let time = call(crate::plan::Func::Format, vec![col(C_HIRED), txt("%H:%M")]);
     assert!(Op::new(&time, &plan).is_none());
+}
+
+/// Random trees of the compiled shapes (xorshift-chosen, up to four deep)
+/// over the raw texts, against `Ctx::eval`.
+#[test]
+fn random_trees_over_raw_texts_give_what_the_evaluator_gives() {
+    use crate::plan::Func::{Concat, Left, Lower, Trim, Truncate, Upper};
+    fn tree(seed: &mut u64, depth: u32) -> TExpr {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let pick = (*seed >> 32) % if depth == 0 { 3 } else { 12 };
+        let sub = |seed: &mut u64| tree(seed, depth.saturating_sub(1));
+        match pick {
+            0 => col(C_FIRST),
+            1 => txt(["\u{a0}", "ß", " Σ ", ""][(*seed % 4) as usize]),
+            2 => col(C_LAST),
+            3 => call(Trim, vec![sub(seed)]),
+            4 => call(Lower, vec![sub(seed)]),
+            5 => call(Upper, vec![sub(seed)]),
+            6 => coalesce(sub(seed), sub(seed)),
+            7 => call(Concat, vec![sub(seed), sub(seed)]),
+            8 => call(Truncate, vec![sub(seed), int((*seed % 5) as i64)]),
+            9 => call(Left, vec![sub(seed), int(2)]),
+            10 => ex(TExprKind::ValueMap {
+                map: [MAP_STATUS, MAP_STATUS_ELSE][(*seed % 2) as usize],
+                key: Box::new(sub(seed)),
+            }),
+            _ => ex(TExprKind::Table {
+                table: TABLE_INDUSTRY,
+                key: Box::new(sub(seed)),
+                column: Some(1),
+            }),
+        }
+    }
+    let plan = crm_plan();
+    let data = raw_data(&plan);
+    let mut seed = 0x5eed_u64;
+    let trees: Vec<TExpr> = (0..400).map(|_| tree(&mut seed, 4)).collect();
+    let (given, bailed) = against_eval(&plan, &data, &trees);
+    assert!(given >= 2000, "{given} given, {bailed} bailed");
 }
