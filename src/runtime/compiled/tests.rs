@@ -114,36 +114,99 @@ fn owned(st: &OpState, got: Got<'_>) -> Value {
     }
 }
 
-#[test]
-fn ops_give_what_the_evaluator_gives_or_bail() {
-    let plan = crm_plan();
-    let data = data(&plan);
+/// Runs every expression over every row of `data`'s contacts: where an
+/// op gives a value, it must be `Ctx::eval`'s, with the same value-map
+/// counts. Returns how many were given and how many bailed.
+fn against_eval(plan: &Plan, data: &Dataset, exprs: &[TExpr]) -> (usize, usize) {
     let mut st = OpState::default();
     let (mut given, mut bailed) = (0, 0);
-    for e in exprs() {
-        let op = Op::new(&e, &plan).unwrap_or_else(|| panic!("compiles: {e:?}"));
-        for row in 0..cells().len() as u32 {
+    for e in exprs {
+        let op = Op::new(e, plan).unwrap_or_else(|| panic!("compiles: {e:?}"));
+        for row in 0..data.len(CONTACTS) as u32 {
             let r = rec(CONTACTS, row);
             st.begin();
-            let got = op.eval(&data, r, &mut st);
+            let got = op.eval(data, r, &mut st);
             if got == Got::Bail {
                 bailed += 1;
                 continue;
             }
             given += 1;
-            let mut ctx = Ctx::new(&plan, &data);
+            let mut ctx = Ctx::new(plan, data);
             let mut mine = ctx.coverage.clone();
-            let want = ctx.eval(&e, Frame::Rec(r));
+            let want = ctx.eval(e, Frame::Rec(r));
             let ours = owned(&st, got);
             assert_eq!(Ok(ours), want, "{e:?} on row {row}");
             st.count(&mut mine);
             assert_eq!(mine, ctx.coverage, "coverage of {e:?} on row {row}");
         }
     }
+    (given, bailed)
+}
+
+#[test]
+fn ops_give_what_the_evaluator_gives_or_bail() {
+    let plan = crm_plan();
+    let (given, bailed) = against_eval(&plan, &data(&plan), &exprs());
     // Most combinations are certain; the rest (numbers, lists, datetimes,
     // misses, skips, far years) are the general evaluator's.
     assert!(given >= 200, "{given} given, {bailed} bailed");
     assert!(bailed >= 100, "{given} given, {bailed} bailed");
+}
+
+/// One contact per text, the text in every column: texts as no stager
+/// would leave them (untrimmed, Unicode white space at the ends) and case
+/// changes that change lengths or need context.
+fn raw_data(plan: &Plan) -> Dataset {
+    let texts = [
+        "\u{a0}Active\u{a0}",
+        "\u{2003}active",
+        "ACTIVE\u{85}",
+        "\u{2028}x\u{3000}",
+        "\u{200b}active",
+        "\u{feff}Acme",
+        " Nordisk\t",
+        "Straße",
+        "İNVITED",
+        "ΌΣΟΣ ΣΑΣ",
+        "ǅemal",
+        "ﬁ ﬃ",
+        "ŉ ᾼ",
+        "\u{212a}elvin",
+        "a\"b\\c\u{1}\u{7f}",
+        "\r\n",
+        "",
+    ];
+    let mut contacts = Table::new("contacts.csv", 10);
+    for (i, s) in texts.iter().enumerate() {
+        contacts.push(std::iter::repeat_n(t(s), 10), i as u32 + 2);
+    }
+    Dataset::new(plan, vec![contacts])
+}
+
+#[test]
+fn raw_unicode_texts_give_what_the_evaluator_gives() {
+    use crate::plan::Func::{Concat, Left, Lower, Trim, Upper};
+    let plan = crm_plan();
+    let data = raw_data(&plan);
+    let c = || col(C_FIRST);
+    let mut all = exprs();
+    all.extend([
+        call(
+            Trim,
+            vec![call(Concat, vec![txt("\u{a0} "), c(), txt("\u{2003}")])],
+        ),
+        call(Left, vec![call(Trim, vec![call(Upper, vec![c()])]), int(4)]),
+        call(Upper, vec![call(Left, vec![c(), int(1)])]),
+        call(Lower, vec![call(Upper, vec![c()])]),
+        call(Concat, vec![call(Upper, vec![c()]), call(Lower, vec![c()])]),
+        coalesce(call(Trim, vec![c()]), txt("-")),
+        ex(TExprKind::ValueMap {
+            map: MAP_STATUS_ELSE,
+            key: Box::new(call(Concat, vec![c()])),
+        }),
+    ]);
+    let (given, bailed) = against_eval(&plan, &data, &all);
+    assert!(given >= 400, "{given} given, {bailed} bailed");
 }
 
 #[test]
@@ -201,4 +264,45 @@ fn uncertain_values_bail() {
     assert!(Op::new(&format(col(C_HIRED)).clone(), &plan).is_some());
     let time = call(crate::plan::Func::Format, vec![col(C_HIRED), txt("%H:%M")]);
     assert!(Op::new(&time, &plan).is_none());
+}
+
+/// Random trees of the compiled shapes (xorshift-chosen, up to four deep)
+/// over the raw texts, against `Ctx::eval`.
+#[test]
+fn random_trees_over_raw_texts_give_what_the_evaluator_gives() {
+    use crate::plan::Func::{Concat, Left, Lower, Trim, Truncate, Upper};
+    fn tree(seed: &mut u64, depth: u32) -> TExpr {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let pick = (*seed >> 32) % if depth == 0 { 3 } else { 12 };
+        let sub = |seed: &mut u64| tree(seed, depth.saturating_sub(1));
+        match pick {
+            0 => col(C_FIRST),
+            1 => txt(["\u{a0}", "ß", " Σ ", ""][(*seed % 4) as usize]),
+            2 => col(C_LAST),
+            3 => call(Trim, vec![sub(seed)]),
+            4 => call(Lower, vec![sub(seed)]),
+            5 => call(Upper, vec![sub(seed)]),
+            6 => coalesce(sub(seed), sub(seed)),
+            7 => call(Concat, vec![sub(seed), sub(seed)]),
+            8 => call(Truncate, vec![sub(seed), int((*seed % 5) as i64)]),
+            9 => call(Left, vec![sub(seed), int(2)]),
+            10 => ex(TExprKind::ValueMap {
+                map: [MAP_STATUS, MAP_STATUS_ELSE][(*seed % 2) as usize],
+                key: Box::new(sub(seed)),
+            }),
+            _ => ex(TExprKind::Table {
+                table: TABLE_INDUSTRY,
+                key: Box::new(sub(seed)),
+                column: Some(1),
+            }),
+        }
+    }
+    let plan = crm_plan();
+    let data = raw_data(&plan);
+    let mut seed = 0x5eed_u64;
+    let trees: Vec<TExpr> = (0..400).map(|_| tree(&mut seed, 4)).collect();
+    let (given, bailed) = against_eval(&plan, &data, &trees);
+    assert!(given >= 2000, "{given} given, {bailed} bailed");
 }
