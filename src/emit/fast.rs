@@ -335,7 +335,9 @@ impl<'p> Fast<'p> {
                 continue;
             };
             match sent.iter().find(|&&(at, ..)| at == k) {
-                None => counts.none += 1,
+                // Not sent at all (a value sent as a value counts nothing).
+                None if (done.sent >> k) & 1 == 0 => counts.none += 1,
+                None => {}
                 Some(&(_, a, b)) => {
                     let email = st.ids.emails.get(a..b).unwrap_or("");
                     if self.fallback.as_deref() == Some(email) {

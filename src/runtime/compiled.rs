@@ -11,7 +11,8 @@
 //! two (`skip(…)` as `b` bails); a value map keyed by one; a date
 //! `format` of a column with a `%d.%m.%Y`-like pattern; a table lookup
 //! keyed by one; a to-one relation (the related record, or an op on it);
-//! `round` by a literal; `owner(…)` of an ASCII email.
+//! `round` by a literal; `date(…)` of a date or datetime; `owner(…)` of
+//! an ASCII email.
 //!
 //! Invariants: a value (a text, a cell, a number, a related record, an
 //! owner) or null is
@@ -62,6 +63,9 @@ pub(crate) enum Op<'p> {
         rel: u32,
         then: Option<Box<Op<'p>>>,
     },
+    /// `date(x)` of a date or datetime (a datetime's day in the spec's
+    /// zone, as `Ctx::new` reads it).
+    Day(Box<Op<'p>>, chrono_tz::Tz),
     /// `round(x, n)` with a literal `n`, of a number.
     Round(Box<Op<'p>>, &'p Value),
     /// `owner(email)` of an ASCII email, and the policy for a blank one.
@@ -113,6 +117,8 @@ pub(crate) enum Got<'s> {
     Rec(RecRef),
     /// A number `round` made.
     Num(rust_decimal::Decimal),
+    /// A date `date(…)` made.
+    Day(chrono::NaiveDate),
     /// An owner: a normalized email, borrowed or in `OpState::text`.
     OwnerStr(&'s str),
     OwnerBuf(usize, usize),
@@ -214,6 +220,10 @@ impl<'p> Op<'p> {
                     }
                     _ => return None,
                 },
+                (Func::Date, [x]) => Op::Day(
+                    Box::new(Op::new(x, plan)?),
+                    plan.options.timezone.parse().unwrap_or(chrono_tz::Tz::UTC),
+                ),
                 (Func::Round, [x, n]) => match &n.kind {
                     K::Lit(n) => Op::Round(Box::new(Op::new(x, plan)?), n),
                     _ => return None,

@@ -219,6 +219,7 @@ fn conformed(
         Got::Buf(a, b) => RV::Buf(a, b),
         Got::Val(v) => RV::Val(v),
         Got::Num(d) => RV::Own(Value::Num(d)),
+        Got::Day(d) => RV::Own(Value::Date(d)),
         Got::Null | Got::Bail | Got::Rec(_) | Got::OwnerStr(_) | Got::OwnerBuf(..) => return false,
     };
     let arena = st.arena();

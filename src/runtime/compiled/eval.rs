@@ -67,6 +67,9 @@ impl<'p> Op<'p> {
                         Got::Num(d) => {
                             Value::Num(d).write_text(&mut out);
                         }
+                        Got::Day(d) => {
+                            Value::Date(d).write_text(&mut out);
+                        }
                         Got::OwnerStr(s) => out.push_str(s),
                         Got::OwnerBuf(a, b) => out.push_str(st.text.get(a..b).unwrap_or("")),
                         Got::Rec(_) | Got::Bail => {
@@ -98,6 +101,15 @@ impl<'p> Op<'p> {
                     _ => Got::Bail,
                 }
             }
+            Op::Day(x, tz) => match x.eval(data, r, st) {
+                Got::Null => Got::Null,
+                got @ (Got::Val(Value::Date(_)) | Got::Day(_)) => got,
+                Got::Val(Value::DateTime(t)) => {
+                    Got::Day(crate::runtime::builtins::dates::local_date(*t, *tz))
+                }
+                // A text is parsed (and may fail): the general evaluator's.
+                _ => Got::Bail,
+            },
             Op::Round(x, n) => {
                 let got = x.eval(data, r, st);
                 let v = match got {

@@ -94,6 +94,11 @@ fn exprs() -> Vec<TExpr> {
         ex(TExprKind::Owner(Box::new(c()))),
         ex(TExprKind::Owner(Box::new(call(Trim, vec![c()])))),
         call(crate::plan::Func::Round, vec![c(), int(2)]),
+        call(crate::plan::Func::Date, vec![c()]),
+        call(
+            Concat,
+            vec![call(crate::plan::Func::Date, vec![c()]), txt("!")],
+        ),
         call(
             Concat,
             vec![call(crate::plan::Func::Round, vec![c(), int(1)]), txt("%")],
@@ -107,6 +112,7 @@ fn owned(st: &OpState, got: Got<'_>) -> Value {
         Got::Val(v) => v.clone(),
         Got::Rec(r) => Value::Rec(r),
         Got::Num(d) => Value::Num(d),
+        Got::Day(d) => Value::Date(d),
         Got::OwnerStr(_) | Got::OwnerBuf(..) => {
             Value::Owner(st.owner(got).unwrap_or_default().into())
         }
