@@ -130,10 +130,15 @@ fn shipped_specs_write_the_same_either_way() {
         &example.join("export"),
         "example",
     ));
-    // Routes of plain fields, numbers, dates, to-one references, owners
-    // and deferred self-references compile (aggregates, conditions and
-    // comparisons do not, yet).
+    // Routes of plain fields, numbers, dates, to-one references, owners,
+    // deferred self-references, comparisons and conditions compile
+    // (aggregates, phone numbers, lists and arithmetic do not, yet).
+    assert!(compiled.len() >= 15, "{compiled:?}");
     for route in [
+        "route campaigns -> Campaign",
+        "route learning_enrollments -> Enrollment__c",
+        "route company_contacts where is_primary != true -> AccountContactRelation",
+        "route message_recipients where message.status in [\"published\", \"unpublished\"] -> noteTargets",
         "route companies -> Account",
         "route learning_paths -> Course__c",
         "route pulse_surveys -> Survey__c",

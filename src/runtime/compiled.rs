@@ -27,7 +27,7 @@
 //! general evaluator. `eval` evaluates.
 
 use super::builtins::datefmt::DatePattern;
-use crate::plan::{Func, Outcome, OwnerFallback, Plan, RelKind, TExpr, TExprKind};
+use crate::plan::{BinOp, Func, Outcome, OwnerFallback, Plan, RelKind, TExpr, TExprKind};
 use crate::value::{RecRef, Value};
 
 /// A compiled expression.
@@ -70,8 +70,28 @@ pub(crate) enum Op<'p> {
     Round(Box<Op<'p>>, &'p Value),
     /// `owner(email)` of an ASCII email, and the policy for a blank one.
     Owner(Box<Op<'p>>, Fallback),
-    /// `skip(…)` (as the last resort of a `??`): the general evaluator's.
+    /// A comparison of two plain operands (`status == "active"`,
+    /// `status in ["a", "b"]`, `end_date == null`).
+    Cmp(BinOp, Operand<'p>, Operand<'p>),
+    /// `a and b`, `a or b` (short-circuit, null as false).
+    Logic(BinOp, Box<Op<'p>>, Box<Op<'p>>),
+    Not(Box<Op<'p>>),
+    If(Box<Op<'p>>, Box<Op<'p>>, Box<Op<'p>>),
+    /// `skip(…)` (as the last resort of a `??`) or `flag(…)` (a flag this
+    /// path does not report): the general evaluator's.
     Bail,
+}
+
+/// A comparison's operand: a value read as it is, never converted.
+#[derive(Debug)]
+pub(crate) enum Operand<'p> {
+    Cell(u32),
+    Const(&'p Value),
+    /// A list of literals, built once.
+    List(Value),
+    /// The operand on the record a to-one relation leads to (null when
+    /// there is none).
+    Hop(u32, Box<Operand<'p>>),
 }
 
 /// The `owners` policy for a blank email, as `owner(…)` applies it.
@@ -119,6 +139,8 @@ pub(crate) enum Got<'s> {
     Num(rust_decimal::Decimal),
     /// A date `date(…)` made.
     Day(chrono::NaiveDate),
+    /// A condition's outcome.
+    Bool(bool),
     /// An owner: a normalized email, borrowed or in `OpState::text`.
     OwnerStr(&'s str),
     OwnerBuf(usize, usize),
@@ -265,12 +287,7 @@ impl<'p> Op<'p> {
                 column: *column,
             },
             K::Nav { rel, then } => {
-                let to_one = match plan.relations.get(*rel as usize).map(|r| &r.kind) {
-                    Some(RelKind::Forward { .. }) => true,
-                    Some(RelKind::Link { many, .. }) => !many,
-                    Some(RelKind::Reverse { .. }) | None => false,
-                };
-                if !to_one {
+                if !to_one(plan, *rel) {
                     return None;
                 }
                 let then = match then {
@@ -279,7 +296,33 @@ impl<'p> Op<'p> {
                 };
                 Op::Hop { rel: *rel, then }
             }
-            K::Skip(_) => Op::Bail,
+            K::Skip(_) | K::Flag(_) => Op::Bail,
+            K::Binary { op, lhs, rhs } => match op {
+                BinOp::And | BinOp::Or => Op::Logic(
+                    *op,
+                    Box::new(Op::new(lhs, plan)?),
+                    Box::new(Op::new(rhs, plan)?),
+                ),
+                BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::In
+                | BinOp::NotIn => Op::Cmp(*op, Operand::new(lhs, plan)?, Operand::new(rhs, plan)?),
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => return None,
+            },
+            K::Not(x) => Op::Not(Box::new(Op::new(x, plan)?)),
+            K::If {
+                cond,
+                then,
+                otherwise,
+            } => Op::If(
+                Box::new(Op::new(cond, plan)?),
+                Box::new(Op::new(then, plan)?),
+                Box::new(Op::new(otherwise, plan)?),
+            ),
             K::Owner(x) => Op::Owner(
                 Box::new(Op::new(x, plan)?),
                 match plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
@@ -292,6 +335,40 @@ impl<'p> Op<'p> {
             ),
             _ => return None,
         })
+    }
+}
+
+impl<'p> Operand<'p> {
+    fn new(e: &'p TExpr, plan: &'p Plan) -> Option<Operand<'p>> {
+        use TExprKind as K;
+        Some(match &e.kind {
+            K::Column(c) => Operand::Cell(*c),
+            K::Lit(v) => Operand::Const(v),
+            K::List(items) => Operand::List(Value::List(
+                items
+                    .iter()
+                    .map(|i| match &i.kind {
+                        K::Lit(v) => Some(v.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?
+                    .into(),
+            )),
+            K::Nav {
+                rel,
+                then: Some(then),
+            } if to_one(plan, *rel) => Operand::Hop(*rel, Box::new(Operand::new(then, plan)?)),
+            _ => return None,
+        })
+    }
+}
+
+/// Whether relation `rel` leads to at most one record.
+fn to_one(plan: &Plan, rel: u32) -> bool {
+    match plan.relations.get(rel as usize).map(|r| &r.kind) {
+        Some(RelKind::Forward { .. }) => true,
+        Some(RelKind::Link { many, .. }) => !many,
+        Some(RelKind::Reverse { .. }) | None => false,
     }
 }
 

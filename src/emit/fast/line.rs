@@ -220,6 +220,7 @@ fn conformed(
         Got::Val(v) => RV::Val(v),
         Got::Num(d) => RV::Own(Value::Num(d)),
         Got::Day(d) => RV::Own(Value::Date(d)),
+        Got::Bool(b) => RV::Own(Value::Bool(b)),
         Got::Null | Got::Bail | Got::Rec(_) | Got::OwnerStr(_) | Got::OwnerBuf(..) => return false,
     };
     let arena = st.arena();

@@ -1,7 +1,8 @@
 //! Evaluating compiled ops against one record (see the parent module for
 //! the invariants).
 
-use super::{Arm, Case, Fallback, Got, Op, OpState};
+use super::{Arm, Case, Fallback, Got, Op, OpState, Operand};
+use crate::plan::BinOp;
 use crate::runtime::builtins::text;
 use crate::runtime::Dataset;
 use crate::value::{RecRef, Value};
@@ -70,6 +71,9 @@ impl<'p> Op<'p> {
                         Got::Day(d) => {
                             Value::Date(d).write_text(&mut out);
                         }
+                        Got::Bool(b) => {
+                            Value::Bool(b).write_text(&mut out);
+                        }
                         Got::OwnerStr(s) => out.push_str(s),
                         Got::OwnerBuf(a, b) => out.push_str(st.text.get(a..b).unwrap_or("")),
                         Got::Rec(_) | Got::Bail => {
@@ -101,6 +105,31 @@ impl<'p> Op<'p> {
                     _ => Got::Bail,
                 }
             }
+            Op::Cmp(op, l, rhs) => {
+                let (Some(a), Some(b)) = (l.value(data, r, st), rhs.value(data, r, st)) else {
+                    return Got::Bail;
+                };
+                match crate::runtime::ops::binary(*op, a, b, crate::span::Span::default()) {
+                    Ok(Value::Bool(b)) => Got::Bool(b),
+                    _ => Got::Bail,
+                }
+            }
+            Op::Logic(op, a, b) => {
+                let Some(a) = truth(a.eval(data, r, st)) else {
+                    return Got::Bail;
+                };
+                // `and`/`or` stop at the first operand that decides.
+                if a == (*op == BinOp::Or) {
+                    return Got::Bool(a);
+                }
+                truth(b.eval(data, r, st)).map_or(Got::Bail, Got::Bool)
+            }
+            Op::Not(x) => truth(x.eval(data, r, st)).map_or(Got::Bail, |t| Got::Bool(!t)),
+            Op::If(cond, then, otherwise) => match truth(cond.eval(data, r, st)) {
+                Some(true) => then.eval(data, r, st),
+                Some(false) => otherwise.eval(data, r, st),
+                None => Got::Bail,
+            },
             Op::Day(x, tz) => match x.eval(data, r, st) {
                 Got::Null => Got::Null,
                 got @ (Got::Val(Value::Date(_)) | Got::Day(_)) => got,
@@ -236,6 +265,37 @@ impl<'p> Op<'p> {
                     None | Some(Value::Null) => Got::Null,
                     Some(Value::Text(s)) => Got::Str(s),
                     Some(_) => Got::Bail,
+                }
+            }
+        }
+    }
+}
+
+/// Whether a condition holds (only `true` does), `None` for a bail.
+fn truth(got: Got<'_>) -> Option<bool> {
+    match got {
+        Got::Bail => None,
+        Got::Bool(b) => Some(b),
+        Got::Val(v) => Some(crate::runtime::eval::truthy(v)),
+        _ => Some(false),
+    }
+}
+
+static NULL: Value = Value::Null;
+
+impl<'p> Operand<'p> {
+    /// The operand's value for record `r` (`None`: a relation that cannot
+    /// be followed).
+    fn value<'s>(&'s self, data: &'s Dataset, r: RecRef, st: &mut OpState) -> Option<&'s Value> {
+        match self {
+            Operand::Cell(c) => Some(data.cell(r, *c)),
+            Operand::Const(v) => Some(v),
+            Operand::List(v) => Some(v),
+            Operand::Hop(rel, then) => {
+                let (to, rows) = data.related(*rel, r, &mut st.fold)?;
+                match rows.first() {
+                    None => Some(&NULL),
+                    Some(&row) => then.value(data, RecRef { object: to, row }, st),
                 }
             }
         }

@@ -44,6 +44,7 @@ fn data(plan: &Plan) -> Dataset {
 }
 
 fn exprs() -> Vec<TExpr> {
+    use crate::plan::BinOp;
     use crate::plan::Func::{Concat, Format, Left, Lower, Trim, Truncate, Upper};
     let c = || col(C_FIRST);
     let map = |map, key| {
@@ -95,6 +96,42 @@ fn exprs() -> Vec<TExpr> {
         ex(TExprKind::Owner(Box::new(call(Trim, vec![c()])))),
         call(crate::plan::Func::Round, vec![c(), int(2)]),
         call(crate::plan::Func::Date, vec![c()]),
+        bin(BinOp::Eq, c(), txt("active")),
+        bin(BinOp::Ne, c(), lit(Value::Null)),
+        bin(BinOp::Lt, c(), txt("M")),
+        bin(BinOp::Ge, c(), int(5)),
+        bin(
+            BinOp::In,
+            c(),
+            ex(TExprKind::List(vec![txt("active"), txt("Ane"), int(7)])),
+        ),
+        bin(
+            BinOp::NotIn,
+            nav(REL_MANAGER, Some(col(C_STATUS))),
+            ex(TExprKind::List(vec![txt("x")])),
+        ),
+        bin(
+            BinOp::And,
+            bin(BinOp::Eq, c(), txt("Ane")),
+            bin(BinOp::Ne, c(), txt("Bo")),
+        ),
+        bin(BinOp::Or, bin(BinOp::Eq, c(), txt("Ane")), c()),
+        ex(TExprKind::Not(Box::new(bin(
+            BinOp::Eq,
+            c(),
+            lit(Value::Null),
+        )))),
+        ex(TExprKind::Not(Box::new(c()))),
+        ex(TExprKind::If {
+            cond: Box::new(bin(BinOp::Eq, c(), lit(Value::Null))),
+            then: Box::new(flag("missing")),
+            otherwise: Box::new(call(Lower, vec![c()])),
+        }),
+        ex(TExprKind::If {
+            cond: Box::new(c()),
+            then: Box::new(txt("yes")),
+            otherwise: Box::new(lit(Value::Null)),
+        }),
         call(
             Concat,
             vec![call(crate::plan::Func::Date, vec![c()]), txt("!")],
@@ -113,6 +150,7 @@ fn owned(st: &OpState, got: Got<'_>) -> Value {
         Got::Rec(r) => Value::Rec(r),
         Got::Num(d) => Value::Num(d),
         Got::Day(d) => Value::Date(d),
+        Got::Bool(b) => Value::Bool(b),
         Got::OwnerStr(_) | Got::OwnerBuf(..) => {
             Value::Owner(st.owner(got).unwrap_or_default().into())
         }
