@@ -12,7 +12,9 @@
 //! `format` of a column with a `%d.%m.%Y`-like pattern; a table lookup
 //! keyed by one; a to-one relation (the related record, or an op on it);
 //! `round` by a literal; `date(…)` of a date or datetime; `owner(…)` of
-//! an ASCII email.
+//! an ASCII email; comparisons of cells, literals, literal lists and
+//! to-one hops; `and`, `or`, `not`, `if`. `skip(…)` and `flag(…)` give
+//! the record up.
 //!
 //! Invariants: a value (a text, a cell, a number, a related record, an
 //! owner) or null is
