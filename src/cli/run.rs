@@ -39,6 +39,10 @@ pub struct Args {
     /// Worker threads.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     threads: u16,
+    /// Run every record through the general executor, not the compiled
+    /// route (same output, slower; for ruling the fast path out).
+    #[arg(long)]
+    no_compiled: bool,
     /// A folder of descriptor YAML files that replace or extend the standard ones.
     #[arg(long, value_name = "DIR")]
     schemas: Option<PathBuf>,
@@ -87,6 +91,7 @@ pub fn run(args: Args) -> u8 {
     let staged_at = Instant::now();
     let opts = emit::Options {
         threads: usize::from(args.threads),
+        compiled: !args.no_compiled,
         ..emit::Options::default()
     };
     let progress = bar(show, Some(0), "records");
