@@ -16,8 +16,12 @@ use std::path::{Path, PathBuf};
 
 #[path = "compiled_audit/data.rs"]
 mod data;
+#[path = "compiled_audit/features.rs"]
+mod features;
 #[path = "compiled_audit/random.rs"]
 mod random;
+#[path = "compiled_audit/random_features.rs"]
+mod random_features;
 #[path = "compiled_audit/specs.rs"]
 mod specs;
 use data::*;
