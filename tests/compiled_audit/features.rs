@@ -75,6 +75,8 @@ const OWNERS: &[&str] = &[
     "owners {\n  match email\n  fallback \"Migration@X.example \"\n}\n",
     "owners {\n  match email\n  fallback skip(\"no owner\")\n}\n",
     "owners {\n  match email\n}\n",
+    "owners {\n  match email\n  fallback \"ÜNÏ@X.DK \"\n}\n",
+    "owners {\n  match email\n  fallback \" \"\n}\n",
 ];
 
 fn owner_spec(owners: &str, fields: &[(&str, &str)]) -> String {
@@ -121,11 +123,46 @@ fn owner_fields_under_every_policy() {
             let out = both_ways(&tag, &spec, &files, &["route contacts -> Own__c"]);
             // `owner("")` under a skipping policy skips every record.
             assert_eq!(out.is_empty(), (p, i) == (1, 8), "{tag}: {out}");
+            if (p, i) == (0, 0) {
+                // Upper case, spaces and the fallback's own email.
+                assert!(out.contains("\"owner:b@x.dk\""), "{out}");
+                assert!(out.contains("\"owner:migration@x.example\""), "{out}");
+            }
             if std::env::var_os("AUDIT_SHOW").is_some() {
                 println!("== {owners} {f:?}\n{out}");
             }
         }
     }
+}
+
+/// Owners in a `where` and in a coalesce of owners (the checker takes no
+/// owner in `concat`, `upper` and the like).
+#[test]
+fn owners_in_odd_places() {
+    let files = owners_bundle();
+    let cases: &[(&str, &str, &str)] = &[
+        ("true", "owner", "owner(email) ?? owner(creator.email)"),
+        ("owner(email) != null", "owner", "owner(email)"),
+        (
+            "owner(email) == owner(\"a@x.dk\")",
+            "owner",
+            "owner(manager.email)",
+        ),
+    ];
+    let mut checked = 0;
+    for (p, owners) in OWNERS.iter().enumerate() {
+        for (i, (w, ty, e)) in cases.iter().enumerate() {
+            let spec = owner_spec(owners, &[(ty, e)])
+                .replace("route contacts ->", &format!("route contacts where {w} ->"));
+            if !checks_in("check-odd", &spec) {
+                continue;
+            }
+            checked += 1;
+            let label = format!("route contacts where {w} -> Own__c");
+            both_ways(&format!("odd-{p}-{i}"), &spec, &files, &[&label]);
+        }
+    }
+    assert_eq!(checked, cases.len() * OWNERS.len(), "all check");
 }
 
 const DEFERRED: &str = r#"migration actimo -> salesforce
@@ -234,6 +271,8 @@ fn route_filters_of_every_kind() {
         "messages_received > 3",
         "(if email == null then flag(\"no_email\") else true)",
         "(email ?? flag(\"blank\")) != null",
+        "(email ?? flag(\"blank\")) == null",
+        "manager == null or (if manager.email == null then flag(\"m\") else true) == null",
         "manager.status == \"active\"",
         "creator.email != null and manager != null",
         "round(engagement_score, 0) > 50",
@@ -262,6 +301,11 @@ fn route_filters_of_every_kind() {
         let tag = format!("where-{i}");
         let label = format!("route contacts where {w} -> Aud__c, Aud__c");
         let out = both_ways(&tag, &spec, &files, &[&label]);
+        match *w {
+            "false" => assert!(out.is_empty(), "{out}"),
+            "true" => assert!(out.lines().count() > 50, "{out}"),
+            _ => {}
+        }
         if std::env::var_os("AUDIT_SHOW").is_some() {
             println!("== {w}\n{out}");
         }
