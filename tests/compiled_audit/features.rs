@@ -276,6 +276,7 @@ fn route_filters_of_every_kind() {
         "manager.status == \"active\"",
         "creator.email != null and manager != null",
         "round(engagement_score, 0) > 50",
+        "messages_received * 1000000000 > 5",
         "false",
         "true",
     ];

@@ -109,20 +109,24 @@ pub fn feature_spec(rng: &mut Rng, n: usize) -> (String, String) {
         0 => String::new(),
         _ => format!(" where {}", rng.pick(WHERES)),
     };
-    let second = match (deferred, rng.below(2)) {
-        (false, 0) => format!(
-            "  -> Other__c {{\n    key Ext__c = concat(\"o-\", contact_id)\n    O__c = owner({})\n    R__c = {}\n  }}\n",
+    let second = match rng.below(3) {
+        0 => String::new(),
+        k => format!(
+            "  -> Other__c {{\n    key Ext__c = concat(\"o-\", contact_id)\n    O__c = owner({})\n    R__c = {}\n{}  }}\n",
             email(rng),
-            rounded(rng).1
+            rounded(rng).1,
+            match k {
+                1 => "    M__c = manager.manager ?? manager\n",
+                _ => "",
+            }
         ),
-        _ => String::new(),
     };
     let label = match second.is_empty() {
         true => format!("route contacts{filter} -> Audit__c"),
         false => format!("route contacts{filter} -> Audit__c, Other__c"),
     };
     let spec = format!(
-        "migration actimo -> salesforce\n\n{owners}\ncustom object Audit__c {{\n  Ext__c : text(40) external_id unique\n{decl}}}\n\ncustom object Other__c {{\n  Ext__c : text(40) external_id unique\n  O__c : owner\n  R__c : text(80)\n}}\n{}{MAPS}\nroute contacts{filter} {{\n  -> Audit__c {{\n  key Ext__c = contact_id\n{fields}}}\n{second}}}\n",
+        "migration actimo -> salesforce\n\n{owners}\ncustom object Audit__c {{\n  Ext__c : text(40) external_id unique\n{decl}}}\n\ncustom object Other__c {{\n  Ext__c : text(40) external_id unique\n  O__c : owner\n  R__c : text(80)\n  M__c : lookup(Other__c)\n}}\n{}{MAPS}\nroute contacts{filter} {{\n  -> Audit__c {{\n  key Ext__c = contact_id\n{fields}}}\n{second}}}\n",
         super::data::MAPS
     );
     (spec, label)
