@@ -10,6 +10,8 @@
 //! Staging trims text cells, so untrimmed and Unicode-spaced texts are
 //! covered op by op in `src/runtime/compiled/tests.rs`. `AUDIT_SEEDS=n`
 //! runs more random specs; `AUDIT_SHOW=1` prints payloads and diagnostics.
+//! Owners, deferred self-references, route filters and `round` are
+//! audited in `compiled_audit/features.rs`.
 
 use ferry::emit::{self, Options};
 use std::path::{Path, PathBuf};
