@@ -10,14 +10,20 @@
 //! Staging trims text cells, so untrimmed and Unicode-spaced texts are
 //! covered op by op in `src/runtime/compiled/tests.rs`. `AUDIT_SEEDS=n`
 //! runs more random specs; `AUDIT_SHOW=1` prints payloads and diagnostics.
+//! Owners, deferred self-references, route filters and `round` are
+//! audited in `compiled_audit/features.rs`.
 
 use ferry::emit::{self, Options};
 use std::path::{Path, PathBuf};
 
 #[path = "compiled_audit/data.rs"]
 mod data;
+#[path = "compiled_audit/features.rs"]
+mod features;
 #[path = "compiled_audit/random.rs"]
 mod random;
+#[path = "compiled_audit/random_features.rs"]
+mod random_features;
 #[path = "compiled_audit/specs.rs"]
 mod specs;
 use data::*;

@@ -296,7 +296,13 @@ pub fn chains_bundle() -> [(&'static str, String); 4] {
 
 /// Whether `spec` checks without errors.
 pub fn checks(spec: &str) -> bool {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compiled-audit-check");
+    checks_in("check", spec)
+}
+
+/// [`checks`] in a folder of its own (tests run in parallel).
+pub fn checks_in(tag: &str, spec: &str) -> bool {
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("compiled-audit-{tag}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("audit.ferry");

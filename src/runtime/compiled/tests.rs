@@ -350,3 +350,68 @@ fn random_trees_over_raw_texts_give_what_the_evaluator_gives() {
     let (given, bailed) = against_eval(&plan, &data, &trees);
     assert!(given >= 2000, "{given} given, {bailed} bailed");
 }
+
+/// `owner(…)` of emails no stager would leave (Unicode white space,
+/// upper case, control characters, the fallback's own) and `round` of
+/// numbers, under every `owners` policy, against `Ctx::eval`.
+#[test]
+fn owners_and_rounds_under_every_policy() {
+    use crate::plan::Func::{Concat, Left, Lower, Round, Trim, Upper};
+    use crate::plan::{OwnerFallback, OwnersPlan};
+    let emails = [
+        "\u{a0}A@X.DK\u{a0}",
+        " a b@c.d ",
+        "\u{85}MIGRATION@nordisk.example",
+        "migration@nordisk.example",
+        "\u{2003}\u{2028}",
+        "x@y.z\u{200b}",
+        "\u{feff}q@r.s",
+        "\u{212a}@x.dk",
+        "\tTAB@X.DK\r\n",
+        "a\u{1}@b\u{7f}",
+        "",
+    ];
+    let numbers = [num("12.345"), num("-0.005"), Value::Int(7), Value::Null];
+    let mut contacts = Table::new("contacts.csv", 10);
+    for (i, s) in emails.iter().enumerate() {
+        let mut row: Vec<Value> = std::iter::repeat_n(t(s), 10).collect();
+        row[C_SCORE as usize] = numbers[i % numbers.len()].clone();
+        contacts.push(row, i as u32 + 2);
+    }
+    let c = || col(C_FIRST);
+    let owner = |e| ex(TExprKind::Owner(Box::new(e)));
+    let round = |e, n| call(Round, vec![e, int(n)]);
+    let exprs = vec![
+        owner(c()),
+        owner(call(Trim, vec![c()])),
+        owner(call(Lower, vec![c()])),
+        owner(call(Upper, vec![c()])),
+        owner(call(Left, vec![c(), int(3)])),
+        owner(call(Concat, vec![txt(" "), c(), txt("\u{a0}")])),
+        owner(coalesce(col(C_EMAIL), txt(" Z@Z.Z "))),
+        coalesce(owner(c()), owner(txt("B@B.B"))),
+        owner(txt("")),
+        round(col(C_SCORE), 2),
+        round(col(C_SCORE), 0),
+        round(round(col(C_SCORE), 3), 1),
+        call(Concat, vec![round(col(C_SCORE), 1), txt("/"), c()]),
+        coalesce(round(col(C_SCORE), 2), lit(Value::Int(0))),
+    ];
+    let fallbacks = [
+        Some(OwnerFallback::Owner("Migration@Nordisk.example ".into())),
+        Some(OwnerFallback::Owner(" ".into())),
+        Some(OwnerFallback::Owner("ÜNÏ@X.DK".into())),
+        Some(OwnerFallback::Skip("no owner".into())),
+        None,
+    ];
+    for fallback in fallbacks {
+        let mut plan = crm_plan();
+        plan.owners = Some(OwnersPlan {
+            match_on: "email".into(),
+            fallback,
+        });
+        let data = Dataset::new(&plan, vec![contacts.clone()]);
+        let (given, bailed) = against_eval(&plan, &data, &exprs);
+        assert!(given >= 100, "{given} given, {bailed} bailed");
+    }
+}
