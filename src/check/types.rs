@@ -138,6 +138,9 @@ pub fn assign(ty: &Ty, dest: &FieldType, risks: &mut Vec<Risk>) -> Result<(), Mi
         }
         (F::Email | F::Phone | F::Url | F::Id, Ty::Text { .. } | Ty::Enum { .. }) => Ok(()),
         (F::Integer, Ty::Int) => Ok(()),
+        // `round(x, 0)`: a whole number (too large for the field is a
+        // record error at run time).
+        (F::Integer, Ty::Num { scale: Some(0) }) => Ok(()),
         (F::Integer, Ty::Num { .. }) => Err(Mismatch::Type {
             hint: Some("round it first: `round(x, 0)`, or convert with `integer(x)`"),
         }),
