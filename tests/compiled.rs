@@ -8,6 +8,10 @@ use ferry::emit::{self, Options};
 use ferry::plan::Plan;
 use std::path::{Path, PathBuf};
 
+#[path = "common/files.rs"]
+mod files;
+use files::files_of;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -37,24 +41,6 @@ fn bundle(name: &str, messy: bool) -> PathBuf {
     };
     ferry::gen::generate(&opts, &d).expect("bundle written");
     d
-}
-
-fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("readable") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let name = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
-                out.push((name, std::fs::read(&p).expect("readable")));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Runs `spec` over `input` both ways; returns the labels of the units

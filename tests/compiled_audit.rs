@@ -16,6 +16,10 @@
 use ferry::emit::{self, Options};
 use std::path::{Path, PathBuf};
 
+#[path = "common/files.rs"]
+mod files;
+use files::files_of;
+
 #[path = "compiled_audit/data.rs"]
 mod data;
 #[path = "compiled_audit/features.rs"]
@@ -33,24 +37,6 @@ fn scratch(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("compiled-audit-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     d
-}
-
-fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("readable") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let name = p.strip_prefix(dir).unwrap_or(&p).display().to_string();
-                out.push((name, std::fs::read(&p).expect("readable")));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Writes `spec` and `files` into a fresh folder, checks and stages them,
