@@ -302,7 +302,7 @@ impl<'p> Fast<'p> {
         for (t, done) in self.targets.iter().zip(&st.done) {
             self.count(t, *done, st, chunk);
         }
-        st.ops.count(&mut ctx.coverage);
+        st.ops.count(&mut ctx.coverage, data, r);
         Wrote::Emitted
     }
 

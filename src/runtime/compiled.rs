@@ -20,15 +20,16 @@
 //! owner) or null is
 //! exactly what `Ctx::eval` gives for the same record; whenever that is
 //! not certain — a text function of a cell that is not text, a value-map
-//! miss or skip, a year chrono must write, a case change of a made text,
+//! skip, a year chrono must write, a case change of a made text,
 //! a relation that cannot be followed, a non-ASCII email, a blank email
 //! under a skipping `owners` policy — the op bails and the caller
-//! hands the record to the general evaluator. Value-map counts are only
-//! collected in [`OpState::hits`]; the caller adds them to the coverage
-//! once the record is kept, so a record that bails is counted once, by the
-//! general evaluator. `eval` evaluates.
+//! hands the record to the general evaluator. Value-map counts (misses
+//! with their keys too) are only collected in [`OpState::hits`]; the
+//! caller adds them to the coverage once the record is kept, so a record
+//! that bails is counted once, by the general evaluator. `eval` evaluates.
 
 use super::builtins::datefmt::DatePattern;
+use super::Dataset;
 use crate::plan::{BinOp, Func, Outcome, OwnerFallback, Plan, RelKind, TExpr, TExprKind};
 use crate::value::{RecRef, Value};
 
@@ -46,6 +47,8 @@ pub(crate) enum Op<'p> {
         map: u32,
         key: Box<Op<'p>>,
         arms: Vec<Arm<'p>>,
+        /// What a key no arm lists gives (`else`, or null without one).
+        otherwise: Arm<'p>,
     },
     Date {
         column: u32,
@@ -157,15 +160,28 @@ pub(crate) struct OpState {
     fold: String,
     /// A `concat` being built (its arguments may be in `text`).
     cat: String,
-    /// Value-map lookups of the record: (map, matched arm or `None` for a
-    /// null key), to add to the coverage if the record is kept.
-    pub(crate) hits: Vec<(u32, Option<u32>)>,
+    /// Value-map lookups of the record, to add to the coverage if the
+    /// record is kept.
+    pub(crate) hits: Vec<(u32, Hit)>,
+    /// The keys of `Hit::Miss`.
+    missed: String,
+}
+
+/// What one value-map lookup counts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Hit {
+    /// A null key.
+    Null,
+    Arm(u32),
+    /// A key no arm lists: `missed[a..b]`.
+    Miss(usize, usize),
 }
 
 impl OpState {
     pub(crate) fn begin(&mut self) {
         self.text.clear();
         self.hits.clear();
+        self.missed.clear();
     }
 
     /// The scratch text that [`Got::Buf`] ranges index (the arena a
@@ -194,23 +210,35 @@ impl OpState {
         }
     }
 
-    /// Adds the record's value-map counts to `coverage`.
-    pub(crate) fn count(&self, coverage: &mut super::Coverage) {
+    /// Adds the record's value-map counts to `coverage`, as `Ctx::map_ref`
+    /// counts them; a miss's example is the id of `subject`.
+    pub(crate) fn count(&self, coverage: &mut super::Coverage, data: &Dataset, subject: RecRef) {
         // A chunk takes the coverage it counted, leaving it empty: grow it
         // as `Ctx::map_ref` does.
-        for &(map, arm) in &self.hits {
+        for &(map, hit) in &self.hits {
             let maps = &mut coverage.maps;
             if maps.len() <= map as usize {
                 maps.resize_with(map as usize + 1, Default::default);
             }
             let m = &mut maps[map as usize];
-            match arm {
-                None => m.nulls += 1,
-                Some(arm) => {
+            match hit {
+                Hit::Null => m.nulls += 1,
+                Hit::Arm(arm) => {
                     if m.hits.len() <= arm as usize {
                         m.hits.resize(arm as usize + 1, 0);
                     }
                     m.hits[arm as usize] += 1;
+                }
+                Hit::Miss(a, b) => {
+                    let text = self.missed.get(a..b).unwrap_or("");
+                    let miss = match m.misses.get_index_of(text) {
+                        Some(i) => &mut m.misses[i],
+                        None => m.misses.entry(text.to_string()).or_default(),
+                    };
+                    miss.count += 1;
+                    if miss.examples.len() < 3 {
+                        miss.examples.push(data.record_id(subject));
+                    }
                 }
             }
         }
@@ -263,20 +291,17 @@ impl<'p> Op<'p> {
             },
             K::ValueMap { map, key } => {
                 let m = plan.value_maps.get(*map as usize)?;
-                let arms = m
-                    .arms
-                    .iter()
-                    .map(|(_, o)| match o {
-                        Outcome::Value(Value::Text(s)) => Arm::Text(s),
-                        Outcome::Value(Value::Null) => Arm::Null,
-                        Outcome::Keep => Arm::Keep,
-                        Outcome::Value(_) | Outcome::Skip(_) => Arm::Bail,
-                    })
-                    .collect();
+                let arm = |o: &'p Outcome| match o {
+                    Outcome::Value(Value::Text(s)) => Arm::Text(s),
+                    Outcome::Value(Value::Null) => Arm::Null,
+                    Outcome::Keep => Arm::Keep,
+                    Outcome::Value(_) | Outcome::Skip(_) => Arm::Bail,
+                };
                 Op::Map {
                     map: *map,
                     key: Box::new(Op::new(key, plan)?),
-                    arms,
+                    arms: m.arms.iter().map(|(_, o)| arm(o)).collect(),
+                    otherwise: m.otherwise.as_ref().map_or(Arm::Null, arm),
                 }
             }
             K::Table {

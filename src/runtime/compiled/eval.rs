@@ -1,7 +1,7 @@
 //! Evaluating compiled ops against one record (see the parent module for
 //! the invariants).
 
-use super::{Arm, Case, Fallback, Got, Op, OpState, Operand};
+use super::{Arm, Case, Fallback, Got, Hit, Op, OpState, Operand};
 use crate::plan::BinOp;
 use crate::runtime::builtins::text;
 use crate::runtime::Dataset;
@@ -203,11 +203,16 @@ impl<'p> Op<'p> {
                 Got::Null => b.eval(data, r, st),
                 other => other,
             },
-            Op::Map { map, key, arms } => {
+            Op::Map {
+                map,
+                key,
+                arms,
+                otherwise,
+            } => {
                 let got = key.eval(data, r, st);
                 let found = match got {
                     Got::Null => {
-                        st.hits.push((*map, None));
+                        st.hits.push((*map, Hit::Null));
                         return Got::Null;
                     }
                     Got::Str(s) => data
@@ -224,11 +229,26 @@ impl<'p> Op<'p> {
                     }
                     _ => return Got::Bail,
                 };
-                // A miss is reported with example records: the general
-                // evaluator's business.
-                let Some(arm) = found else { return Got::Bail };
-                st.hits.push((*map, Some(arm)));
-                match arms.get(arm as usize) {
+                let arm = match found {
+                    Some(arm) => {
+                        st.hits.push((*map, Hit::Arm(arm)));
+                        arms.get(arm as usize)
+                    }
+                    None => {
+                        // The key as given (not trimmed), as the coverage
+                        // report lists it.
+                        let key = match got {
+                            Got::Str(s) => s,
+                            Got::Buf(a, b) => st.text.get(a..b).unwrap_or(""),
+                            _ => "",
+                        };
+                        let a = st.missed.len();
+                        st.missed.push_str(key);
+                        st.hits.push((*map, Hit::Miss(a, st.missed.len())));
+                        Some(otherwise)
+                    }
+                };
+                match arm {
                     Some(Arm::Text(s)) => Got::Str(s),
                     Some(Arm::Null) => Got::Null,
                     Some(Arm::Keep) => got,

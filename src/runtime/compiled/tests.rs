@@ -176,11 +176,13 @@ fn against_eval(plan: &Plan, data: &Dataset, exprs: &[TExpr]) -> (usize, usize) 
             }
             given += 1;
             let mut ctx = Ctx::new(plan, data);
+            // As the executor starts a record (misses take its id).
+            ctx.begin(Some(r));
             let mut mine = ctx.coverage.clone();
             let want = ctx.eval(e, Frame::Rec(r));
             let ours = owned(&st, got);
             assert_eq!(Ok(ours), want, "{e:?} on row {row}");
-            st.count(&mut mine);
+            st.count(&mut mine, data, r);
             assert_eq!(mine, ctx.coverage, "coverage of {e:?} on row {row}");
         }
     }
@@ -280,8 +282,16 @@ fn uncertain_values_bail() {
     );
     let lower = call(crate::plan::Func::Lower, vec![col(C_FIRST)]);
     assert_eq!(on(lower, Value::Int(7), &mut st), None);
-    // A miss is reported with example ids; a skip arm skips.
-    assert_eq!(on(status(col(C_FIRST)), t("unknown"), &mut st), None);
+    // A miss gives the map's `else` (null without one) and is counted
+    // with its key; a skip arm skips.
+    assert_eq!(
+        on(status(col(C_FIRST)), t("unknown"), &mut st),
+        Some(Value::Null)
+    );
+    assert!(matches!(
+        st.hits.as_slice(),
+        [(MAP_STATUS, Hit::Miss(0, 7))]
+    ));
     assert_eq!(on(status(col(C_FIRST)), t("blocked"), &mut st), None);
     assert!(st.hits.len() == 1, "the skip arm matched before bailing");
     // Datetimes need the spec's zone; far years need chrono.
