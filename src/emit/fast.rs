@@ -19,7 +19,7 @@
 //! Invariants: the bytes and counts are those the general path
 //! (`runtime::exec` into [`super::record::Lines`]) gives for the same
 //! record. A value is written here as a text its field takes as it is
-//! ([`takes_text`]), or conformed by the general executor's `conform_rv`;
+//! (`runtime::exec::shape::takes_text`), or conformed by the general executor's `conform_rv`;
 //! references as `Lines::reference` writes them; a value that does not
 //! conform, or an op that bails, gives the whole record up. `line`
 //! writes the lines. The tests run specs both ways and compare the files
@@ -28,10 +28,10 @@
 use super::chunk::Chunk;
 use super::json::push_str_body;
 use super::layout::UnitLayout;
-use crate::plan::{FieldPlan, OwnerFallback, Plan, TExpr, Unit, UnitKind};
+use crate::plan::{FieldPlan, Plan, TExpr, Unit, UnitKind};
 use crate::runtime::compiled::{Op, OpState};
 use crate::runtime::eval::truthy;
-use crate::runtime::exec::takes_text;
+use crate::runtime::exec::Accept;
 use crate::runtime::{Coverage, Ctx, Frame};
 use crate::schema::model::FieldType;
 use crate::span::Span;
@@ -80,43 +80,11 @@ struct Field<'p> {
     at: usize,
     op: Op<'p>,
     dest: &'p FieldType,
-    /// The texts `dest` takes as they are, decided once where it can be.
-    accept: Accept,
+    /// The texts `dest` takes as they are, decided once.
+    accept: Accept<'p>,
     span: Span,
     /// `,"name":"`
     piece: Vec<u8>,
-}
-
-/// [`takes_text`] of a field type, as far as it does not depend on the text.
-#[derive(Clone, Copy)]
-enum Accept {
-    Any,
-    /// Texts of at most this many bytes.
-    Max(usize),
-    /// Ask [`takes_text`].
-    Ask,
-}
-
-impl Accept {
-    fn of(dest: &FieldType) -> Accept {
-        match dest {
-            FieldType::Text { max: None } | FieldType::Textarea { max: None } => Accept::Any,
-            FieldType::Text { max: Some(m) } | FieldType::Textarea { max: Some(m) } => {
-                Accept::Max(*m as usize)
-            }
-            FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => Accept::Any,
-            _ => Accept::Ask,
-        }
-    }
-
-    #[inline]
-    fn takes(self, dest: &FieldType, s: &str) -> bool {
-        match self {
-            Accept::Any => true,
-            Accept::Max(m) => s.len() <= m,
-            Accept::Ask => takes_text(dest, s),
-        }
-    }
 }
 
 /// A worker's scratch for the compiled route.
@@ -199,14 +167,8 @@ impl<'p> Fast<'p> {
                 // general executor reports.
                 (None, false) => return None,
             };
-            // The suffix as `Ids::write` in runtime::exec adds it.
-            let suffix = match (&t.id_suffix, i) {
-                (Some(s), _) => Some(s.trim_start_matches('#')),
-                (None, 0) => None,
-                (None, _) => Some(t.alias.as_deref().unwrap_or(&t.object)),
-            };
             let mut id_tail = Vec::new();
-            if let Some(s) = suffix {
+            if let Some(s) = t.id_suffix_at(i) {
                 id_tail.push(b'#');
                 push_str_body(&mut id_tail, s);
             }
@@ -232,10 +194,7 @@ impl<'p> Fast<'p> {
         let mut id_head = b"{\"id\":\"".to_vec();
         push_str_body(&mut id_head, &source.name);
         id_head.push(b':');
-        let fallback = match plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
-            Some(OwnerFallback::Owner(e)) => Some(e.trim().to_lowercase()),
-            _ => None,
-        };
+        let fallback = plan.owners.as_ref().and_then(|o| o.fallback_email());
         Some(Fast {
             filter: unit.filter.as_ref(),
             fallback,
@@ -338,17 +297,11 @@ impl<'p> Fast<'p> {
                 // Not sent at all (a value sent as a value counts nothing).
                 None if (done.sent >> k) & 1 == 0 => counts.none += 1,
                 None => {}
-                Some(&(_, a, b)) => {
-                    let email = st.ids.emails.get(a..b).unwrap_or("");
-                    if self.fallback.as_deref() == Some(email) {
-                        counts.fallback += 1;
-                    } else {
-                        counts.email += 1;
-                        if !chunk.emails.contains(email) {
-                            chunk.emails.insert(email.into());
-                        }
-                    }
-                }
+                Some(&(_, a, b)) => counts.sent(
+                    st.ids.emails.get(a..b).unwrap_or(""),
+                    self.fallback.as_deref(),
+                    &mut chunk.emails,
+                ),
             }
         }
     }

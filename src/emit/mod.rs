@@ -210,12 +210,7 @@ pub fn compiled_units<'p>(plan: &'p Plan, data: &Dataset) -> Vec<&'p str> {
 
 /// `owner:<email>` of the `owners` fallback, as the evaluator normalizes it.
 fn fallback_ref(plan: &Plan) -> Option<String> {
-    match plan.owners.as_ref()?.fallback.as_ref()? {
-        crate::plan::OwnerFallback::Owner(email) => {
-            Some(format!("owner:{}", email.trim().to_lowercase()))
-        }
-        crate::plan::OwnerFallback::Skip(_) => None,
-    }
+    Some(format!("owner:{}", plan.owners.as_ref()?.fallback_email()?))
 }
 
 /// Runs one unit in chunks, handing them to `sink` in source order; the

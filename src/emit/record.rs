@@ -205,16 +205,12 @@ impl<'l> Lines<'l> {
                             .iter()
                             .find(|(at, ..)| *at == k)
                             .and_then(|&(_, a, b)| p.owner_ids.get(a..b));
-                        match id {
-                            Some(id) if Some(id) == fallback => counts.fallback += 1,
-                            Some(id) => {
-                                counts.email += 1;
-                                let email = id.strip_prefix("owner:").unwrap_or(id);
-                                if !chunk.emails.contains(email) {
-                                    chunk.emails.insert(email.into());
-                                }
-                            }
-                            None => {}
+                        if let Some(id) = id {
+                            counts.sent(
+                                owner_email(id),
+                                fallback.map(owner_email),
+                                &mut chunk.emails,
+                            );
                         }
                     }
                     Some(NONE) | None => counts.none += 1,
@@ -225,9 +221,14 @@ impl<'l> Lines<'l> {
     }
 }
 
+/// The email of an `owner:<email>` reference id.
+fn owner_email(id: &str) -> &str {
+    id.strip_prefix("owner:").unwrap_or(id)
+}
+
 /// `,"source":{…,"row":N[,"members":M]}}` and the newline.
-fn tail(buf: &mut Vec<u8>, layout: &UnitLayout, row: u32, group: Option<usize>) {
-    buf.extend_from_slice(&layout.source_head);
+pub(super) fn tail(buf: &mut Vec<u8>, source_head: &[u8], row: u32, group: Option<usize>) {
+    buf.extend_from_slice(source_head);
     buf.extend_from_slice(itoa::Buffer::new().format(row).as_bytes());
     if let Some(n) = group {
         buf.extend_from_slice(b",\"members\":");
@@ -434,7 +435,7 @@ impl Out for Lines<'_> {
         buf.extend_from_slice(b",\"refs\":{");
         buf.extend_from_slice(&p.refs);
         buf.push(b'}');
-        tail(buf, layout, row, group);
+        tail(buf, &layout.source_head, row, group);
         let deferred = !(p.dfields.is_empty() && p.dnested.is_empty() && p.drefs.is_empty());
         let Some(d) = t.deferred.filter(|_| deferred) else {
             return;
@@ -463,7 +464,7 @@ impl Out for Lines<'_> {
         buf.extend_from_slice(b",\"refs\":{");
         buf.extend_from_slice(&p.drefs);
         buf.push(b'}');
-        tail(buf, layout, row, group);
+        tail(buf, &layout.source_head, row, group);
     }
 }
 

@@ -66,6 +66,26 @@ pub struct OwnerTally {
     pub none: u64,
 }
 
+impl OwnerTally {
+    /// A record sent owner `email`: the fallback when it is the policy's
+    /// `fallback` email, else an email from the record (kept in `emails`).
+    pub(crate) fn sent(
+        &mut self,
+        email: &str,
+        fallback: Option<&str>,
+        emails: &mut foldhash::HashSet<Box<str>>,
+    ) {
+        if fallback == Some(email) {
+            self.fallback += 1;
+        } else {
+            self.email += 1;
+            if !emails.contains(email) {
+                emails.insert(email.into());
+            }
+        }
+    }
+}
+
 /// A record that did not become any destination record.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SkipEntry {

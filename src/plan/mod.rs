@@ -213,6 +213,17 @@ pub enum OwnerFallback {
     Skip(String),
 }
 
+impl OwnersPlan {
+    /// The fallback owner's email as `owner(…)` normalizes emails
+    /// (trimmed, lower-cased), when the policy names one.
+    pub fn fallback_email(&self) -> Option<String> {
+        match self.fallback.as_ref()? {
+            OwnerFallback::Owner(email) => Some(email.trim().to_lowercase()),
+            OwnerFallback::Skip(_) => None,
+        }
+    }
+}
+
 /// One shared record created for empty lookups (`placeholder Account { … }`).
 #[derive(Clone, Debug, Serialize)]
 pub struct PlaceholderPlan {

@@ -156,13 +156,13 @@ pub(crate) enum Got<'s> {
 /// Per-thread scratch of the ops, cleared per record by [`OpState::begin`].
 #[derive(Debug, Default)]
 pub(crate) struct OpState {
-    pub(crate) text: String,
+    text: String,
     fold: String,
     /// A `concat` being built (its arguments may be in `text`).
     cat: String,
     /// Value-map lookups of the record, to add to the coverage if the
     /// record is kept.
-    pub(crate) hits: Vec<(u32, Hit)>,
+    hits: Vec<(u32, Hit)>,
     /// The keys of `Hit::Miss`.
     missed: String,
 }
@@ -213,33 +213,14 @@ impl OpState {
     /// Adds the record's value-map counts to `coverage`, as `Ctx::map_ref`
     /// counts them; a miss's example is the id of `subject`.
     pub(crate) fn count(&self, coverage: &mut super::Coverage, data: &Dataset, subject: RecRef) {
-        // A chunk takes the coverage it counted, leaving it empty: grow it
-        // as `Ctx::map_ref` does.
         for &(map, hit) in &self.hits {
-            let maps = &mut coverage.maps;
-            if maps.len() <= map as usize {
-                maps.resize_with(map as usize + 1, Default::default);
-            }
-            let m = &mut maps[map as usize];
+            let m = coverage.map_mut(map);
             match hit {
                 Hit::Null => m.nulls += 1,
-                Hit::Arm(arm) => {
-                    if m.hits.len() <= arm as usize {
-                        m.hits.resize(arm as usize + 1, 0);
-                    }
-                    m.hits[arm as usize] += 1;
-                }
-                Hit::Miss(a, b) => {
-                    let text = self.missed.get(a..b).unwrap_or("");
-                    let miss = match m.misses.get_index_of(text) {
-                        Some(i) => &mut m.misses[i],
-                        None => m.misses.entry(text.to_string()).or_default(),
-                    };
-                    miss.count += 1;
-                    if miss.examples.len() < 3 {
-                        miss.examples.push(data.record_id(subject));
-                    }
-                }
+                Hit::Arm(arm) => m.hit(arm),
+                Hit::Miss(a, b) => m.miss(self.missed.get(a..b).unwrap_or(""), || {
+                    Some(data.record_id(subject))
+                }),
             }
         }
     }
@@ -353,11 +334,12 @@ impl<'p> Op<'p> {
             K::Owner(x) => Op::Owner(
                 Box::new(Op::new(x, plan)?),
                 match plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
-                    Some(OwnerFallback::Owner(e)) => {
-                        Fallback::Email(e.trim().to_lowercase().into())
-                    }
                     Some(OwnerFallback::Skip(_)) => Fallback::Skip,
-                    None => Fallback::Null,
+                    _ => plan
+                        .owners
+                        .as_ref()
+                        .and_then(|o| o.fallback_email())
+                        .map_or(Fallback::Null, |e| Fallback::Email(e.into())),
                 },
             ),
             _ => return None,

@@ -80,6 +80,31 @@ pub struct MapCoverage {
     pub misses: IndexMap<String, Miss>,
 }
 
+impl MapCoverage {
+    /// A match of arm `arm`.
+    #[inline]
+    pub(crate) fn hit(&mut self, arm: u32) {
+        let arm = arm as usize;
+        if self.hits.len() <= arm {
+            self.hits.resize(arm + 1, 0);
+        }
+        self.hits[arm] += 1;
+    }
+
+    /// A key no arm lists (its text as given); `example` names the record
+    /// while fewer than three examples are kept.
+    pub(crate) fn miss(&mut self, key: &str, example: impl FnOnce() -> Option<String>) {
+        let miss = match self.misses.get_index_of(key) {
+            Some(i) => &mut self.misses[i],
+            None => self.misses.entry(key.to_string()).or_default(),
+        };
+        miss.count += 1;
+        if miss.examples.len() < 3 {
+            miss.examples.extend(example());
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Miss {
     pub count: u64,
@@ -99,6 +124,17 @@ impl Coverage {
                 })
                 .collect(),
         }
+    }
+
+    /// Map `map`'s counts; a chunk takes the coverage it counted and
+    /// leaves it empty, so it grows here.
+    #[inline]
+    pub(crate) fn map_mut(&mut self, map: u32) -> &mut MapCoverage {
+        let map = map as usize;
+        if self.maps.len() <= map {
+            self.maps.resize_with(map + 1, MapCoverage::default);
+        }
+        &mut self.maps[map]
     }
 
     /// Adds another context's counts (parallel runs merge per-thread counts).

@@ -25,7 +25,7 @@ mod staging;
 pub(crate) use out::Out;
 pub use reference::run_reference;
 pub use shape::to_json;
-pub(crate) use shape::{conform_rv, push_json, takes_text};
+pub(crate) use shape::{conform_rv, push_json, Accept};
 pub use staging::{apply_source_rules, group_rows, DropReason, Dropped, Group};
 
 use super::eval::{truthy, Ctx, Frame, RV};
@@ -342,13 +342,10 @@ impl Ids<'_> {
     fn write(&self, out: &mut String, t: &TargetPlan, position: usize) {
         out.clear();
         out.push_str(self.base);
-        let suffix = match (&t.id_suffix, position) {
-            (Some(s), _) => s.trim_start_matches('#'),
-            (None, 0) => return,
-            (None, _) => t.alias.as_deref().unwrap_or(&t.object),
-        };
-        out.push('#');
-        out.push_str(suffix);
+        if let Some(suffix) = t.id_suffix_at(position) {
+            out.push('#');
+            out.push_str(suffix);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::{Done, Fast, FastState, Field, Ids};
 use crate::emit::json::push_str_body;
+use crate::emit::record::tail;
 use crate::runtime::builtins::text;
 use crate::runtime::compiled::{Got, OpState};
 use crate::runtime::eval::RV;
@@ -103,7 +104,7 @@ impl Fast<'_> {
             buf.extend_from_slice(b"},\"refs\":{");
             buf.extend_from_slice(&st.refs);
             buf.push(b'}');
-            self.tail(buf, line);
+            tail(buf, &self.source_head, line, None);
             let updated = !(st.dfields.is_empty() && st.drefs.is_empty());
             if let (true, Some((d, update_head))) = (updated, &t.update) {
                 // The id and key, copied out: the update goes to another buffer.
@@ -128,7 +129,7 @@ impl Fast<'_> {
                 ubuf.extend_from_slice(b"},\"refs\":{");
                 ubuf.extend_from_slice(&st.drefs);
                 ubuf.push(b'}');
-                self.tail(ubuf, line);
+                tail(ubuf, &self.source_head, line, None);
             }
             st.done.push(Done {
                 sent,
@@ -137,15 +138,6 @@ impl Fast<'_> {
             });
         }
         true
-    }
-}
-
-impl Fast<'_> {
-    /// `,"source":{…,"row":N}}` and the newline.
-    fn tail(&self, buf: &mut Vec<u8>, line: u32) {
-        buf.extend_from_slice(&self.source_head);
-        buf.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
-        buf.extend_from_slice(b"}}\n");
     }
 }
 
@@ -194,7 +186,7 @@ fn value(f: &Field<'_>, got: Got<'_>, buf: &mut Vec<u8>, comma: bool, st: &mut O
     // `,"name":"` (with or without its comma), opening quote included.
     let piece = f.piece.get(usize::from(!comma)..).unwrap_or(&[]);
     if let Some(s) = st.resolve(got) {
-        if f.accept.takes(f.dest, s) {
+        if f.accept.takes(s) {
             buf.extend_from_slice(piece);
             push_str_body(buf, s);
             buf.push(b'"');

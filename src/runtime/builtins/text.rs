@@ -103,6 +103,16 @@ pub(crate) fn trim_str(s: &str) -> &str {
     }
 }
 
+/// Where `left(s, n)` cuts `s`: the byte offset of its `n`-th character,
+/// or `None` when it has at most `n` characters.
+#[inline]
+pub(crate) fn cut_at(s: &str, n: usize) -> Option<usize> {
+    if s.len() <= n {
+        return None; // bytes ≥ chars, so it already fits
+    }
+    s.char_indices().nth(n).map(|(at, _)| at)
+}
+
 /// As [`lower_into`], upper-casing.
 pub(crate) fn upper_into(s: &str, out: &mut String) -> bool {
     if s.is_ascii() {

@@ -89,12 +89,7 @@ impl<'p> Op<'p> {
             }
             Op::Left(x, n) => {
                 let got = x.eval(data, r, st);
-                let cut = |s: &str| -> Option<usize> {
-                    if s.len() <= *n {
-                        return None; // bytes ≥ chars, so it already fits
-                    }
-                    s.char_indices().nth(*n).map(|(at, _)| at)
-                };
+                let cut = |s: &str| text::cut_at(s, *n);
                 match got {
                     Got::Str(s) => Got::Str(cut(s).map_or(s, |at| &s[..at])),
                     Got::Buf(a, b) => {

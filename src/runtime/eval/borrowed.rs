@@ -264,12 +264,7 @@ impl<'a> Ctx<'a> {
                 return text::left(&x, &n, span, &mut self.scratch).map(RV::Own);
             }
         };
-        let cut = |s: &str| -> Option<usize> {
-            if s.len() <= n {
-                return None; // bytes ≥ chars, so it already fits
-            }
-            s.char_indices().nth(n).map(|(at, _)| at)
-        };
+        let cut = |s: &str| text::cut_at(s, n);
         Ok(match x {
             RV::Val(Value::Text(s)) => match cut(s) {
                 Some(at) => RV::Str(&s[..at]),

@@ -46,11 +46,7 @@ impl<'a> Ctx<'a> {
             return bug(span, format!("value map {map} does not exist"));
         };
         let plan_map: &'a MapPlan = plan_map;
-        let maps = &mut self.coverage.maps;
-        if maps.len() <= map as usize {
-            maps.resize_with(map as usize + 1, Default::default);
-        }
-        let cov = &mut maps[map as usize];
+        let cov = self.coverage.map_mut(map);
         if key.is_null() {
             cov.nulls += 1;
             return Ok(RV::null());
@@ -66,10 +62,7 @@ impl<'a> Ctx<'a> {
         };
         let outcome = match found {
             Some(arm) => {
-                if cov.hits.len() <= arm as usize {
-                    cov.hits.resize(arm as usize + 1, 0);
-                }
-                cov.hits[arm as usize] += 1;
+                cov.hit(arm);
                 plan_map.arms.get(arm as usize).map(|(_, o)| o)
             }
             None => {
@@ -81,16 +74,8 @@ impl<'a> Ctx<'a> {
                         &owned
                     }
                 };
-                let miss = match cov.misses.get_index_of(text) {
-                    Some(i) => &mut cov.misses[i],
-                    None => cov.misses.entry(text.to_string()).or_default(),
-                };
-                miss.count += 1;
-                if miss.examples.len() < 3 {
-                    if let Some(r) = self.current {
-                        miss.examples.push(data.record_id(r));
-                    }
-                }
+                let current = self.current;
+                cov.miss(text, || current.map(|r| data.record_id(r)));
                 plan_map.otherwise.as_ref()
             }
         };

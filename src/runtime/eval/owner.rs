@@ -39,12 +39,12 @@ impl Ctx<'_> {
         };
         let email = text.trim();
         if email.is_empty() {
-            return match self.plan.owners.as_ref().and_then(|o| o.fallback.as_ref()) {
-                Some(OwnerFallback::Owner(email)) => Ok(RV::Own(Value::Owner(Arc::from(
-                    email.trim().to_lowercase(),
-                )))),
+            let owners = self.plan.owners.as_ref();
+            return match owners.and_then(|o| o.fallback.as_ref()) {
                 Some(OwnerFallback::Skip(reason)) => crate::runtime::skip(reason, span),
-                None => Ok(RV::null()),
+                _ => Ok(owners
+                    .and_then(|o| o.fallback_email())
+                    .map_or_else(RV::null, |e| RV::Own(Value::Owner(Arc::from(e))))),
             };
         }
         let clean = !email.chars().any(char::is_uppercase);

@@ -42,15 +42,45 @@ pub(crate) fn conform_rv<'r>(
 /// [`conform_rv`] would (false: ask `conform_rv`).
 #[inline]
 pub(crate) fn takes_text(dest: &FieldType, s: &str) -> bool {
-    match dest {
-        FieldType::Text { max } | FieldType::Textarea { max } => {
-            max.is_none_or(|max| s.len() <= max as usize)
+    Accept::of(dest).takes(s)
+}
+
+/// Which texts a field type takes unchanged ([`takes_text`]), decided
+/// once per field type (the compiled route keeps one per field).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Accept<'d> {
+    Any,
+    /// Texts of at most this many bytes (more may still fit in characters:
+    /// `conform_rv` decides).
+    Max(usize),
+    /// One of these values (any text when there are none).
+    Values(&'d [EnumValue]),
+    /// None: every value is conformed.
+    Never,
+}
+
+impl Accept<'_> {
+    #[inline]
+    pub(crate) fn of(dest: &FieldType) -> Accept<'_> {
+        match dest {
+            FieldType::Text { max: None } | FieldType::Textarea { max: None } => Accept::Any,
+            FieldType::Text { max: Some(m) } | FieldType::Textarea { max: Some(m) } => {
+                Accept::Max(*m as usize)
+            }
+            FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => Accept::Any,
+            FieldType::Picklist { values } => Accept::Values(values),
+            _ => Accept::Never,
         }
-        FieldType::Email | FieldType::Phone | FieldType::Url | FieldType::Id => true,
-        FieldType::Picklist { values } => {
-            values.is_empty() || values.iter().any(|e| *e.value == *s)
+    }
+
+    #[inline]
+    pub(crate) fn takes(self, s: &str) -> bool {
+        match self {
+            Accept::Any => true,
+            Accept::Max(m) => s.len() <= m,
+            Accept::Values(values) => values.is_empty() || values.iter().any(|e| *e.value == *s),
+            Accept::Never => false,
         }
-        _ => false,
     }
 }
 
